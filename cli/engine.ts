@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { connect, describe, engineInfo, InfrastructureError } from '../graders/engine';
+import { ensureImages, isStandIn, normalizeRef } from '../graders/images';
+import { loadLab } from '../graders/lab';
+import { SourceError } from '../lib/yaml-schema';
+
+function labImages(dirs: string[]): string[] {
+  const refs = new Set<string>();
+  for (const d of dirs) {
+    const lab = loadLab(d);
+    for (const r of [...lab.images.toolchain, ...lab.images.allowedBases]) refs.add(r);
+  }
+  return [...refs];
+}
+
+export async function imagesCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, 'no-pull': { type: 'boolean' } } });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`Usage: drydock images <lab-dir>... [--no-pull]
+
+Makes sure every base image the labs name exists in the engine: kept if present,
+pulled when a registry answers, otherwise built locally as a labelled stand-in
+(Debian trixie + golang-go for golang:*, a from-scratch look-alike for distroless static).
+`);
+    return values.help ? 0 : 2;
+  }
+  try {
+    const docker = connect();
+    await engineInfo(docker);
+    const ensured = await ensureImages(docker, labImages(positionals), (l) => process.stderr.write(`drydock: ${l}\n`), { pull: !values['no-pull'] });
+    for (const e of ensured) process.stdout.write(`${e.ref.padEnd(45)} ${e.origin}${e.standIn ? ' (local stand-in)' : ''}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`drydock images: ${err instanceof SourceError || err instanceof InfrastructureError ? err.message : describe(err)}\n`);
+    return 2;
+  }
+}
+
+async function registryReachable(): Promise<string> {
+  const ctl = new AbortController();
+  const t = setTimeout(() => ctl.abort(), 3000);
+  try {
+    const res = await fetch('https://registry-1.docker.io/v2/', { signal: ctl.signal });
+    return `reachable (HTTP ${res.status})`;
+  } catch (err) {
+    return `unreachable (${ctl.signal.aborted ? 'no answer in 3 s' : (err as Error).cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message})`;
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write('Usage: drydock doctor [<lab-dir>...]\n\nReports the Docker engine, whether a registry answers, and which base images are present.\n');
+    return 0;
+  }
+  const docker = connect();
+  let ok = true;
+  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(22)} ${v}\n`);
+  line('DOCKER_HOST', process.env.DOCKER_HOST ?? '(unset: default socket)');
+  try {
+    const info = await engineInfo(docker);
+    line('engine', `Docker ${info.version}, API ${info.apiVersion}, ${info.os}, ${info.storageDriver}, cgroup v${info.cgroupVersion}`);
+  } catch (err) {
+    line('engine', `NOT REACHABLE: ${(err as Error).message}`);
+    return 2;
+  }
+  line('registry (Docker Hub)', await registryReachable());
+  const dirs = positionals.length ? positionals : [];
+  let refs: string[] = [];
+  try {
+    refs = dirs.length ? labImages(dirs) : [];
+  } catch (err) {
+    line('labs', (err as Error).message);
+    ok = false;
+  }
+  for (const ref of refs.map(normalizeRef)) {
+    const info = await docker.getImage(ref).inspect().catch(() => undefined);
+    if (!info) ok = false;
+    line(ref, info ? `present${isStandIn(info) ? ' (Drydock stand-in)' : ''}, ${(info.Size / 1e6).toFixed(1)} MB` : 'MISSING (run: drydock images <lab-dir>)');
+  }
+  return ok ? 0 : 1;
+}

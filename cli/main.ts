@@ -1,0 +1,41 @@
+import { gradeCommand } from './grade';
+import { doctorCommand, imagesCommand } from './engine';
+
+const HELP = `drydock: course book builder and container-lab grader
+
+Usage:
+  drydock grade <lab-dir> <submission> [--format terminal|json|junit] [--out FILE]
+      Build a student's Dockerfile in the Docker engine and run the lab's checks.
+      <submission> is a folder, a .zip or a .tar(.gz).
+  drydock images <lab-dir>...     Make sure the labs' base images exist (pull, else build local stand-ins)
+  drydock doctor [<lab-dir>]      Report the engine, registry reachability and base images
+  drydock build [--root DIR] [--out DIR]   Render the course book into site/
+  drydock dev [--root DIR] [--port N]      Serve the book with live reload
+
+Exit codes: 0 all checks pass / success, 1 a check failed / build problems, 2 usage or infrastructure error.
+Run 'drydock <command> --help' for a command's options.
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  grade: async () => gradeCommand,
+  images: async () => imagesCommand,
+  doctor: async () => doctorCommand,
+  build: async () => (await import('./book')).buildCommand,
+  dev: async () => (await import('./book')).devCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`drydock: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  return (await load())(rest);
+}

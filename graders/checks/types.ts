@@ -1,0 +1,82 @@
+import type Docker from 'dockerode';
+import type { BuildOutcome } from '../build';
+import type { BuildStep } from '../buildkit-trace';
+import type { ParsedDockerfile } from '../dockerfile';
+import type { CheckId, LabDefinition } from '../lab';
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+/** What one check concluded, with the evidence a student or instructor needs to trust it. */
+export interface CheckResult {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  score: number;
+  maxScore: number;
+  /** One sentence: what was found. */
+  summary: string;
+  /** Measured facts behind the verdict, one per line. */
+  evidence: string[];
+  /** How to fix a failure, in the student's terms. */
+  fix?: string;
+  /** Where the book explains this property. */
+  learnMore?: string;
+}
+
+/** Everything the grader saw of the filesystem of the built image. */
+export interface ImageFiles {
+  paths: Set<string>;
+  passwd?: string;
+  group?: string;
+}
+
+/** The running container, as observed. */
+export interface RunObservation {
+  /** Set when the engine would not start the container; the student's image is the cause. */
+  startError?: string;
+  exitedEarly?: { exitCode: number; oomKilled: boolean };
+  ready: boolean;
+  readyAfterMs?: number;
+  pid1?: { uid: number; args: string };
+  processes: { pid: number; uid: number; args: string }[];
+  stop?: { elapsedMs: number; exitCode: number; oomKilled: boolean };
+  logTail: string[];
+}
+
+/** The probe rebuild after a one-line source change. */
+export interface CacheProbe {
+  outcome: BuildOutcome;
+  steps: BuildStep[];
+  probeComment: string;
+}
+
+/**
+ * Observations gathered from the engine for one submission. Checks only read
+ * these: all engine traffic happens before, so each check is a pure
+ * function of what was measured.
+ */
+export interface Observations {
+  lab: LabDefinition;
+  dockerfile?: ParsedDockerfile;
+  /** Notes the grader wants in the report (syntax directive stripped, starter files filled in). */
+  notes: string[];
+  build?: BuildOutcome;
+  image?: Docker.ImageInspectInfo;
+  history?: { CreatedBy: string; Size: number }[];
+  /** Layers of each allowed base image present in the engine. */
+  baseLayers: Map<string, string[]>;
+  files?: ImageFiles;
+  run?: RunObservation;
+  cache?: CacheProbe;
+  /** Infrastructure failures by phase; checks that need that phase report `error`. */
+  infraErrors: Partial<Record<'inspect' | 'run' | 'cache', string>>;
+}
+
+/** One assertion about a submission, in the manner of container-structure-test. */
+export interface Check {
+  id: CheckId;
+  title: string;
+  /** The section of the lab's chapter that teaches this property. */
+  anchor: string;
+  evaluate(obs: Observations): Omit<CheckResult, 'id' | 'title' | 'score' | 'maxScore' | 'learnMore'>;
+}

@@ -1,0 +1,216 @@
+import type Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runBuild } from './build';
+import { cachePlan, cacheVerdictKnown } from './checks/cache-hit';
+import { CHECKS } from './checks';
+import type { CheckResult, Observations } from './checks/types';
+import { contextTar } from './context';
+import { parseDockerfile, stripSyntaxDirective } from './dockerfile';
+import { describe, engineInfo, InfrastructureError, newRunId, removeRun, runLabels } from './engine';
+import { ensureImages, normalizeRef } from './images';
+import { type Lab, maxScore } from './lab';
+import { createProbeContainer, limitsOf, observeRun, readImageFiles } from './runtime';
+import { openSubmission, SubmissionError, type Submission } from './submission';
+
+export interface Report {
+  lab: string;
+  submission: string;
+  score: number;
+  maxScore: number;
+  durationMs: number;
+  engine: { version: string; apiVersion: string; standIns: string[] };
+  checks: CheckResult[];
+  /** Wall time of each phase, in the order they ran. */
+  phases: { name: string; ms: number }[];
+  /** Anything the grader changed or assumed, said plainly. */
+  notes: string[];
+  runId: string;
+  contentHash?: string;
+}
+
+export interface GradeOptions {
+  docker: Docker;
+  runId?: string;
+  /** One line per phase for a human watching. */
+  progress?: (line: string) => void;
+  /** Base URL or path of the built book for `learnMore` links. */
+  bookBase?: string;
+  /** Called with the run id before anything is created, so Ctrl-C handlers know what to remove. */
+  onRunStart?: (runId: string) => void;
+  /** Keeps the build log text for the batch grader. */
+  onBuildLog?: (text: string) => void;
+}
+
+export function reportExitCode(r: Report): 0 | 1 | 2 {
+  if (r.checks.some((c) => c.status === 'error')) return 2;
+  return r.checks.every((c) => c.status === 'pass') ? 0 : 1;
+}
+
+function learnMoreFor(lab: Lab, anchor: string, bookBase?: string): string | undefined {
+  if (!lab.chapter) return undefined;
+  const page = lab.chapter.replace(/^chapters\//, '').replace(/\.md$/, '.html');
+  return `${bookBase ? bookBase.replace(/\/$/, '') + '/' : ''}${page}#${anchor}`;
+}
+
+function verdicts(lab: Lab, obs: Observations, bookBase?: string, only?: 'build-failed' | 'infra' , infraMessage?: string): CheckResult[] {
+  return CHECKS.map((check) => {
+    const max = lab.points[check.id];
+    const base = { id: check.id, title: check.title, maxScore: max, learnMore: learnMoreFor(lab, check.anchor, bookBase) };
+    if (only === 'infra') return { ...base, status: 'error' as const, score: 0, summary: `infrastructure error: ${infraMessage}`, evidence: [] };
+    if (only === 'build-failed' && check.id !== 'build') {
+      return { ...base, status: 'skipped' as const, score: 0, summary: 'skipped: the image did not build', evidence: [] };
+    }
+    const v = check.evaluate(obs);
+    return { ...base, ...v, score: v.status === 'pass' ? max : 0 };
+  });
+}
+
+/**
+ * Grades one submission: open it, build it, observe the image and a running
+ * container, rebuild after a source change, then let each check judge what
+ * was observed. Everything created in the engine is removed before return.
+ */
+export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptions): Promise<Report> {
+  const { docker } = opts;
+  const runId = opts.runId ?? newRunId();
+  const labels = runLabels(runId);
+  const progress = opts.progress ?? (() => {});
+  const t0 = Date.now();
+  const phases: Report['phases'] = [];
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const s = Date.now();
+    progress(`${name}…`);
+    try {
+      return await fn();
+    } finally {
+      phases.push({ name, ms: Date.now() - s });
+    }
+  };
+  const obs: Observations = { lab, notes: [], baseLayers: new Map(), infraErrors: {} };
+  const report: Report = {
+    lab: lab.id,
+    submission: source,
+    score: 0,
+    maxScore: maxScore(lab),
+    durationMs: 0,
+    engine: { version: 'unknown', apiVersion: 'unknown', standIns: [] },
+    checks: [],
+    phases,
+    notes: obs.notes,
+    runId,
+  };
+  const finish = (checks: CheckResult[]) => {
+    report.checks = checks;
+    report.score = checks.reduce((s, c) => s + c.score, 0);
+    report.durationMs = Date.now() - t0;
+    return report;
+  };
+
+  let submission: Submission | undefined;
+  opts.onRunStart?.(runId);
+  try {
+    try {
+      const info = await phase('engine', () => engineInfo(docker));
+      report.engine.version = info.version;
+      report.engine.apiVersion = info.apiVersion;
+      const ensured = await phase('base images', () => ensureImages(docker, [...lab.images.toolchain, ...lab.images.allowedBases], progress));
+      report.engine.standIns = ensured.filter((e) => e.standIn).map((e) => e.ref);
+      for (const e of ensured) {
+        if (lab.images.allowedBases.map(normalizeRef).includes(e.ref)) {
+          obs.baseLayers.set(e.ref, (await docker.getImage(e.id).inspect()).RootFS?.Layers ?? []);
+        }
+      }
+      if (report.engine.standIns.length) obs.notes.push(`graded with local stand-ins for ${report.engine.standIns.join(', ')} (no registry reachable)`);
+    } catch (err) {
+      return finish(verdicts(lab, obs, opts.bookBase, 'infra', err instanceof InfrastructureError ? err.message : describe(err)));
+    }
+
+    try {
+      submission = await phase('open submission', () => openSubmission(source, { maxBytes: lab.limits.contextMB * 1024 * 1024, starterDir: lab.starterDir }));
+    } catch (err) {
+      if (!(err instanceof SubmissionError)) throw err;
+      const results = verdicts(lab, obs, opts.bookBase, 'build-failed');
+      results[0] = { ...results[0], status: 'fail', score: 0, summary: err.reason, evidence: [], fix: err.fix };
+      return finish(results);
+    }
+    report.contentHash = submission.contentHash;
+    if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
+
+    let dockerfileText = readFileSync(join(submission.dir, 'Dockerfile'), 'utf8');
+    const df = parseDockerfile(dockerfileText);
+    obs.dockerfile = df;
+    if (df.syntax) {
+      const frontend = await docker.getImage(normalizeRef(df.syntax.value)).inspect().catch(() => undefined);
+      if (!frontend) {
+        dockerfileText = stripSyntaxDirective(dockerfileText, df.syntax.line);
+        obs.notes.push(`line ${df.syntax.line}: \`# syntax=${df.syntax.value}\` was ignored in both builds: the frontend image cannot be fetched offline, so BuildKit's built-in Dockerfile frontend was used`);
+      }
+    }
+    const tag = `drydock-grade/${runId}`;
+    const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
+    const memoryBytes = lab.limits.memoryMB * 4 * 1024 * 1024;
+    const build = await phase('build', () =>
+      runBuild(docker, { context: contextTar(submission!.dir, { Dockerfile: dockerfileText }), tag: `${tag}:build`, labels, timeoutMs: buildTimeoutMs, memoryBytes }),
+    );
+    obs.build = build;
+    opts.onBuildLog?.(build.steps.map((s) => [`#${s.cached ? ' CACHED' : ''} ${s.name}${s.error ? `  ERROR: ${s.error}` : ''}`, ...s.log].join('\n')).join('\n') + (build.error ? `\n${build.error}\n` : '\n'));
+    if (build.status !== 'built' || !build.imageId) return finish(verdicts(lab, obs, opts.bookBase, 'build-failed'));
+
+    const imageId = build.imageId;
+    const plan = cachePlan(df, lab);
+    const probeComment = `// drydock cache probe ${runId}`;
+    const sourcePath = join(submission.dir, lab.cache.sourceFile);
+    let probedSource: string | undefined;
+    try {
+      probedSource = `${readFileSync(sourcePath, 'utf8')}\n${probeComment}\n`;
+    } catch {
+      probedSource = undefined;
+    }
+
+    // The image probes and the cache rebuild are independent: run them side by side.
+    const inspectAndRun = phase('inspect and run', async () => {
+      try {
+        obs.image = await docker.getImage(imageId).inspect();
+        obs.history = (await docker.getImage(imageId).history()) as { CreatedBy: string; Size: number }[];
+      } catch (err) {
+        obs.infraErrors.inspect = describe(err);
+        return;
+      }
+      try {
+        const container = await createProbeContainer(docker, imageId, lab, labels, limitsOf(lab));
+        obs.files = await readImageFiles(container);
+        obs.run = await observeRun(docker, container, lab);
+      } catch (err) {
+        obs.infraErrors.run = describe(err);
+      }
+    });
+    const rebuild = phase('cache probe rebuild', async () => {
+      if (!probedSource) return;
+      try {
+        const outcome = await runBuild(docker, {
+          context: contextTar(submission!.dir, { Dockerfile: dockerfileText, [lab.cache.sourceFile]: probedSource }),
+          tag: `${tag}:probe`,
+          labels,
+          timeoutMs: buildTimeoutMs,
+          memoryBytes,
+          stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
+        });
+        obs.cache = { outcome, steps: outcome.steps, probeComment };
+      } catch (err) {
+        obs.infraErrors.cache = describe(err);
+      }
+    });
+    await Promise.all([inspectAndRun, rebuild]);
+    return finish(verdicts(lab, obs, opts.bookBase));
+  } catch (err) {
+    return finish(verdicts(lab, obs, opts.bookBase, 'infra', describe(err)));
+  } finally {
+    const s = Date.now();
+    const problems = await removeRun(docker, runId);
+    phases.push({ name: 'cleanup', ms: Date.now() - s });
+    if (problems.length) obs.notes.push(`cleanup left: ${problems.join('; ')}`);
+    submission?.dispose();
+    report.durationMs = Date.now() - t0;
+  }
+}

@@ -1,0 +1,94 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseYamlWith, SourceError } from '../lib/yaml-schema';
+
+export const CHECK_IDS = ['build', 'size', 'distroless', 'user', 'exec-entrypoint', 'graceful-stop', 'cache-hit'] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+const points = z.number().int().nonnegative();
+
+export const LabSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+    title: z.string().min(1),
+    chapter: z.string().optional(),
+    section: z.string().optional(),
+    summary: z.string().optional(),
+    images: z
+      .object({
+        toolchain: z.array(z.string()).default([]),
+        allowedBases: z.array(z.string()).min(1),
+      })
+      .strict(),
+    thresholds: z
+      .object({
+        maxImageSizeMB: z.number().positive(),
+        user: z.number().int().nonnegative(),
+        gracePeriodSeconds: z.number().positive(),
+        readiness: z
+          .object({
+            path: z.string().startsWith('/'),
+            port: z.number().int().min(1).max(65535),
+            timeoutSeconds: z.number().positive().default(20),
+          })
+          .strict(),
+      })
+      .strict(),
+    cache: z
+      .object({
+        sourceFile: z.string().min(1),
+        dependencyStep: z.string().min(1).optional(),
+      })
+      .strict(),
+    points: z.object(Object.fromEntries(CHECK_IDS.map((id) => [id, points])) as Record<CheckId, typeof points>).strict(),
+    limits: z
+      .object({
+        buildTimeoutSeconds: z.number().positive().default(300),
+        memoryMB: z.number().positive().default(256),
+        cpus: z.number().positive().default(1),
+        pids: z.number().int().positive().default(128),
+        contextMB: z.number().positive().default(50),
+        logBytes: z.number().int().positive().default(1_000_000),
+      })
+      .strict()
+      .default({ buildTimeoutSeconds: 300, memoryMB: 256, cpus: 1, pids: 128, contextMB: 50, logBytes: 1_000_000 }),
+  })
+  .strict();
+
+export type LabDefinition = z.infer<typeof LabSchema>;
+
+/** A lab as found on disk: its definition plus where its parts live. */
+export interface Lab extends LabDefinition {
+  dir: string;
+  definitionFile: string;
+  handout?: string;
+  starterDir?: string;
+  solutionDir?: string;
+}
+
+const DEFINITION_NAMES = ['lab.yaml', 'lab.yml'];
+
+export function loadLab(dir: string): Lab {
+  const abs = resolve(dir);
+  const name = DEFINITION_NAMES.find((n) => existsSync(join(abs, n)));
+  if (!name) {
+    throw new SourceError([{ file: join(dir, 'lab.yaml'), line: 1, column: 1, message: 'no lab definition (lab.yaml) in this folder' }]);
+  }
+  const file = join(abs, name);
+  const parsed = parseYamlWith(LabSchema, readFileSync(file, 'utf8'), join(dir, name));
+  if (!parsed.ok) throw new SourceError(parsed.problems);
+  const opt = (p: string) => (existsSync(join(abs, p)) ? join(abs, p) : undefined);
+  return {
+    ...parsed.value,
+    dir: abs,
+    definitionFile: file,
+    handout: opt('README.md'),
+    starterDir: opt('starter'),
+    solutionDir: opt('solution'),
+  };
+}
+
+export function maxScore(lab: LabDefinition): number {
+  return CHECK_IDS.reduce((sum, id) => sum + lab.points[id], 0);
+}

@@ -1,0 +1,3 @@
+module example.com/bookstore/catalog
+
+go 1.24
