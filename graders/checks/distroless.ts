@@ -1,3 +1,4 @@
+import { normalizeRef } from '../images';
 import type { Check } from './types';
 
 /** Paths whose presence means the image carries a shell or a package manager. */
@@ -17,7 +18,10 @@ export const distrolessCheck: Check = {
       return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? obs.infraErrors.run ?? ''] };
     }
     const layers = obs.image.RootFS?.Layers ?? [];
-    const base = [...obs.baseLayers.entries()].find(([, bl]) => bl.length > 0 && bl.every((l, i) => layers[i] === l));
+    const fromRef = obs.dockerfile?.stages.at(-1)?.base;
+    // Tags of one family share layers; name the one the Dockerfile asked for when it matches.
+    const matches = [...obs.baseLayers.entries()].filter(([, bl]) => bl.length > 0 && bl.every((l, i) => layers[i] === l));
+    const base = matches.find(([ref]) => fromRef && normalizeRef(fromRef) === ref) ?? matches[0];
     const found = FORBIDDEN.filter((p) => obs.files!.paths.has(p));
     const fromLine = obs.dockerfile?.stages.at(-1);
     const evidence = [

@@ -16,7 +16,9 @@ export const execEntrypointCheck: Check = {
     if (!entrypoint || entrypoint.length === 0) {
       return { status: 'fail', summary: 'the image has no ENTRYPOINT', evidence, fix: execFix };
     }
-    const shellForm = (ins && !isExecForm(ins)) || (entrypoint.length >= 2 && isShellCommand(entrypoint[0]) && entrypoint[1] === '-c');
+    // Shell form in the Dockerfile is the mistake to name; an exec-form `sh -c` is judged by who ends up as PID 1,
+    // because bash and busybox exec a lone command and leave the program as PID 1.
+    const shellForm = ins ? !isExecForm(ins) : entrypoint.length >= 3 && entrypoint[0] === '/bin/sh' && entrypoint[1] === '-c';
     if (obs.run?.startError) {
       const missingShell = /\/bin\/sh|no such file or directory/i.test(obs.run.startError) && shellForm;
       return {

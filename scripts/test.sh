@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's one test command (npm test): brings up what a fresh machine
+# lacks (Docker engine, base images, Chromium), then runs the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/engine-up.sh
+for lab in labs/*/; do node bin/drydock.mjs images "$lab"; done
+npx vitest run "$@"

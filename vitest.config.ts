@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Engine and browser tests build images and start Chromium: seconds, not milliseconds.
+    testTimeout: 240_000,
+    hookTimeout: 600_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
