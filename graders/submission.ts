@@ -114,8 +114,14 @@ async function extractTar(file: string, root: string, budget: Budget): Promise<v
 
 function extractZip(file: string, root: string, budget: Budget): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const fail = (err: unknown) =>
-      reject(err instanceof SubmissionError ? err : new SubmissionError(`the zip archive cannot be read (${(err as Error).message})`, 'Re-create it with `zip -r submission.zip .` and submit again.'));
+    const fail = (err: unknown) => {
+      const msg = (err as Error)?.message ?? String(err);
+      // yauzl checks names itself before we see the entry; keep our wording for the same fault.
+      if (/invalid relative path|absolute path/.test(msg)) {
+        return reject(new SubmissionError(`the archive holds a path that escapes its folder (${msg.replace(/^.*?: /, '')})`, 'Remove entries with `..` or absolute paths; pack only your project folder.'));
+      }
+      reject(err instanceof SubmissionError ? err : new SubmissionError(`the zip archive cannot be read (${msg})`, 'Re-create it with `zip -r submission.zip .` and submit again.'));
+    };
     yauzl.open(file, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true }, (err, zip) => {
       if (err || !zip) return fail(err);
       zip.on('error', fail);
