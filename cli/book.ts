@@ -1,8 +1,100 @@
-export async function buildCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('drydock build: not implemented yet\n');
-  return 2;
+import { existsSync, readFileSync, watch } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildBook } from '../build/site';
+import { formatProblem } from '../lib/yaml-schema';
+
+const REPO = resolve(import.meta.dirname, '..');
+
+const BUILD_HELP = `Usage: drydock build [--root DIR] [--out DIR]
+
+Renders DIR/chapters/*.md and DIR/labs/*/README.md into a static book.
+  --root DIR   course folder (default: this repository)
+  --out DIR    where the site goes (default: ROOT/site)
+  -q, --quiet  print problems only
+Exit 0 on success; 1 with every problem as file:line:column message.
+`;
+
+export async function buildCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(BUILD_HELP);
+    return 0;
+  }
+  const root = resolve(values.root ?? REPO);
+  const out = resolve(values.out ?? join(root, 'site'));
+  const result = await buildBook({ root, out, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+  if (!result.ok) {
+    for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    process.stderr.write(`drydock build: ${result.problems.length} problem(s); ${out} was left as it was\n`);
+    return 1;
+  }
+  if (!values.quiet) process.stderr.write(`drydock build: ${result.pages} pages (${result.rendered} rendered, ${result.pages - result.rendered} from cache) in ${result.ms} ms → ${out}\n`);
+  return 0;
 }
-export async function devCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('drydock dev: not implemented yet\n');
-  return 2;
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.zip': 'application/zip', '.json': 'application/json' };
+const LIVE_JS = `new EventSource('/__drydock/events').onmessage=function(e){if(e.data==='reload')location.reload()};`;
+
+export async function devCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, out: { type: 'string' }, port: { type: 'string', default: '4000' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write('Usage: drydock dev [--root DIR] [--out DIR] [--port N]\n\nBuilds the book, serves it on http://localhost:PORT and rebuilds on every change to chapters/, labs/ or course.yaml; open pages reload by themselves.\n');
+    return 0;
+  }
+  const root = resolve(values.root ?? REPO);
+  const out = resolve(values.out ?? join(root, 'site'));
+  const clients = new Set<ServerResponse>();
+  const rebuild = async (why: string) => {
+    const t = Date.now();
+    const r = await buildBook({ root, out, liveReload: true });
+    if (!r.ok) {
+      process.stderr.write(`${r.problems.map(formatProblem).join('\n')}\n(site unchanged)\n`);
+      return;
+    }
+    process.stderr.write(`rebuilt (${why}): ${r.rendered} page(s) rendered in ${Date.now() - t} ms\n`);
+    for (const c of clients) c.write('data: reload\n\n');
+  };
+  await rebuild('start');
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/__drydock/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+      return;
+    }
+    if (url.pathname === '/__drydock/live.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(LIVE_JS);
+      return;
+    }
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(out, rel);
+    if (rel.endsWith('/')) file = join(file, 'index.html');
+    if (!file.startsWith(out) || !existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  const port = Number(values.port);
+  server.listen(port, '127.0.0.1', () => process.stderr.write(`drydock dev: http://localhost:${port}/ (Ctrl-C to stop)\n`));
+  let timer: NodeJS.Timeout | undefined;
+  const changed = new Set<string>();
+  for (const dir of ['chapters', 'labs'].map((d) => join(root, d)).filter(existsSync)) {
+    watch(dir, { recursive: true }, (_e, name) => {
+      if (name) changed.add(String(name));
+      clearTimeout(timer);
+      // Editors write in bursts (temp file, rename); wait for the burst to end.
+      timer = setTimeout(() => {
+        const why = [...changed].join(', ');
+        changed.clear();
+        void rebuild(why);
+      }, 30);
+    });
+  }
+  await new Promise<void>((r) => process.on('SIGINT', () => { server.close(); r(); }));
+  return 0;
 }

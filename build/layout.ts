@@ -1,0 +1,124 @@
+import type { Course, SourcePage } from './course';
+import { relativeHref } from './course';
+import type { RenderedPage } from './render';
+
+export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export interface LayoutInput {
+  course: Course;
+  page: RenderedPage;
+  /** Chapter pages in reading order, rendered (for navigation titles). */
+  nav: { page: SourcePage; title: string }[];
+  labs: { page: SourcePage; title: string }[];
+  prev?: { page: SourcePage; title: string };
+  next?: { page: SourcePage; title: string };
+  /** Extra HTML above the page body (lab downloads, the course outline). */
+  before?: string;
+  after?: string;
+  liveReload?: boolean;
+}
+
+function sidebar(input: LayoutInput, here: string): string {
+  const link = (p: SourcePage, title: string) =>
+    `<li><a href="${relativeHref(here, p.href)}"${p.href === here ? ' aria-current="page"' : ''}>${esc(title)}</a></li>`;
+  const parts: string[] = [];
+  let part: string | undefined;
+  let items: string[] = [];
+  const flush = () => {
+    if (items.length) parts.push(`${part ? `<p class="nav-part">${esc(part)}</p>` : ''}<ol class="nav-chapters">${items.join('')}</ol>`);
+    items = [];
+  };
+  for (const n of input.nav) {
+    if (n.page.part !== part) {
+      flush();
+      part = n.page.part;
+    }
+    items.push(link(n.page, n.title));
+  }
+  flush();
+  const labs = input.labs.length ? `<p class="nav-part">Labs</p><ul class="nav-labs">${input.labs.map((l) => link(l.page, l.title)).join('')}</ul>` : '';
+  return `<nav class="sidebar" id="sidebar" aria-label="Chapters">
+<p class="book-title"><a href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a></p>
+<div class="search" role="search" hidden><label for="search-input" class="visually-hidden">Search the book</label><input id="search-input" type="search" placeholder="Search the book" autocomplete="off"><ol id="search-results" aria-live="polite"></ol></div>
+${parts.join('\n')}
+${labs}
+<p class="nav-print"><a href="${relativeHref(here, 'print.html')}">Whole book on one page (print)</a></p>
+</nav>`;
+}
+
+function chapterHeader(input: LayoutInput, here: string): string {
+  const m = input.page.matter;
+  if (!m || input.page.page.kind !== 'chapter') return '';
+  const facts: string[] = [];
+  if (m.time) facts.push(`<div><dt>Time</dt><dd>${esc(m.time)}</dd></div>`);
+  if (m.level) facts.push(`<div><dt>Level</dt><dd>${esc(m.level)}</dd></div>`);
+  if (m.prerequisites.length) {
+    const items = m.prerequisites.map((p) => {
+      const target = input.nav.find((n) => n.page.path === `chapters/${p}` || n.page.path === p);
+      return target ? `<a href="${relativeHref(here, target.page.href)}">${esc(target.title)}</a>` : esc(p);
+    });
+    facts.push(`<div><dt>Before this</dt><dd>${items.join(', ')}</dd></div>`);
+  }
+  const outcomes = m.outcomes.length
+    ? `<section class="outcomes" aria-label="What you will be able to do"><p class="outcomes-title">After this chapter you can</p><ul>${m.outcomes.map((o) => `<li>${esc(o)}</li>`).join('')}</ul></section>`
+    : '';
+  return `<header class="chapter-header">${m.summary ? `<p class="summary">${esc(m.summary)}</p>` : ''}${facts.length ? `<dl class="facts">${facts.join('')}</dl>` : ''}${outcomes}</header>`;
+}
+
+function toc(page: RenderedPage): string {
+  if (page.toc.length < 2) return '';
+  return `<nav class="toc" aria-label="On this page"><p class="toc-title">On this page</p><ol>${page.toc
+    .map((t) => `<li class="toc-${t.depth}"><a href="#${t.id}">${esc(t.text)}</a></li>`)
+    .join('')}</ol></nav>`;
+}
+
+/** The full HTML document of one page of the book. */
+export function layout(input: LayoutInput): string {
+  const here = input.page.page.href;
+  const asset = (name: string) => relativeHref(here, `assets/${name}`);
+  const title = input.page.page.kind === 'index' ? input.course.title : `${input.page.title} · ${input.course.title}`;
+  const pager = [
+    input.prev ? `<a class="prev" rel="prev" href="${relativeHref(here, input.prev.page.href)}"><span>Previous</span>${esc(input.prev.title)}</a>` : '<span></span>',
+    input.next ? `<a class="next" rel="next" href="${relativeHref(here, input.next.page.href)}"><span>Next</span>${esc(input.next.title)}</a>` : '<span></span>',
+  ].join('');
+  // The h1 comes from the front matter title when the page has none of its own.
+  const h1End = input.page.html.indexOf('</h1>');
+  const head = h1End >= 0 ? input.page.html.slice(0, h1End + 5) : `<h1>${esc(input.page.title)}</h1>`;
+  const body = h1End >= 0 ? input.page.html.slice(h1End + 5) : input.page.html;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+${input.page.matter?.summary ? `<meta name="description" content="${esc(input.page.matter.summary)}">` : ''}
+<meta name="color-scheme" content="light dark">
+<link rel="stylesheet" href="${asset('book.css')}">
+<script>try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<div class="topbar"><a class="menu" href="#sidebar">Chapters</a><button type="button" class="theme-toggle" hidden aria-label="Toggle dark mode">◐</button></div>
+<div class="layout">
+${sidebar(input, here)}
+<main id="main" tabindex="-1">
+<article class="page page-${input.page.page.kind}">
+${head}
+${chapterHeader(input, here)}
+${input.before ?? ''}
+${body}
+${input.after ?? ''}
+</article>
+<nav class="pager" aria-label="Previous and next">${pager}</nav>
+</main>
+${toc(input.page)}
+</div>
+<script src="${asset('search-index.js')}" defer></script>
+<script src="${asset('minisearch.js')}" defer></script>
+${input.page.needsClientMermaid ? `<script src="${asset('mermaid.min.js')}" defer></script>` : ''}
+<script src="${asset('book.js')}" defer></script>
+${input.liveReload ? '<script src="/__drydock/live.js" defer></script>' : ''}
+</body>
+</html>
+`;
+}

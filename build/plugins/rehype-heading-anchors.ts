@@ -1,0 +1,62 @@
+import { toString } from 'hast-util-to-string';
+import type { Element, Root } from 'hast';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+
+export interface TocEntry {
+  depth: number;
+  id: string;
+  text: string;
+}
+
+/** A slice of the page for the search index: the text under one heading. */
+export interface SearchSection {
+  id: string;
+  heading: string;
+  text: string;
+}
+
+const isHeading = (n: Element) => /^h[1-6]$/.test(n.tagName);
+
+/**
+ * After rehype-slug: gives each heading a visible anchor link, records the
+ * ids (for link checking), the h2/h3 table of contents and the text of
+ * each section for search.
+ */
+export default function rehypeHeadingAnchors() {
+  return (tree: Root, file: VFile) => {
+    const ids = new Set<string>();
+    const toc: TocEntry[] = [];
+    visit(tree, 'element', (node: Element, _i, parent) => {
+      const id = node.properties?.id;
+      if (typeof id === 'string') ids.add(id);
+      if (!isHeading(node) || typeof id !== 'string') return;
+      const depth = Number(node.tagName[1]);
+      const inKey = parent && 'properties' in parent && String((parent as Element).properties?.className ?? '').includes('answer-key');
+      if ((depth === 2 || depth === 3) && !inKey) toc.push({ depth, id, text: toString(node) });
+      node.children.push({ type: 'element', tagName: 'a', properties: { className: ['anchor'], href: `#${id}`, 'aria-label': `Link to this section` }, children: [{ type: 'text', value: '#' }] });
+    });
+    const sections: SearchSection[] = [];
+    let current: SearchSection = { id: '', heading: '', text: '' };
+    for (const child of tree.children) {
+      if (child.type === 'element' && (child.tagName === 'h2' || child.tagName === 'h3') && typeof child.properties?.id === 'string') {
+        sections.push(current);
+        current = { id: child.properties.id, heading: toString(child).replace(/#$/, ''), text: '' };
+      } else if (child.type === 'element' && !String(child.properties?.className ?? '').includes('answer-key')) {
+        current.text += ` ${toString(child)}`;
+      }
+    }
+    sections.push(current);
+    file.data.ids = ids;
+    file.data.toc = toc;
+    file.data.sections = sections.filter((s) => s.text.trim() || s.heading);
+  };
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    ids: Set<string>;
+    toc: TocEntry[];
+    sections: SearchSection[];
+  }
+}

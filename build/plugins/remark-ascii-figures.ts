@@ -1,0 +1,34 @@
+import { h } from 'hastscript';
+import type { Code, Root } from 'mdast';
+import { visit } from 'unist-util-visit';
+
+/** Box-drawing and block characters: a `text` block with any of these is a diagram. */
+const BOX = /[\u2500-\u259f]/;
+
+export function metaTitle(meta: string | null | undefined): string | undefined {
+  const m = /title=(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(meta ?? '');
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/**
+ * ```ascii (and ```text with box-drawing characters) becomes a captioned
+ * figure whose columns are kept exactly: no wrapping, scroll on overflow.
+ */
+export default function remarkAsciiFigures() {
+  return (tree: Root) => {
+    visit(tree, 'code', (node: Code) => {
+      const isAscii = node.lang === 'ascii' || ((node.lang === 'text' || node.lang === 'txt') && BOX.test(node.value));
+      if (!isAscii) return;
+      const title = metaTitle(node.meta);
+      const label = title ?? 'Diagram';
+      node.data = {
+        hName: 'figure',
+        hProperties: { className: ['ascii-figure'] },
+        hChildren: [
+          h('div', { className: ['ascii-scroll'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
+          ...(title ? [h('figcaption', title)] : []),
+        ],
+      };
+    });
+  };
+}

@@ -1,0 +1,30 @@
+import type { Paragraph, Root } from 'mdast';
+import type { ContainerDirective } from 'mdast-util-directive';
+import { visit } from 'unist-util-visit';
+
+export const CALLOUTS: Record<string, string> = { note: 'Note', tip: 'Tip', warning: 'Warning', danger: 'Danger', production: 'In production' };
+
+/** `:::note[Optional title]` … `:::` becomes an <aside> with a visible label, for each kind in CALLOUTS. */
+export default function remarkCallouts() {
+  return (tree: Root) => {
+    visit(tree, 'containerDirective', (node: ContainerDirective) => {
+      const label = CALLOUTS[node.name];
+      if (!label) return;
+      const first = node.children[0] as Paragraph | undefined;
+      let title = label;
+      if (first?.data && (first.data as { directiveLabel?: boolean }).directiveLabel) {
+        title = first.children.map((c) => ('value' in c ? c.value : '')).join('');
+        node.children.shift();
+      }
+      node.data = {
+        hName: 'aside',
+        hProperties: { className: ['callout', `callout-${node.name}`], 'aria-label': title },
+      };
+      node.children.unshift({
+        type: 'paragraph',
+        data: { hProperties: { className: ['callout-title'] } },
+        children: [{ type: 'strong', children: [{ type: 'text', value: title === label ? label : `${label}: ${title}` }] }],
+      });
+    });
+  };
+}

@@ -1,0 +1,61 @@
+import { h } from 'hastscript';
+import type { Root } from 'mdast';
+import type { LeafDirective } from 'mdast-util-directive';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { CHECK_IDS, type Lab } from '../../graders/lab';
+import { authorError } from './problems';
+
+export interface LabCardOptions {
+  /** Labs by id, read from each lab's own definition. */
+  labs: Map<string, Lab>;
+  /** Link from the current page to a lab's page. */
+  hrefFor: (labId: string) => string;
+}
+
+const CHECK_TITLES: Record<string, string> = {
+  build: 'Builds with BuildKit',
+  size: 'Image size',
+  distroless: 'Distroless base, no shell',
+  user: 'Runs as the nonroot user',
+  'exec-entrypoint': 'Exec-form entrypoint, app is PID 1',
+  'graceful-stop': 'Graceful stop on SIGTERM',
+  'cache-hit': 'Layer cache survives a source edit',
+};
+
+export function checksTable(lab: Lab) {
+  return h('table', { className: ['lab-checks'] }, [
+    h('thead', h('tr', [h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'What it measures'), h('th', { scope: 'col' }, 'Points')])),
+    h(
+      'tbody',
+      CHECK_IDS.map((id) => h('tr', [h('td', h('code', id)), h('td', CHECK_TITLES[id]), h('td', String(lab.points[id]))])),
+    ),
+  ]);
+}
+
+/** `::lab{id=catalog-image}` renders a card for the lab from its own definition: one source of truth. */
+export default function remarkLabCard(options: LabCardOptions) {
+  return (tree: Root, file: VFile) => {
+    visit(tree, 'leafDirective', (node: LeafDirective) => {
+      if (node.name !== 'lab') return;
+      const id = node.attributes?.id ?? '';
+      const lab = options.labs.get(id);
+      if (!lab) {
+        authorError(file, node, `unknown lab id "${id}" (labs: ${[...options.labs.keys()].join(', ') || 'none'})`, 'lab-card');
+        return;
+      }
+      const total = CHECK_IDS.reduce((s, c) => s + lab.points[c], 0);
+      node.data = {
+        hName: 'section',
+        hProperties: { className: ['lab-card'], 'aria-label': `Lab: ${lab.title}` },
+        hChildren: [
+          h('p', { className: ['lab-card-kicker'] }, 'Hands-on lab'),
+          h('p', { className: ['lab-card-title'] }, h('a', { href: options.hrefFor(id) }, lab.title)),
+          ...(lab.summary ? [h('p', lab.summary)] : []),
+          checksTable(lab),
+          h('p', [`${total} points in all. `, h('a', { href: options.hrefFor(id) }, 'Open the lab handout →')]),
+        ],
+      };
+    });
+  };
+}

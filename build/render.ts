@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import rehypeSlug from 'rehype-slug';
+import rehypeStringify from 'rehype-stringify';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { createHighlighter, type HighlighterGeneric } from 'shiki';
+import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import type { Lab } from '../graders/lab';
+import { relativeHref, type Course, type FrontMatter, type SourcePage } from './course';
+import type { MermaidResult } from './mermaid';
+import rehypeChapterLinks, { type InternalLink } from './plugins/rehype-chapter-links';
+import rehypeHeadingAnchors, { type SearchSection, type TocEntry } from './plugins/rehype-heading-anchors';
+import remarkAnswerDrawers from './plugins/remark-answer-drawers';
+import remarkAsciiFigures from './plugins/remark-ascii-figures';
+import remarkCallouts from './plugins/remark-callouts';
+import remarkCodeHighlight from './plugins/remark-code-highlight';
+import remarkFrontMatterData from './plugins/remark-front-matter-data';
+import remarkGithubAlerts from './plugins/remark-github-alerts';
+import remarkLabCard from './plugins/remark-lab-card';
+import remarkMermaid from './plugins/remark-mermaid';
+import type { SourceProblem } from '../lib/yaml-schema';
+
+export const HIGHLIGHT_LANGS = ['dockerfile', 'bash', 'go', 'yaml', 'json', 'ini', 'toml', 'diff', 'http', 'markdown', 'typescript', 'javascript', 'python', 'sql', 'make', 'text'];
+
+export async function makeHighlighter(): Promise<HighlighterGeneric<string, string>> {
+  return (await createHighlighter({
+    themes: ['github-light', 'github-dark'],
+    langs: HIGHLIGHT_LANGS.filter((l) => l !== 'text'),
+    engine: createJavaScriptRegexEngine(),
+  })) as unknown as HighlighterGeneric<string, string>;
+}
+
+/** Everything rendering needs that is shared by all pages of one build. */
+export interface RenderContext {
+  course: Course;
+  labs: Map<string, Lab>;
+  highlighter: HighlighterGeneric<string, string>;
+  mermaid: Map<string, MermaidResult>;
+}
+
+/** One page rendered to an HTML fragment, with what the layout, search and link check need. */
+export interface RenderedPage {
+  page: SourcePage;
+  html: string;
+  matter?: FrontMatter;
+  title: string;
+  toc: TocEntry[];
+  sections: SearchSection[];
+  ids: string[];
+  links: InternalLink[];
+  drawers: number;
+  needsClientMermaid: boolean;
+  problems: SourceProblem[];
+  warnings: SourceProblem[];
+}
+
+export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): RenderedPage {
+  const file = new VFile({ path: page.path, value: text });
+  const processor = unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkFrontMatterData, { required: page.kind === 'chapter' })
+    .use(remarkGfm)
+    .use(remarkDirective)
+    .use(remarkGithubAlerts)
+    .use(remarkCallouts)
+    .use(remarkAnswerDrawers)
+    .use(remarkLabCard, { labs: ctx.labs, hrefFor: (id) => relativeHref(page.href, `labs/${id}.html`) })
+    .use(remarkAsciiFigures)
+    .use(remarkMermaid, { rendered: ctx.mermaid })
+    .use(remarkCodeHighlight, { highlighter: ctx.highlighter })
+    .use(remarkRehype)
+    .use(rehypeSlug)
+    .use(rehypeHeadingAnchors)
+    .use(rehypeChapterLinks, { course: ctx.course, page })
+    .use(rehypeStringify, { allowDangerousHtml: true });
+  const tree = processor.runSync(processor.parse(file), file);
+  const html = processor.stringify(tree, file);
+  const toProblem = (m: (typeof file.messages)[number]): SourceProblem => ({ file: page.path, line: m.line ?? 1, column: m.column ?? 1, message: m.reason });
+  const matter = file.data.matter;
+  const h1 = /<h1[^>]*>(.*?)<\/h1>/s.exec(html)?.[1]?.replace(/<[^>]+>/g, '').replace(/#$/, '');
+  return {
+    page,
+    html,
+    matter,
+    title: matter?.title ?? h1 ?? page.labId ?? page.path,
+    toc: file.data.toc ?? [],
+    sections: file.data.sections ?? [],
+    ids: [...(file.data.ids ?? [])],
+    links: file.data.links ?? [],
+    drawers: file.data.drawers?.length ?? 0,
+    needsClientMermaid: Boolean(file.data.needsClientMermaid),
+    problems: file.messages.filter((m) => m.fatal).map(toProblem),
+    warnings: file.messages.filter((m) => !m.fatal).map(toProblem),
+  };
+}
+
+/** Mermaid sources in a page, found without a full parse so all diagrams can be rendered in one browser session first. */
+export function mermaidSources(text: string): string[] {
+  const out: string[] = [];
+  const re = /^(\s*)(`{3,}|~{3,})mermaid[^\n]*\n([\s\S]*?)^\1\2\s*$/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[3].replace(/\n$/, ''));
+  return out;
+}

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import MiniSearch from 'minisearch';
+import yazl from 'yazl';
+import { loadLab, type Lab } from '../graders/lab';
+import { SourceError, type SourceProblem } from '../lib/yaml-schema';
+import { allPages, loadCourse, type Course, type SourcePage } from './course';
+import { esc, layout } from './layout';
+import { mermaidBundle, renderMermaid } from './mermaid';
+import { checksTable } from './plugins/remark-lab-card';
+import { makeHighlighter, mermaidSources, renderMarkdown, type RenderContext, type RenderedPage } from './render';
+import { toHtml } from 'hast-util-to-html';
+
+const require = createRequire(import.meta.url);
+const ASSETS = join(import.meta.dirname, 'assets');
+/** Bump when rendering changes in a way cached pages cannot know about. */
+const RENDER_VERSION = '1';
+const BUILDER_HASH = createHash('sha256')
+  .update(RENDER_VERSION)
+  .update(readdirSync(join(import.meta.dirname, 'plugins')).map((f) => readFileSync(join(import.meta.dirname, 'plugins', f))).join('\0'))
+  .update(readFileSync(join(import.meta.dirname, 'render.ts')))
+  .digest('hex');
+
+export interface BuildOptions {
+  root: string;
+  out: string;
+  /** Where rendered pages are cached between builds (not the site). */
+  cacheDir?: string;
+  liveReload?: boolean;
+  warn?: (msg: string) => void;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  problems: SourceProblem[];
+  warnings: string[];
+  pages: number;
+  rendered: number;
+  ms: number;
+}
+
+let highlighterPromise: ReturnType<typeof makeHighlighter> | undefined;
+/** One highlighter per process: loading grammars is the slowest part of a small build. */
+export const sharedHighlighter = () => (highlighterPromise ??= makeHighlighter());
+
+function loadLabs(root: string, problems: SourceProblem[]): Map<string, Lab> {
+  const labs = new Map<string, Lab>();
+  const dir = join(root, 'labs');
+  if (!existsSync(dir)) return labs;
+  for (const d of readdirSync(dir).sort()) {
+    if (!existsSync(join(dir, d, 'lab.yaml')) && !existsSync(join(dir, d, 'lab.yml'))) continue;
+    try {
+      const lab = loadLab(join(dir, d));
+      if (lab.id !== d) problems.push({ file: `labs/${d}/lab.yaml`, line: 1, column: 1, message: `id "${lab.id}" must match the folder name "${d}"` });
+      labs.set(lab.id, lab);
+    } catch (err) {
+      if (err instanceof SourceError) problems.push(...err.problems.map((p) => ({ ...p, file: `labs/${d}/${p.file.split('/').pop()}` })));
+      else throw err;
+    }
+  }
+  return labs;
+}
+
+function hashOf(...parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+}
+
+/** Writes the starter files of a lab as a zip with fixed timestamps, so rebuilds make identical bytes. */
+function starterZip(lab: Lab, file: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const zip = new yazl.ZipFile();
+    const walk = (dir: string, prefix: string) => {
+      for (const name of readdirSync(dir).sort()) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p, `${prefix}${name}/`);
+        else zip.addBuffer(readFileSync(p), `${lab.id}/${prefix}${name}`, { mtime: new Date(2000, 0, 1), mode: 0o100644 });
+      }
+    };
+    walk(lab.starterDir!, '');
+    zip.end();
+    zip.outputStream.pipe(createWriteStream(file)).on('close', () => resolvePromise()).on('error', reject);
+  });
+}
+
+function labExtras(lab: Lab, page: SourcePage): string {
+  const download = lab.starterDir ? `<p class="lab-download"><a href="${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
+  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade labs/${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(checksTable(lab))}</section>`;
+}
+
+function courseOutline(course: Course, titles: Map<string, string>, summaries: Map<string, string | undefined>): string {
+  const items = course.chapters.map(
+    (c) => `<li><a href="${c.href}">${esc(titles.get(c.path) ?? c.path)}</a>${summaries.get(c.path) ? `<p>${esc(summaries.get(c.path)!)}</p>` : ''}</li>`,
+  );
+  const labs = course.labs.map((l) => `<li><a href="${l.href}">${esc(titles.get(l.path) ?? l.labId!)}</a></li>`);
+  return `<section class="outline" aria-labelledby="outline-title"><h2 id="outline-title">Chapters</h2><ol class="outline-list">${items.join('')}</ol>${labs.length ? `<h2 id="outline-labs">Labs</h2><ul>${labs.join('')}</ul>` : ''}</section>`;
+}
+
+/** Print version: every chapter on one page, ids made unique per chapter. */
+function printPage(course: Course, rendered: RenderedPage[]): string {
+  const body = rendered
+    .filter((r) => r.page.kind === 'chapter')
+    .map((r) => {
+      const slug = r.page.href.replace(/\.html$/, '');
+      const html = r.html
+        .replace(/\sid="(?!mermaid-)([^"]+)"/g, ` id="${slug}--$1"`)
+        .replace(/href="#(?!mermaid-)([^"]+)"/g, `href="#${slug}--$1"`)
+        .replace(/href="([\w.-]+)\.html#([^"]+)"/g, (_m, page, anchor) => `href="#${page}--${anchor}"`);
+      return `<section class="print-chapter" id="${slug}"><h1>${esc(r.title)}</h1>${html}</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(course.title)} (print version)</title><meta name="color-scheme" content="light dark"><link rel="stylesheet" href="assets/book.css"></head>
+<body class="print-book"><main id="main"><h1 class="print-title">${esc(course.title)}</h1>
+<nav aria-label="Contents"><ol>${rendered.filter((r) => r.page.kind === 'chapter').map((r) => `<li><a href="#${r.page.href.replace(/\.html$/, '')}">${esc(r.title)}</a></li>`).join('')}</ol></nav>
+${body}</main></body></html>
+`;
+}
+
+function searchIndex(rendered: RenderedPage[]): string {
+  const docs = rendered.flatMap((r) =>
+    r.sections.map((s, i) => ({
+      id: `${r.page.href}#${i}`,
+      href: s.id ? `${r.page.href}#${s.id}` : r.page.href,
+      title: r.title,
+      heading: s.heading,
+      text: s.text.replace(/\s+/g, ' ').trim(),
+    })),
+  );
+  const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading'] });
+  ms.addAll(docs);
+  // A script, not JSON: pages opened from file:// cannot fetch(), but they can load a script.
+  return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;
+}
+
+/** Replaces `out` with `tmp` in two renames, so readers never see a half-written site. */
+function swapInto(tmp: string, out: string): void {
+  const old = `${out}.old-${process.pid}`;
+  if (existsSync(out)) renameSync(out, old);
+  renameSync(tmp, out);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Builds the book: load and validate the course, render every page (from the
+ * page cache when its inputs are unchanged), check links and anchors across
+ * pages, then write the site elsewhere and swap it in. Any problem stops the
+ * build before `out` is touched.
+ */
+export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
+  const t0 = Date.now();
+  const root = resolve(opts.root);
+  const out = resolve(opts.out);
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.warn?.(m);
+  };
+  const course = loadCourse(root);
+  const problems: SourceProblem[] = [...course.problems];
+  const labs = loadLabs(root, problems);
+  const pages = allPages(course);
+  const texts = new Map(pages.map((p) => [p.path, readFileSync(p.abs, 'utf8')]));
+
+  const diagrams = [...texts.values()].flatMap(mermaidSources);
+  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn);
+
+  const cacheDir = opts.cacheDir ?? join(import.meta.dirname, '../node_modules/.cache/drydock/pages');
+  mkdirSync(cacheDir, { recursive: true });
+  const shared = hashOf(
+    BUILDER_HASH,
+    pages.map((p) => `${p.path}>${p.href}`).join('|'),
+    [...labs.values()].map((l) => readFileSync(l.definitionFile, 'utf8')).join('|'),
+  );
+  const keys = pages.map((page) => {
+    const text = texts.get(page.path)!;
+    const svgs = mermaidSources(text).map((s) => mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-').join('|');
+    return join(cacheDir, `${hashOf(shared, page.path, text, svgs)}.json`);
+  });
+  const fromCache = keys.map((k): RenderedPage | undefined => {
+    try {
+      return JSON.parse(readFileSync(k, 'utf8')) as RenderedPage;
+    } catch {
+      return undefined; // not cached yet, or a torn entry: render again
+    }
+  });
+  const renderedCount = fromCache.filter((r) => !r).length;
+  // Loading grammars costs more than a warm build; only pay it when a page must be rendered.
+  const ctx: RenderContext | undefined = renderedCount ? { course, labs, highlighter: await sharedHighlighter(), mermaid } : undefined;
+  const rendered = pages.map((page, i) => {
+    const hit = fromCache[i];
+    if (hit) return { ...hit, page };
+    const r = renderMarkdown(ctx!, page, texts.get(page.path)!);
+    if (r.problems.length === 0) writeFileSync(keys[i], JSON.stringify(r));
+    return r;
+  });
+
+  const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
+  for (const r of rendered) {
+    problems.push(...r.problems);
+    for (const w of r.warnings) warn(`${w.file}:${w.line}:${w.column} ${w.message}`);
+    for (const l of r.links) {
+      if (l.anchor && !idsByPage.get(l.target.path)?.has(l.anchor)) {
+        problems.push({ file: r.page.path, line: l.line ?? 1, column: l.column ?? 1, message: `broken anchor: #${l.anchor} is not a heading or id in ${l.target.path}` });
+      }
+    }
+  }
+  if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
+
+  const tmp = `${out}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(join(tmp, 'assets'), { recursive: true });
+  mkdirSync(join(tmp, 'labs'), { recursive: true });
+  const byPath = new Map(rendered.map((r) => [r.page.path, r]));
+  const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
+  const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
+  const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
+  const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
+  for (const r of rendered) {
+    const i = course.chapters.findIndex((c) => c.path === r.page.path);
+    const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
+    const html = layout({
+      course,
+      page: r,
+      nav,
+      labs: labNav,
+      prev: i > 0 ? nav[i - 1] : undefined,
+      next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
+      before: lab ? labExtras(lab, r.page) : undefined,
+      after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+      liveReload: opts.liveReload,
+    });
+    writeFileSync(join(tmp, r.page.href), html);
+  }
+  if (!course.index) {
+    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+    writeFileSync(join(tmp, 'index.html'), layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries) }));
+  }
+  await Promise.all([...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id)).map((l) => starterZip(l, join(tmp, 'labs', `${l.id}-starter.zip`))));
+  writeFileSync(join(tmp, 'print.html'), printPage(course, rendered));
+  writeFileSync(join(tmp, 'assets', 'search-index.js'), searchIndex(rendered));
+  for (const f of readdirSync(ASSETS)) copyFileSync(join(ASSETS, f), join(tmp, 'assets', f));
+  copyFileSync(join(dirname(require.resolve('minisearch')), '../umd/index.js'), join(tmp, 'assets', 'minisearch.js'));
+  if (rendered.some((r) => r.needsClientMermaid)) copyFileSync(mermaidBundle(), join(tmp, 'assets', 'mermaid.min.js'));
+  mkdirSync(dirname(out), { recursive: true });
+  swapInto(tmp, out);
+  return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
+}
