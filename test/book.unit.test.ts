@@ -1,0 +1,187 @@
+// Each plugin: markdown in, assertions on the HTML out, and each error case with its file:line.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCourse, type SourcePage } from '../build/course';
+import { makeHighlighter, mermaidSources, renderMarkdown, type RenderContext } from '../build/render';
+import { buildBook } from '../build/site';
+import { loadLab } from '../graders/lab';
+import { formatProblem } from '../lib/yaml-schema';
+import { ROOT } from './helpers';
+
+const FIXTURE = join(ROOT, 'test/fixtures/course');
+let ctx: RenderContext;
+const page: SourcePage = { kind: 'chapter', path: 'chapters/01-harbour.md', abs: '', href: '01-harbour.html' };
+const md = (body: string, front = 'title: T') => `---\n${front}\n---\n\n${body}\n`;
+const render = (text: string) => renderMarkdown(ctx, page, text);
+
+beforeAll(async () => {
+  const course = loadCourse(FIXTURE);
+  ctx = { course, labs: new Map([['demo-lab', loadLab(join(FIXTURE, 'labs/demo-lab'))]]), highlighter: await makeHighlighter(), mermaid: new Map() };
+});
+
+describe('front matter', () => {
+  it('keeps validated fields', () => {
+    const r = render(md('Hello', 'title: Tides\ntime: 5 min\nlevel: beginner\noutcomes: [swim]'));
+    expect(r.matter).toMatchObject({ title: 'Tides', time: '5 min', level: 'beginner', outcomes: ['swim'] });
+    expect(r.problems).toEqual([]);
+  });
+  it('reports an unknown key and a wrong type at their line', () => {
+    const r = render(md('Hello', 'title: Tides\ncolour: blue\noutcomes: 3'));
+    expect(r.problems.map(formatProblem).sort()).toEqual([
+      'chapters/01-harbour.md:3:1 Unrecognized key: "colour"',
+      expect.stringMatching(/^chapters\/01-harbour\.md:4:11 outcomes: .*expected array/),
+    ]);
+  });
+  it('requires front matter on a chapter', () => {
+    expect(render('Just text').problems[0].message).toMatch(/front matter/);
+  });
+});
+
+describe('ASCII figures', () => {
+  it('turns an ascii fence into a captioned, labelled figure with every column kept', () => {
+    const art = '┌──┐   x\n│  │  yy\n└──┘';
+    const r = render(md('```ascii title="Box"\n' + art + '\n```'));
+    expect(r.html).toContain('<figure class="ascii-figure"><div class="ascii-scroll" role="img" aria-label="Box" tabindex="0"><pre class="ascii">' + art + '</pre></div><figcaption>Box</figcaption></figure>');
+  });
+  it('treats a text fence with box-drawing characters as a diagram, and plain text as code', () => {
+    expect(render(md('```text\n├─ a\n```')).html).toContain('ascii-figure');
+    expect(render(md('```text\nplain\n```')).html).not.toContain('ascii-figure');
+  });
+});
+
+describe('answer drawers', () => {
+  it('renders a closed native details with the label as summary, and a print answer key', () => {
+    const r = render(md('Q?\n\n:::details[Show answer]\nThe **logbook**.\n:::'));
+    expect(r.html).toMatch(/<details class="drawer" id="answer-1"><summary>Show answer<\/summary><div class="drawer-body">\s*<p>The <strong>logbook<\/strong>.<\/p>\s*<\/div><\/details>/);
+    expect(r.html).not.toMatch(/<details[^>]* open/);
+    expect(r.html).toMatch(/<section class="answer-key" aria-label="Answer key">[\s\S]*Answer 1[\s\S]*logbook/);
+    expect(r.drawers).toBe(1);
+  });
+});
+
+describe('callouts', () => {
+  it.each([
+    ['note', 'Note'], ['tip', 'Tip'], ['warning', 'Warning'], ['danger', 'Danger'], ['production', 'In production'],
+  ])(':::%s is labelled "%s"', (name, label) => {
+    expect(render(md(`:::${name}\nBody\n:::`)).html).toContain(`<aside class="callout callout-${name}" aria-label="${label}"><p class="callout-title"><strong>${label}</strong></p>`);
+  });
+  it('takes an optional title', () => {
+    expect(render(md(':::warning[Hot]\nBody\n:::')).html).toContain('<strong>Warning: Hot</strong>');
+  });
+  it("accepts GitHub's > [!NOTE] form", () => {
+    const html = render(md('> [!TIP]\n> Use digests.')).html;
+    expect(html).toContain('callout-tip');
+    expect(html).toContain('Use digests.');
+    expect(html).not.toContain('[!TIP]');
+  });
+});
+
+describe('lab card', () => {
+  it('renders title, checks and points from the lab definition', () => {
+    const html = render(md('::lab{id=demo-lab}')).html;
+    expect(html).toContain('<a href="labs/demo-lab.html">Dock a ship</a>');
+    expect(html).toContain('<td><code>graceful-stop</code></td>');
+    expect(html).toContain('7 points in all.');
+  });
+  it('fails on an unknown lab id with the line', () => {
+    const r = render(md('Intro\n\n::lab{id=nope}'));
+    expect(formatProblem(r.problems[0])).toMatch(/^chapters\/01-harbour\.md:7:1 unknown lab id "nope"/);
+  });
+});
+
+describe('code blocks', () => {
+  it.each(['dockerfile', 'bash', 'sh', 'go', 'yaml', 'json'])('highlights %s at build time with a title and a copy button', (lang) => {
+    const html = render(md('```' + lang + ' title="example"\nFROM x\n```')).html;
+    expect(html).toContain('<figcaption class="code-title">example</figcaption>');
+    expect(html).toContain('class="copy"');
+    expect(html).toMatch(/<pre class="shiki shiki-themes github-light github-dark"/);
+    expect(html).toContain('--shiki-dark:');
+  });
+});
+
+describe('links', () => {
+  it('rewrites chapter links with anchors to built pages', () => {
+    const r = render(md('[t](02-tides.md#high-water) [lab](../labs/demo-lab/README.md)'));
+    expect(r.html).toContain('href="02-tides.html#high-water"');
+    expect(r.html).toContain('href="labs/demo-lab.html"');
+  });
+  it('fails a link to a page that is not in the book, with its line', () => {
+    const r = render(md('Line\n\nSee [x](03-missing.md).'));
+    expect(formatProblem(r.problems[0])).toBe('chapters/01-harbour.md:7:5 broken link: 03-missing.md (no such page in the book)');
+  });
+});
+
+describe('mermaid', () => {
+  it('finds the diagrams of a page before rendering', () => {
+    expect(mermaidSources('a\n```mermaid\ngraph TD\n  A-->B\n```\n')).toEqual(['graph TD\n  A-->B']);
+  });
+  it('inlines a rendered SVG, and falls back to client rendering when none exists', () => {
+    const src = 'graph TD\n  A-->B';
+    const withSvg = renderMarkdown({ ...ctx, mermaid: new Map([[src, { svg: '<svg id="m1"></svg>' }]]) }, page, md('```mermaid\n' + src + '\n```'));
+    expect(withSvg.html).toContain('<figure class="mermaid-figure"><svg id="m1"></svg></figure>');
+    const without = render(md('```mermaid\n' + src + '\n```'));
+    expect(without.needsClientMermaid).toBe(true);
+    expect(without.html).toContain('<pre class="mermaid">');
+  });
+  it('fails an invalid diagram with the line and mermaid\'s message', () => {
+    const src = 'sequenceDiagram\n  A->>: oops';
+    const r = renderMarkdown({ ...ctx, mermaid: new Map([[src, { error: 'Parse error on line 2' }]]) }, page, md('Text\n\n```mermaid\n' + src + '\n```'));
+    expect(formatProblem(r.problems[0])).toBe('chapters/01-harbour.md:7:1 invalid Mermaid diagram: Parse error on line 2');
+  });
+});
+
+describe('whole builds', () => {
+  const copyFixture = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-course-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    return dir;
+  };
+
+  it('fails a broken anchor across pages and leaves the old site untouched', async () => {
+    const root = copyFixture();
+    const out = join(root, 'site');
+    expect((await buildBook({ root, out })).ok).toBe(true);
+    const before = readFileSync(join(out, '01-harbour.html'), 'utf8');
+    const ch = join(root, 'chapters/01-harbour.md');
+    writeFileSync(ch, readFileSync(ch, 'utf8').replace('02-tides.md#high-water', '02-tides.md#low-water'));
+    const r = await buildBook({ root, out });
+    expect(r.ok).toBe(false);
+    expect(r.problems.map(formatProblem)).toEqual([expect.stringMatching(/^chapters\/01-harbour\.md:\d+:\d+ broken anchor: #low-water is not a heading or id in chapters\/02-tides\.md$/)]);
+    expect(readFileSync(join(out, '01-harbour.html'), 'utf8')).toBe(before);
+  });
+
+  it('orders chapters by course.yaml and reports a chapter missing from it', async () => {
+    const root = copyFixture();
+    writeFileSync(join(root, 'course.yaml'), 'title: Harbour Book\nchapters:\n  - 02-tides.md\n');
+    const r = await buildBook({ root, out: join(root, 'site') });
+    expect(r.problems.map(formatProblem)).toContain('chapters/01-harbour.md:1:1 this chapter is missing from course.yaml');
+    writeFileSync(join(root, 'course.yaml'), 'title: Harbour Book\nparts:\n  - title: Water\n    chapters: [02-tides.md, 01-harbour.md]\n');
+    const ok = await buildBook({ root, out: join(root, 'site') });
+    expect(ok.problems).toEqual([]);
+    const index = readFileSync(join(root, 'site/index.html'), 'utf8');
+    expect(index.indexOf('02-tides.html')).toBeLessThan(index.indexOf('01-harbour.html'));
+    expect(index).toContain('<p class="nav-part">Water</p>');
+  });
+
+  it('renders from the page cache when nothing changed', async () => {
+    const root = copyFixture();
+    const first = await buildBook({ root, out: join(root, 'site') });
+    const second = await buildBook({ root, out: join(root, 'site') });
+    expect(first.ok && second.ok).toBe(true);
+    expect(second.rendered).toBe(0);
+    writeFileSync(join(root, 'chapters/02-tides.md'), readFileSync(join(root, 'chapters/02-tides.md'), 'utf8') + '\nOne more line.\n');
+    expect((await buildBook({ root, out: join(root, 'site') })).rendered).toBe(1);
+  });
+
+  it('writes lab pages with the checks table and a starter download', async () => {
+    const root = copyFixture();
+    await buildBook({ root, out: join(root, 'site') });
+    const lab = readFileSync(join(root, 'site/labs/demo-lab.html'), 'utf8');
+    expect(lab).toContain('href="demo-lab-starter.zip"');
+    expect(lab).toContain('<td><code>cache-hit</code></td>');
+    expect(existsSync(join(root, 'site/labs/demo-lab-starter.zip'))).toBe(true);
+    mkdirSync(join(root, 'x'), { recursive: true });
+  });
+});
