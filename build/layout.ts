@@ -93,6 +93,7 @@ export function layout(input: LayoutInput): string {
 <title>${esc(title)}</title>
 ${input.page.matter?.summary ? `<meta name="description" content="${esc(input.page.matter.summary)}">` : ''}
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset('book.css')}">
 <script>try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
 </head>

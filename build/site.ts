@@ -114,7 +114,7 @@ function printPage(course: Course, rendered: RenderedPage[]): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(course.title)} (print version)</title><meta name="color-scheme" content="light dark"><link rel="stylesheet" href="assets/book.css"></head>
+<title>${esc(course.title)} (print version)</title><meta name="color-scheme" content="light dark"><link rel="icon" href="data:,"><link rel="stylesheet" href="assets/book.css"></head>
 <body class="print-book"><main id="main"><h1 class="print-title">${esc(course.title)}</h1>
 <nav aria-label="Contents"><ol>${rendered.filter((r) => r.page.kind === 'chapter').map((r) => `<li><a href="#${r.page.href.replace(/\.html$/, '')}">${esc(r.title)}</a></li>`).join('')}</ol></nav>
 ${body}</main></body></html>
