@@ -1,5 +1,5 @@
 // The built fixture course opened in real Chromium (Debian's, through playwright-core).
-import { readFileSync, existsSync, mkdtempSync, cpSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, cpSync, rmSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../build/mermaid';
+import { CHROMIUM_ARGS, chromiumPath, renderMermaid } from '../build/mermaid';
 import { buildBook } from '../build/site';
 import { ROOT } from './helpers';
 
@@ -35,6 +35,8 @@ async function open(path: string, opts: { javaScriptEnabled?: boolean } = {}): P
 beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
   cpSync(join(ROOT, 'test/fixtures/course'), root, { recursive: true });
+  // No cached SVGs: the diagram must really be rendered by mermaid in Chromium.
+  rmSync(join(root, '.mermaid-cache'), { recursive: true, force: true });
   site = join(root, 'site');
   const r = await buildBook({ root, out: site });
   expect(r.problems).toEqual([]);
@@ -54,6 +56,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   server?.close();
+});
+
+describe('build-time Mermaid', () => {
+  it('rendered the diagram into the cache folder, and rejects an invalid one with mermaid\'s message', async () => {
+    expect(readdirSync(join(site, '..', '.mermaid-cache')).filter((f) => f.endsWith('.svg'))).toHaveLength(1);
+    const cache = mkdtempSync(join(tmpdir(), 'drydock-mermaid-'));
+    const r = await renderMermaid(['sequenceDiagram\n  A->>: missing target'], cache, () => {});
+    expect([...r.values()][0].error).toMatch(/Parse error|Expecting/);
+    expect(readdirSync(cache)).toEqual([]);
+  });
 });
 
 describe('a chapter in Chromium', () => {
