@@ -2,7 +2,8 @@ import type { Course, SourcePage } from './course';
 import { relativeHref } from './course';
 import type { RenderedPage } from './render';
 
-export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+export { esc } from '../lib/html';
+import { esc } from '../lib/html';
 
 export interface LayoutInput {
   course: Course;

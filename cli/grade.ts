@@ -8,8 +8,72 @@ import { renderJunit } from '../graders/report/junit';
 import { renderTerminal } from '../graders/report/terminal';
 import { SourceError } from '../lib/yaml-schema';
 import { onInterrupt } from './interrupt';
+import { defaultJobs, gradeBatch } from '../graders/batch';
+import { Progress } from './progress';
+import type { Lab } from '../graders/lab';
+
+function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
+  try {
+    const lab = loadLab(dir);
+    if (buildTimeout) lab.limits.buildTimeoutSeconds = Number(buildTimeout);
+    return lab;
+  } catch (err) {
+    if (err instanceof SourceError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function batchCommand(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+  if (positionals.length !== 1 || typeof values.out !== 'string') {
+    process.stderr.write(`drydock grade: batch mode needs <lab-dir> --batch <submissions-dir> --out <results-dir>\n`);
+    return 2;
+  }
+  const lab = loadLabOrExit(positionals[0], values['build-timeout'] as string | undefined);
+  if (typeof lab === 'number') return lab;
+  const jobs = values.jobs ? Number(values.jobs) : defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    process.stderr.write('drydock grade: --jobs must be a whole number of at least 1\n');
+    return 2;
+  }
+  const docker = connect();
+  const abort = new AbortController();
+  const activeRuns = new Set<string>();
+  const release = onInterrupt(async () => {
+    abort.abort();
+    for (const id of activeRuns) await removeRun(docker, id);
+    process.stderr.write('drydock: stopped; finished students are saved, run the same command again to continue\n');
+  });
+  const progress = new Progress();
+  try {
+    const result = await gradeBatch(lab, values.batch as string, values.out, {
+      docker,
+      jobs,
+      regrade: Boolean(values.regrade),
+      rosterFile: values.roster as string | undefined,
+      bookBase: values.book as string | undefined,
+      signal: abort.signal,
+      activeRuns,
+      onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
+      onStudent: (o, done) =>
+        !values.quiet &&
+        progress.step(`${o.student.id}: ${o.status}${o.report && o.status !== 'missing' ? ` ${o.report.score}/${o.report.maxScore}` : ''}${o.reused ? ' (unchanged, kept)' : ''}${o.attempts > 1 ? ' (retried)' : ''}`, done, !o.reused),
+    });
+    const infra = result.outcomes.filter((o) => o.status === 'infrastructure error').length;
+    if (!values.quiet) process.stderr.write(`drydock: ${result.outcomes.length} student(s) in ${(result.durationMs / 1000).toFixed(0)} s; results in ${values.out}/gradebook.csv\n`);
+    return infra ? 2 : 0;
+  } catch (err) {
+    process.stderr.write(`drydock grade: ${(err as Error).message}\n`);
+    return 2;
+  } finally {
+    release();
+  }
+}
 
 const HELP = `Usage: drydock grade <lab-dir> <submission> [options]
+       drydock grade <lab-dir> --batch <submissions-dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
 
 Builds <submission> (a folder, .zip, .tar or .tar.gz holding a Dockerfile) in the
 Docker engine named by DOCKER_HOST (or the default socket) and runs the lab's checks:
@@ -20,6 +84,16 @@ Options:
   --out FILE                     write the report to FILE instead of stdout
   --book URL                     base URL of the course book for "read:" links
   -q, --quiet                    no progress lines on stderr
+
+Batch mode (a whole class): every folder, .zip or .tar(.gz) in <submissions-dir> is one
+student, named by the entry. Writes gradebook.csv, summary.html, junit.xml and, per student,
+report.json, feedback.md/.html, results.json (Gradescope) and build.log. A re-run skips
+students whose submission and lab are unchanged; Ctrl-C stops cleanly and a re-run continues.
+  --batch DIR                    grade every submission in DIR
+  -j, --jobs N                   submissions graded at once (default: ${defaultJobs()})
+  --regrade                      grade everyone again, even if unchanged
+  --roster FILE                  CSV with id,name,email; lists who submitted nothing
+  --build-timeout SECONDS        override the lab's build time limit
   -h, --help                     this help
 
 Exit codes: 0 every check passed, 1 a check failed, 2 usage or infrastructure error.
@@ -36,6 +110,10 @@ export async function gradeCommand(argv: string[]): Promise<number> {
         out: { type: 'string' },
         book: { type: 'string' },
         batch: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        regrade: { type: 'boolean' },
+        roster: { type: 'string' },
+        'build-timeout': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -53,20 +131,13 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`drydock grade: --format must be terminal, json or junit\n`);
     return 2;
   }
+  if (values.batch) return batchCommand(positionals, values);
   if (positionals.length !== 2) {
     process.stderr.write(`drydock grade: expected <lab-dir> <submission>\n\n${HELP}`);
     return 2;
   }
-  let lab;
-  try {
-    lab = loadLab(positionals[0]);
-  } catch (err) {
-    if (err instanceof SourceError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const lab = loadLabOrExit(positionals[0], values['build-timeout']);
+  if (typeof lab === 'number') return lab;
   const docker = connect();
   const active = new Set<string>();
   const release = onInterrupt(async () => {

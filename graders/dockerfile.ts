@@ -66,10 +66,11 @@ export function finalStage(df: ParsedDockerfile): DockerfileStage | undefined {
 
 /** The instruction a BuildKit step name such as `[build 4/6] RUN go mod download` came from. */
 export function instructionForStep(df: ParsedDockerfile, stepName: string): DockerfileInstruction | undefined {
-  const m = /^\[([^\s\]]+) \d+\/\d+\] (\S+)\s*(.*)$/s.exec(stepName);
+  // A single-stage build has no stage name in its step names: `[2/3] RUN make`.
+  const m = /^\[(?:([^\s\]]+) )?\d+\/\d+\] (\S+)\s*(.*)$/s.exec(stepName);
   if (!m) return undefined;
   const [, stageName, keyword, rest] = m;
-  const stage = df.stages.find((s) => s.name === stageName) ?? df.stages.find((s) => `stage-${s.index}` === stageName);
+  const stage = stageName === undefined ? df.stages.at(-1) : (df.stages.find((s) => s.name === stageName) ?? df.stages.find((s) => `stage-${s.index}` === stageName));
   if (!stage) return undefined;
   const candidates = stage.instructions.filter((i) => i.keyword === keyword.toUpperCase());
   if (keyword.toUpperCase() === 'FROM') return candidates[0];

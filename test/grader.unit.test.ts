@@ -35,6 +35,8 @@ ENTRYPOINT ["/catalog"]
     expect(instructionForStep(df, '[build 5/5] COPY . .')?.line).toBe(7);
     expect(instructionForStep(df, '[stage-1 2/2] COPY --from=build /out/catalog /catalog')?.line).toBe(10);
     expect(instructionForStep(df, '[internal] load metadata for docker.io/library/golang:1.26-alpine')).toBeUndefined();
+    const single = parseDockerfile('FROM golang:1.26-alpine\nRUN while true; do sleep 1; done\n');
+    expect(instructionForStep(single, '[2/2] RUN while true; do sleep 1; done')?.line).toBe(2);
   });
 
   it('knows which COPY brings a source file in', () => {

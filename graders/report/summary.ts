@@ -1,0 +1,42 @@
+import { esc } from '../../lib/html';
+import { CHECK_IDS, type Lab, maxScore } from '../lab';
+import type { GradebookRow } from './gradebook';
+
+/** A bar chart of the score distribution in ten bins, as inline SVG (no script, prints fine). */
+function histogram(scores: number[], max: number): string {
+  const bins = Array.from({ length: 10 }, () => 0);
+  for (const s of scores) bins[Math.min(9, Math.floor((s / max) * 10))]++;
+  const top = Math.max(1, ...bins);
+  const w = 40;
+  const bars = bins
+    .map((n, i) => {
+      const h = (n / top) * 140;
+      return `<rect x="${i * w + 30}" y="${160 - h}" width="${w - 6}" height="${h}" fill="#0b5cad"><title>${i * 10}–${i === 9 ? 100 : i * 10 + 9}%: ${n}</title></rect><text x="${i * w + 30 + (w - 6) / 2}" y="${155 - h}" text-anchor="middle" font-size="11">${n || ''}</text><text x="${i * w + 30 + (w - 6) / 2}" y="176" text-anchor="middle" font-size="10">${i * 10}%</text>`;
+    })
+    .join('');
+  return `<svg role="img" aria-label="Score distribution" viewBox="0 0 440 185" width="440" height="185" xmlns="http://www.w3.org/2000/svg"><line x1="28" y1="160" x2="430" y2="160" stroke="#888"/>${bars}</svg>`;
+}
+
+/** The instructor's overview of a batch: pass rates, distribution, slow submissions, infrastructure errors. */
+export function renderSummaryHtml(lab: Lab, rows: GradebookRow[], durationMs: number): string {
+  const graded = rows.filter((r) => r.report && (r.status === 'graded' || r.status === 'failed'));
+  const rate = (id: string) => {
+    const n = graded.filter((r) => r.report!.checks.find((c) => c.id === id)?.status === 'pass').length;
+    return graded.length ? `${Math.round((n / graded.length) * 100)}% (${n}/${graded.length})` : '–';
+  };
+  const slow = [...graded].sort((a, b) => b.report!.durationMs - a.report!.durationMs).slice(0, 5);
+  const infra = rows.filter((r) => r.status === 'infrastructure error');
+  const missing = rows.filter((r) => r.status === 'missing');
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(lab.title)}: class summary</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1d232b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .7rem;text-align:left}</style></head><body>
+<h1>${esc(lab.title)}: class summary</h1>
+<p>${rows.length} students: ${count('graded')} graded, ${count('failed')} failed to build or open, ${infra.length} infrastructure errors, ${missing.length} missing. Run took ${(durationMs / 1000).toFixed(0)} s.</p>
+<h2>Pass rate per check</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Passed</th></tr></thead><tbody>${CHECK_IDS.map((id) => `<tr><td>${id}</td><td>${rate(id)}</td></tr>`).join('')}</tbody></table>
+<h2>Score distribution</h2>${histogram(graded.map((r) => r.report!.score), maxScore(lab))}
+<h2>Slowest submissions</h2><table><thead><tr><th scope="col">Student</th><th scope="col">Time</th><th scope="col">Score</th></tr></thead><tbody>${slow.map((r) => `<tr><td>${esc(r.student.id)}</td><td>${(r.report!.durationMs / 1000).toFixed(1)} s</td><td>${r.report!.score}</td></tr>`).join('')}</tbody></table>
+<h2>Infrastructure errors</h2>${infra.length ? `<ul>${infra.map((r) => `<li>${esc(r.student.id)}: ${esc(r.report?.checks.find((c) => c.status === 'error')?.summary ?? '')}</li>`).join('')}</ul>` : '<p>None.</p>'}
+${missing.length ? `<h2>No submission</h2><ul>${missing.map((r) => `<li>${esc(r.student.id)}${r.student.name ? ` (${esc(r.student.name)})` : ''}</li>`).join('')}</ul>` : ''}
+</body></html>
+`;
+}
