@@ -9,6 +9,9 @@ Usage:
       <submission> is a folder, a .zip or a .tar(.gz).
   drydock images <lab-dir>...     Make sure the labs' base images exist (pull, else build local stand-ins)
   drydock doctor [<lab-dir>]      Report the engine, registry reachability and base images
+  drydock grade <lab-dir> --batch <dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
+      Grade a whole class: gradebook.csv, feedback, Gradescope results, summary.html, junit.xml.
+  drydock classroom <lab-dir> [--out REPO]  Write a GitHub Classroom autograding workflow
   drydock build [--root DIR] [--out DIR]   Render the course book into site/
   drydock dev [--root DIR] [--port N]      Serve the book with live reload
 
@@ -24,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => doctorCommand,
   build: async () => (await import('./book')).buildCommand,
   dev: async () => (await import('./book')).devCommand,
+  classroom: async () => (await import('./classroom')).classroomCommand,
+  'report-check': async () => (await import('./classroom')).reportCheckCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
