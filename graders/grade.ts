@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBuild } from './build';
+import { applyBuildLimits } from './build-limits';
 import { cachePlan, cacheVerdictKnown } from './checks/cache-hit';
 import { CHECKS } from './checks';
 import type { CheckResult, Observations } from './checks/types';
@@ -147,6 +148,8 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         obs.notes.push(`line ${df.syntax.line}: \`# syntax=${df.syntax.value}\` was ignored in both builds: the frontend image cannot be fetched offline, so BuildKit's built-in Dockerfile frontend was used`);
       }
     }
+    const capNote = applyBuildLimits({ pids: lab.limits.pids * 8, memoryBytes: lab.limits.memoryMB * 16 * 1024 * 1024 });
+    if (capNote) obs.notes.push(capNote);
     const tag = `drydock-grade/${runId}`;
     const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
     const memoryBytes = lab.limits.memoryMB * 4 * 1024 * 1024;

@@ -66,6 +66,12 @@ describe('build', () => {
     expect(reportExitCode(r)).toBe(1);
   });
 
+  it('survives a fork bomb in a RUN step: the process cap holds and a verdict comes back', async () => {
+    const r = await grade('fork-bomb-build');
+    expect(r.checks.every((c) => c.status !== 'error')).toBe(true);
+    expect(readFileSync('/sys/fs/cgroup/pids/docker/buildkit/pids.max', 'utf8').trim()).toBe(String(lab.limits.pids * 8));
+  });
+
   it('ignores a # syntax= directive it cannot fetch offline, in both builds, and says so', async () => {
     const r = await grade('syntax-directive');
     expect(check(r, 'build').status).toBe('pass');
