@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly: tsx compiles on the fly, so there is no
-// build step between editing the source and using the command.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../cli/main.ts');
+// Runs the bundled CLI from dist/, rebuilding it first when any source file
+// is newer (a few milliseconds to check). DRYDOCK_FROM_SOURCE=1 runs the
+// TypeScript directly through tsx instead.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist', 'main.js');
+
+function newestSource() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) { if (e.name !== 'assets') walk(p); }
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of ['cli', 'graders', 'build', 'lib']) walk(join(root, d));
+  return newest;
+}
+
+let main;
+if (process.env.DRYDOCK_FROM_SOURCE === '1') {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(pathToFileURL(join(root, 'cli/main.ts')).href));
+} else {
+  if (!existsSync(dist) || statSync(dist).mtimeMs < newestSource()) {
+    const { bundle } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
+    await bundle();
+  }
+  ({ main } = await import(pathToFileURL(dist).href));
+}
 process.exitCode = await main(process.argv.slice(2));

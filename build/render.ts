@@ -7,7 +7,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { createHighlighter, type HighlighterGeneric } from 'shiki';
-import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
+import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { Lab } from '../graders/lab';
@@ -31,7 +31,7 @@ export async function makeHighlighter(): Promise<HighlighterGeneric<string, stri
   return (await createHighlighter({
     themes: ['github-light', 'github-dark'],
     langs: HIGHLIGHT_LANGS.filter((l) => l !== 'text'),
-    engine: createJavaScriptRegexEngine(),
+    engine: createOnigurumaEngine(import('shiki/wasm')),
   })) as unknown as HighlighterGeneric<string, string>;
 }
 
@@ -98,12 +98,4 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = read
     problems: file.messages.filter((m) => m.fatal).map(toProblem),
     warnings: file.messages.filter((m) => !m.fatal).map(toProblem),
   };
-}
-
-/** Mermaid sources in a page, found without a full parse so all diagrams can be rendered in one browser session first. */
-export function mermaidSources(text: string): string[] {
-  const out: string[] = [];
-  const re = /^(\s*)(`{3,}|~{3,})mermaid[^\n]*\n([\s\S]*?)^\1\2\s*$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[3].replace(/\n$/, ''));
-  return out;
 }

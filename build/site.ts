@@ -8,19 +8,27 @@ import { loadLab, type Lab } from '../graders/lab';
 import { SourceError, type SourceProblem } from '../lib/yaml-schema';
 import { allPages, loadCourse, type Course, type SourcePage } from './course';
 import { esc, layout } from './layout';
-import { mermaidBundle, renderMermaid } from './mermaid';
+import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
-import { makeHighlighter, mermaidSources, renderMarkdown, type RenderContext, type RenderedPage } from './render';
+import type { RenderContext, RenderedPage } from './render';
 import { toHtml } from 'hast-util-to-html';
+import { PACKAGE_ROOT } from '../lib/paths';
+import { hashTree } from '../graders/submission';
 
 const require = createRequire(import.meta.url);
-const ASSETS = join(import.meta.dirname, 'assets');
+const BUILD_DIR = join(PACKAGE_ROOT, 'build');
+const ASSETS = join(BUILD_DIR, 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
 const RENDER_VERSION = '1';
 const BUILDER_HASH = createHash('sha256')
   .update(RENDER_VERSION)
-  .update(readdirSync(join(import.meta.dirname, 'plugins')).map((f) => readFileSync(join(import.meta.dirname, 'plugins', f))).join('\0'))
-  .update(readFileSync(join(import.meta.dirname, 'render.ts')))
+  .update(readdirSync(join(BUILD_DIR, 'plugins')).map((f) => readFileSync(join(BUILD_DIR, 'plugins', f))).join('\0'))
+  .update(readFileSync(join(BUILD_DIR, 'render.ts')))
+  .digest('hex');
+const ASSETS_HASH = createHash('sha256')
+  .update(readdirSync(ASSETS).map((f) => readFileSync(join(ASSETS, f))).join('\0'))
+  .update(readFileSync(join(BUILD_DIR, 'layout.ts')))
+  .update(readFileSync(join(BUILD_DIR, 'site.ts')))
   .digest('hex');
 
 export interface BuildOptions {
@@ -30,6 +38,8 @@ export interface BuildOptions {
   cacheDir?: string;
   liveReload?: boolean;
   warn?: (msg: string) => void;
+  /** Dev server: write changed files in place instead of swapping in a new folder. */
+  incremental?: boolean;
 }
 
 export interface BuildResult {
@@ -39,11 +49,13 @@ export interface BuildResult {
   pages: number;
   rendered: number;
   ms: number;
+  /** True when the site on disk already matched every input and nothing was written. */
+  upToDate?: boolean;
 }
 
-let highlighterPromise: ReturnType<typeof makeHighlighter> | undefined;
+let highlighterPromise: Promise<RenderContext['highlighter']> | undefined;
 /** One highlighter per process: loading grammars is the slowest part of a small build. */
-export const sharedHighlighter = () => (highlighterPromise ??= makeHighlighter());
+export const sharedHighlighter = () => (highlighterPromise ??= import('./render').then((m) => m.makeHighlighter()));
 
 function loadLabs(root: string, problems: SourceProblem[]): Map<string, Lab> {
   const labs = new Map<string, Lab>();
@@ -145,31 +157,26 @@ function swapInto(tmp: string, out: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/**
- * Builds the book: load and validate the course, render every page (from the
- * page cache when its inputs are unchanged), check links and anchors across
- * pages, then write the site elsewhere and swap it in. Any problem stops the
- * build before `out` is touched.
- */
-export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
-  const t0 = Date.now();
-  const root = resolve(opts.root);
-  const out = resolve(opts.out);
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.warn?.(m);
-  };
+/** Everything read from the course before rendering: pages, their texts, labs, diagrams and cache keys. */
+interface Prepared {
+  course: Course;
+  labs: Map<string, Lab>;
+  pages: SourcePage[];
+  texts: Map<string, string>;
+  mermaid: Map<string, MermaidResult>;
+  /** Page cache file of each page, in `pages` order. */
+  keys: string[];
+  problems: SourceProblem[];
+}
+
+async function prepare(root: string, cacheDir: string, warn: (m: string) => void, renderDiagrams: boolean): Promise<Prepared> {
   const course = loadCourse(root);
   const problems: SourceProblem[] = [...course.problems];
   const labs = loadLabs(root, problems);
   const pages = allPages(course);
   const texts = new Map(pages.map((p) => [p.path, readFileSync(p.abs, 'utf8')]));
-
   const diagrams = [...texts.values()].flatMap(mermaidSources);
-  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn);
-
-  const cacheDir = opts.cacheDir ?? join(import.meta.dirname, '../node_modules/.cache/drydock/pages');
+  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn, { launch: renderDiagrams });
   mkdirSync(cacheDir, { recursive: true });
   const shared = hashOf(
     BUILDER_HASH,
@@ -181,24 +188,68 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     const svgs = mermaidSources(text).map((s) => mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-').join('|');
     return join(cacheDir, `${hashOf(shared, page.path, text, svgs)}.json`);
   });
-  const fromCache = keys.map((k): RenderedPage | undefined => {
-    try {
-      return JSON.parse(readFileSync(k, 'utf8')) as RenderedPage;
-    } catch {
-      return undefined; // not cached yet, or a torn entry: render again
-    }
-  });
-  const renderedCount = fromCache.filter((r) => !r).length;
-  // Loading grammars costs more than a warm build; only pay it when a page must be rendered.
-  const ctx: RenderContext | undefined = renderedCount ? { course, labs, highlighter: await sharedHighlighter(), mermaid } : undefined;
-  const rendered = pages.map((page, i) => {
-    const hit = fromCache[i];
-    if (hit) return { ...hit, page };
-    const r = renderMarkdown(ctx!, page, texts.get(page.path)!);
-    if (r.problems.length === 0) writeFileSync(keys[i], JSON.stringify(r));
-    return r;
-  });
+  return { course, labs, pages, texts, mermaid, keys, problems };
+}
 
+function readCached(key: string): RenderedPage | undefined {
+  try {
+    return JSON.parse(readFileSync(key, 'utf8')) as RenderedPage;
+  } catch {
+    return undefined; // not cached yet, or a torn entry: render again
+  }
+}
+
+/** Renders pages into the page cache; the main build and its helper processes share this. */
+async function renderInto(p: Prepared, indexes: number[]): Promise<Map<number, RenderedPage>> {
+  const out = new Map<number, RenderedPage>();
+  if (indexes.length === 0) return out;
+  // The renderer (unified, shiki) loads only when a page must be rendered: an up-to-date build never pays for it.
+  const { renderMarkdown } = await import('./render');
+  const ctx: RenderContext = { course: p.course, labs: p.labs, highlighter: await sharedHighlighter(), mermaid: p.mermaid };
+  for (const i of indexes) {
+    const r = renderMarkdown(ctx, p.pages[i], p.texts.get(p.pages[i].path)!);
+    if (r.problems.length === 0) writeFileSync(p.keys[i], JSON.stringify(r));
+    out.set(i, r);
+  }
+  return out;
+}
+
+/** What the dev server last wrote into each output folder. */
+const lastWritten = new Map<string, Map<string, string>>();
+
+/** Rendered pages kept in memory between builds of one process (the dev server). */
+const memory = new Map<string, RenderedPage>();
+
+const defaultCacheDir = () => join(PACKAGE_ROOT, 'node_modules/.cache/drydock/pages');
+/**
+ * Builds the book: load and validate the course, render every page (from the
+ * page cache when its inputs are unchanged, on all cores when many changed),
+ * check links and anchors across pages, then write the site elsewhere and
+ * swap it in. Any problem stops the build before `out` is touched.
+ */
+export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
+  const t0 = Date.now();
+  const root = resolve(opts.root);
+  const out = resolve(opts.out);
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.warn?.(m);
+  };
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const mark = (label: string) => process.env.DRYDOCK_TIMINGS && process.stderr.write(`${label}: ${Date.now() - t0} ms\n`);
+  const prepared = await prepare(root, cacheDir, warn, true);
+  mark('prepared');
+  const { course, labs, pages, keys } = prepared;
+  const problems = prepared.problems;
+  const fromCache = keys.map((k) => memory.get(k) ?? readCached(k));
+  const missing = fromCache.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
+  const renderedCount = missing.length;
+  const local = await renderInto(prepared, missing);
+  mark('rendered');
+  const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
+  rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
+  mark('pages ready');
   const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
   for (const r of rendered) {
     problems.push(...r.problems);
@@ -211,42 +262,87 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   }
   if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
 
-  const tmp = `${out}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'assets'), { recursive: true });
-  mkdirSync(join(tmp, 'labs'), { recursive: true });
+  const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
+  // The same inputs as the site on disk: there is nothing to write.
+  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), ...starters.map((l) => hashTree(l.starterDir!)));
+  const stampFile = join(out, '.drydock-stamp');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0, upToDate: true };
+  }
+
+  const files = new Map<string, string>();
   const byPath = new Map(rendered.map((r) => [r.page.path, r]));
   const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
   const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
   const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
   const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
+  const order = new Map(course.chapters.map((c, i) => [c.path, i]));
   for (const r of rendered) {
-    const i = course.chapters.findIndex((c) => c.path === r.page.path);
+    const i = order.get(r.page.path) ?? -1;
     const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
-    const html = layout({
-      course,
-      page: r,
-      nav,
-      labs: labNav,
-      prev: i > 0 ? nav[i - 1] : undefined,
-      next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
-      before: lab ? labExtras(lab, r.page) : undefined,
-      after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
-      liveReload: opts.liveReload,
-    });
-    writeFileSync(join(tmp, r.page.href), html);
+    files.set(
+      r.page.href,
+      layout({
+        course,
+        page: r,
+        nav,
+        labs: labNav,
+        prev: i > 0 ? nav[i - 1] : undefined,
+        next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
+        before: lab ? labExtras(lab, r.page) : undefined,
+        after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+        liveReload: opts.liveReload,
+      }),
+    );
   }
   if (!course.index) {
     const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-    writeFileSync(join(tmp, 'index.html'), layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries) }));
+    files.set('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
   }
-  await Promise.all([...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id)).map((l) => starterZip(l, join(tmp, 'labs', `${l.id}-starter.zip`))));
-  writeFileSync(join(tmp, 'print.html'), printPage(course, rendered));
-  writeFileSync(join(tmp, 'assets', 'search-index.js'), searchIndex(rendered));
-  for (const f of readdirSync(ASSETS)) copyFileSync(join(ASSETS, f), join(tmp, 'assets', f));
-  copyFileSync(join(dirname(require.resolve('minisearch')), '../umd/index.js'), join(tmp, 'assets', 'minisearch.js'));
-  if (rendered.some((r) => r.needsClientMermaid)) copyFileSync(mermaidBundle(), join(tmp, 'assets', 'mermaid.min.js'));
-  mkdirSync(dirname(out), { recursive: true });
-  swapInto(tmp, out);
+  mark('pages laid out');
+  const last = lastWritten.get(out);
+  const writeChanged = (entries: Iterable<[string, string]>) => {
+    for (const [rel, text] of entries) {
+      if (last?.get(rel) === text) continue;
+      mkdirSync(dirname(join(out, rel)), { recursive: true });
+      writeFileSync(join(out, rel), text);
+    }
+  };
+  const inPlace = Boolean(opts.incremental && last && existsSync(out));
+  // In place, the edited page is written before the whole-book files, so it reloads first.
+  if (inPlace) writeChanged(files);
+  mark('pages written');
+  const bookWide: [string, string][] = [
+    ['print.html', printPage(course, rendered)],
+    ['assets/search-index.js', searchIndex(rendered)],
+  ];
+  for (const [rel, text] of bookWide) files.set(rel, text);
+  mark('print and search');
+  const copies: [string, string][] = [
+    ...readdirSync(ASSETS).map((f): [string, string] => [join(ASSETS, f), `assets/${f}`]),
+    [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
+    ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
+  ];
+  mark('laid out');
+  if (inPlace) {
+    // The dev server rewrites only what changed, in place, so an open page reloads at once.
+    writeChanged(bookWide);
+    lastWritten.set(out, files);
+    for (const [src, rel] of copies) if (!existsSync(join(out, rel))) copyFileSync(src, join(out, rel));
+    await Promise.all(starters.map((l) => starterZip(l, join(out, 'labs', `${l.id}-starter.zip`))));
+  } else {
+    const tmp = `${out}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(join(tmp, 'assets'), { recursive: true });
+    mkdirSync(join(tmp, 'labs'), { recursive: true });
+    for (const [rel, text] of files) writeFileSync(join(tmp, rel), text);
+    for (const [src, rel] of copies) copyFileSync(src, join(tmp, rel));
+    await Promise.all(starters.map((l) => starterZip(l, join(tmp, 'labs', `${l.id}-starter.zip`))));
+    mkdirSync(dirname(out), { recursive: true });
+    swapInto(tmp, out);
+    if (opts.incremental) lastWritten.set(out, files);
+  }
+  writeFileSync(stampFile, stamp);
+  mark('written');
   return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
 }

@@ -4,8 +4,9 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBook } from '../build/site';
 import { formatProblem } from '../lib/yaml-schema';
+import { PACKAGE_ROOT } from '../lib/paths';
 
-const REPO = resolve(import.meta.dirname, '..');
+const REPO = PACKAGE_ROOT;
 
 const BUILD_HELP = `Usage: drydock build [--root DIR] [--out DIR]
 
@@ -30,7 +31,10 @@ export async function buildCommand(argv: string[]): Promise<number> {
     process.stderr.write(`drydock build: ${result.problems.length} problem(s); ${out} was left as it was\n`);
     return 1;
   }
-  if (!values.quiet) process.stderr.write(`drydock build: ${result.pages} pages (${result.rendered} rendered, ${result.pages - result.rendered} from cache) in ${result.ms} ms → ${out}\n`);
+  if (!values.quiet) {
+    const what = result.upToDate ? 'up to date, nothing written' : `${result.rendered} rendered, ${result.pages - result.rendered} from cache`;
+    process.stderr.write(`drydock build: ${result.pages} pages (${what}) in ${result.ms} ms → ${out}\n`);
+  }
   return 0;
 }
 
@@ -48,7 +52,7 @@ export async function devCommand(argv: string[]): Promise<number> {
   const clients = new Set<ServerResponse>();
   const rebuild = async (why: string) => {
     const t = Date.now();
-    const r = await buildBook({ root, out, liveReload: true });
+    const r = await buildBook({ root, out, liveReload: true, incremental: true });
     if (!r.ok) {
       process.stderr.write(`${r.problems.map(formatProblem).join('\n')}\n(site unchanged)\n`);
       return;

@@ -1,5 +1,3 @@
-import { gradeCommand } from './grade';
-import { doctorCommand, imagesCommand } from './engine';
 
 const HELP = `drydock: course book builder and container-lab grader
 
@@ -22,9 +20,9 @@ Run 'drydock <command> --help' for a command's options.
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  grade: async () => gradeCommand,
-  images: async () => imagesCommand,
-  doctor: async () => doctorCommand,
+  grade: async () => (await import('./grade')).gradeCommand,
+  images: async () => (await import('./engine')).imagesCommand,
+  doctor: async () => (await import('./engine')).doctorCommand,
   build: async () => (await import('./book')).buildCommand,
   dev: async () => (await import('./book')).devCommand,
   classroom: async () => (await import('./classroom')).classroomCommand,

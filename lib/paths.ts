@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * The Drydock package folder, found from this module's location. The code
+ * runs from source (tsx) or from the dist/ bundle; both live inside it.
+ */
+function findPackageRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'build', 'assets'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the Drydock package above ${import.meta.dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PACKAGE_ROOT = findPackageRoot();
