@@ -88,6 +88,23 @@ ${para(6)}
 ## Summary ${i}
 
 ${para(7)}
+
+${para(8)} ${para(9)}
+
+| Check | Why it matters | Where to read |
+|-------|----------------|---------------|
+| size | pull time and attack surface | multi-stage builds |
+| user | least privilege | the USER line |
+| entrypoint | signals reach PID 1 | exec form |
+| cache | fast rebuilds after edits | layer order |
+
+${para(10)} ${para(11)}
+
+:::warning
+${para(12)}
+:::
+
+${para(13)} ${para(14)}
 `;
     writeFileSync(join(root, 'chapters', `${id}-chapter.md`), body);
   }

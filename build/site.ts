@@ -220,7 +220,7 @@ const lastWritten = new Map<string, Map<string, string>>();
 /** Rendered pages kept in memory between builds of one process (the dev server). */
 const memory = new Map<string, RenderedPage>();
 
-const defaultCacheDir = () => join(PACKAGE_ROOT, 'node_modules/.cache/drydock/pages');
+const defaultCacheDir = () => process.env.DRYDOCK_CACHE_DIR ?? join(PACKAGE_ROOT, 'node_modules/.cache/drydock/pages');
 /**
  * Builds the book: load and validate the course, render every page (from the
  * page cache when its inputs are unchanged, on all cores when many changed),

@@ -3,12 +3,15 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export async function bundle() {
+  // Built aside and renamed into place, so a process starting meanwhile never loads half a bundle.
+  const tmp = join(root, `dist.tmp-${process.pid}`);
   await build({
     entryPoints: [join(root, 'cli/main.ts')],
-    outdir: join(root, 'dist'),
+    outdir: tmp,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -20,5 +23,9 @@ export async function bundle() {
     external: ['dockerode', 'ssh2', 'cpu-features', 'playwright-core', 'mermaid', 'esbuild', 'tsx', 'protobufjs', 'yauzl', 'yazl'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  const old = join(root, `dist.old-${process.pid}`);
+  if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), old);
+  renameSync(tmp, join(root, 'dist'));
+  rmSync(old, { recursive: true, force: true });
 }
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle();

@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/engine-up.sh
+node scripts/bundle.mjs
 for lab in labs/*/; do node bin/drydock.mjs images "$lab"; done
 npx vitest run "$@"

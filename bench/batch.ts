@@ -1,0 +1,59 @@
+// Class throughput: the same class graded with `--batch -j 1`, `--batch -j 2`
+// and a shell loop of single `drydock grade` commands, in one run. Each mode
+// gets its own fresh copy of the class (a unique line per student's main.go),
+// so no mode profits from another's compiles. Prints submissions per hour.
+//   npx tsx bench/batch.ts [students]
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const LAB = join(ROOT, 'labs/catalog-image');
+const CLI = join(ROOT, 'bin/drydock.mjs');
+const N = Number(process.argv[2] ?? 6);
+const FIXTURES = join(ROOT, 'test/fixtures/submissions');
+// A realistic mix: mostly right, some classic mistakes.
+const KINDS = ['solution', 'copy-before-download', 'solution', 'runs-as-root', 'solution', 'oversized'];
+
+function makeClass(mode: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `drydock-class-${mode}-`));
+  for (let i = 0; i < N; i++) {
+    const s = join(dir, `student${String(i).padStart(2, '0')}`);
+    mkdirSync(s);
+    cpSync(join(LAB, 'starter'), s, { recursive: true });
+    const kind = KINDS[i % KINDS.length];
+    cpSync(kind === 'solution' ? join(LAB, 'solution/Dockerfile') : join(FIXTURES, kind, 'Dockerfile'), join(s, 'Dockerfile'));
+    appendFileSync(join(s, 'main.go'), `\n// ${mode} ${i} ${process.hrtime.bigint()}\n`);
+  }
+  return dir;
+}
+
+function timed(cmd: string, args: string[]): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status === null || r.status > 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+const modes: { name: string; ms: number }[] = [];
+for (const jobs of [1, 2]) {
+  const cls = makeClass(`j${jobs}`);
+  modes.push({ name: `drydock grade --batch -j ${jobs}`, ms: timed(process.execPath, [CLI, 'grade', LAB, '--batch', cls, '--out', join(cls, '..', `results-j${jobs}`), '-j', String(jobs), '-q']) });
+  process.stderr.write(`${modes.at(-1)!.name}: ${(modes.at(-1)!.ms / 1000).toFixed(1)} s\n`);
+}
+const loopClass = makeClass('loop');
+const loop = join(loopClass, '..', 'loop.sh');
+writeFileSync(loop, `for s in "${loopClass}"/*/; do node "${CLI}" grade -q "${LAB}" "$s" --format json --out "$s/../$(basename "$s").json" || true; done\n`);
+modes.push({ name: 'shell loop of single drydock grade', ms: timed('bash', [loop]) });
+process.stderr.write(`${modes.at(-1)!.name}: ${(modes.at(-1)!.ms / 1000).toFixed(1)} s\n`);
+
+const perHour = (ms: number) => (N / (ms / 1000)) * 3600;
+console.log(`\nGrading a class of ${N} catalog submissions (${KINDS.slice(0, Math.min(N, KINDS.length)).join(', ')}…), ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(`${'mode'.padEnd(38)} ${'seconds'.padStart(8)} ${'subs/hour'.padStart(10)}`);
+for (const m of modes) console.log(`${m.name.padEnd(38)} ${(m.ms / 1000).toFixed(1).padStart(8)} ${perHour(m.ms).toFixed(0).padStart(10)}`);
+const [j1, j2, sh] = modes.map((m) => m.ms);
+console.log('');
+console.log(`-j 2 vs -j 1          = ${(j1 / j2).toFixed(2)}x throughput`);
+console.log(`-j 1 vs shell loop    = ${(sh / j1).toFixed(2)}x throughput`);
+console.log(`-j 2 vs shell loop    = ${(sh / j2).toFixed(2)}x throughput`);
