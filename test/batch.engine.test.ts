@@ -8,7 +8,7 @@ import { gradeBatch, readRoster, type BatchResult } from '../graders/batch';
 import { connect } from '../graders/engine';
 import { gradeSubmission } from '../graders/grade';
 import type { Lab } from '../graders/lab';
-import { engineInventory, fastLab, FIXTURES, LAB_DIR, ROOT } from './helpers';
+import { engineInventory, expectEngineUnchanged, fastLab, FIXTURES, LAB_DIR, ROOT } from './helpers';
 
 const docker = connect();
 const CLASS = join(ROOT, 'test/fixtures/class');
@@ -22,6 +22,8 @@ let before: Awaited<ReturnType<typeof engineInventory>>;
 function makeClass(): string {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-class-'));
   cpSync(CLASS, dir, { recursive: true });
+  mkdirSync(join(dir, 'alice'));
+  cpSync(join(LAB_DIR, 'solution/Dockerfile'), join(dir, 'alice/Dockerfile'));
   for (const [id, fixture] of [['bob', 'copy-before-download'], ['carol', 'build-fails'], ['dave', 'shell-form-distroless']]) {
     cpSync(join(FIXTURES, fixture), join(dir, id), { recursive: true });
   }
@@ -51,11 +53,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  const after = await engineInventory(docker);
-  expect(after.containers).toEqual(before.containers);
-  expect(after.images).toEqual(before.images);
-  expect(after.volumes).toEqual(before.volumes);
-  expect(after.networks).toEqual(before.networks);
+  expectEngineUnchanged(before, await engineInventory(docker));
 });
 
 const outcome = (id: string) => result.outcomes.find((o) => o.student.id === id)!;
@@ -135,7 +133,10 @@ describe('a class of mixed submissions', () => {
 describe('resuming', () => {
   it('re-runs only what changed, and continues after Ctrl-C without regrading finished students', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drydock-resume-'));
-    for (const id of ['s1', 's2', 's3']) cpSync(join(CLASS, 'alice'), join(dir, id), { recursive: true });
+    for (const id of ['s1', 's2', 's3']) {
+      mkdirSync(join(dir, id));
+      cpSync(join(LAB_DIR, 'solution/Dockerfile'), join(dir, id, 'Dockerfile'));
+    }
     const out = mkdtempSync(join(tmpdir(), 'drydock-resume-out-'));
     const cli = join(ROOT, 'bin/drydock.mjs');
     const child = spawn(process.execPath, [cli, 'grade', LAB_DIR, '--batch', dir, '--out', out, '-j', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 import { MANAGED_LABEL, STAND_IN_LABEL } from '../graders/engine';
 import { loadLab, type Lab } from '../graders/lab';
 
@@ -49,4 +50,13 @@ export function drydock(args: string[], env: NodeJS.ProcessEnv = {}) {
     timeout: 600_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Everything Drydock made must be gone: the engine holds exactly what it held before. */
+export function expectEngineUnchanged(before: Awaited<ReturnType<typeof engineInventory>>, after: Awaited<ReturnType<typeof engineInventory>>) {
+  expect(after.containers).toEqual(before.containers);
+  expect(after.images).toEqual(before.images);
+  expect(after.volumes).toEqual(before.volumes);
+  expect(after.networks).toEqual(before.networks);
+  expect(after.managed).toBe(0);
 }
