@@ -2,7 +2,6 @@ import type { Course, SourcePage } from './course';
 import { relativeHref } from './course';
 import type { RenderedPage } from './render';
 
-export { esc } from '../lib/html';
 import { esc } from '../lib/html';
 
 export interface LayoutInput {

@@ -155,6 +155,24 @@ describe('a chapter in Chromium', () => {
     }
   });
 
+  it('prints answers in an answer key instead of drawers', async () => {
+    const page = await open('01-harbour.html');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('details.drawer').first().isVisible()).toBe(false);
+    expect(await page.locator('.answer-key').isVisible()).toBe(true);
+    expect(await page.locator('.answer-key').textContent()).toContain('logbook');
+    expect(await page.locator('.sidebar').isVisible()).toBe(false);
+  });
+
+  it('fits a phone screen: no sideways scrolling of the page, the diagram scrolls in its own box', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await page.goto(`${origin}/01-harbour.html`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.locator('.ascii-scroll').first().evaluate((e) => getComputedStyle(e).overflowX)).toBe('auto');
+    await context.close();
+  });
+
   it('made no request outside the site and logged no console errors', () => {
     expect(outside).toEqual([]);
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);

@@ -1,4 +1,5 @@
 // Each plugin: markdown in, assertions on the HTML out, and each error case with its file:line.
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +178,26 @@ describe('whole builds', () => {
     expect(second.rendered).toBe(0);
     writeFileSync(join(root, 'chapters/02-tides.md'), readFileSync(join(root, 'chapters/02-tides.md'), 'utf8') + '\nOne more line.\n');
     expect((await buildBook(opts)).rendered).toBe(1);
+  });
+
+  it('serves the book in dev mode and reloads the open page after an edit', async () => {
+    const root = copyFixture();
+    const port = 4300 + (process.pid % 500);
+    const dev = spawn(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((r) => dev.stderr.on('data', (d) => String(d).includes(`localhost:${port}`) && r()));
+      expect((await fetch(`http://127.0.0.1:${port}/02-tides.html`)).status).toBe(200);
+      const events = await fetch(`http://127.0.0.1:${port}/__drydock/events`);
+      const reader = events.body!.getReader();
+      await reader.read(); // the connection comment
+      writeFileSync(join(root, 'chapters/02-tides.md'), readFileSync(join(root, 'chapters/02-tides.md'), 'utf8') + '\nA fresh line about spring tides.\n');
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toContain('data: reload');
+      expect(await (await fetch(`http://127.0.0.1:${port}/02-tides.html`)).text()).toContain('spring tides');
+      await reader.cancel();
+    } finally {
+      dev.kill('SIGINT');
+    }
   });
 
   it('writes lab pages with the checks table and a starter download', async () => {
