@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { connect, describe, engineInfo, InfrastructureError } from '../graders/engine';
 import { ensureImages, isStandIn, normalizeRef } from '../graders/images';
 import { loadLab } from '../graders/lab';
+import { registryProblem } from '../graders/registry';
 import { SourceError } from '../lib/yaml-schema';
 
 function labImages(dirs: string[]): string[] {
@@ -36,19 +37,6 @@ pulled when a registry answers, otherwise built locally as a labelled stand-in
   }
 }
 
-async function registryReachable(): Promise<string> {
-  const ctl = new AbortController();
-  const t = setTimeout(() => ctl.abort(), 3000);
-  try {
-    const res = await fetch('https://registry-1.docker.io/v2/', { signal: ctl.signal });
-    return `reachable (HTTP ${res.status})`;
-  } catch (err) {
-    return `unreachable (${ctl.signal.aborted ? 'no answer in 3 s' : (err as Error).cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message})`;
-  } finally {
-    clearTimeout(t);
-  }
-}
-
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
@@ -57,7 +45,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
   const docker = connect();
   let ok = true;
-  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(22)} ${v}\n`);
+  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(42)} ${v}\n`);
   line('DOCKER_HOST', process.env.DOCKER_HOST ?? '(unset: default socket)');
   try {
     const info = await engineInfo(docker);
@@ -66,7 +54,8 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     line('engine', `NOT REACHABLE: ${(err as Error).message}`);
     return 2;
   }
-  line('registry (Docker Hub)', await registryReachable());
+  const problem = await registryProblem();
+  line('registry (Docker Hub)', problem ? `unreachable (${problem})` : 'reachable');
   const dirs = positionals.length ? positionals : [];
   let refs: string[] = [];
   try {

@@ -145,7 +145,11 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     : found;
   const outcomes: StudentOutcome[] = [];
   const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(lab, s.path!)]));
-  const toGrade = students.filter((s) => s.path && (opts.regrade || previous(outDir, s.id)?.inputHash !== hashes.get(s.id)));
+  const finished = (s: StudentEntry) => {
+    const prev = previous(outDir, s.id);
+    return prev !== undefined && prev.inputHash === hashes.get(s.id) && prev.status !== 'infrastructure error';
+  };
+  const toGrade = students.filter((s) => s.path && (opts.regrade || !finished(s)));
   opts.onStart?.(students.length, toGrade.length);
   let done = 0;
   const finish = (o: StudentOutcome) => {

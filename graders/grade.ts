@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBuild } from './build';
 import { applyBuildLimits } from './build-limits';
+import { registryProblem } from './registry';
 import { cachePlan, cacheVerdictKnown } from './checks/cache-hit';
 import { CHECKS } from './checks';
 import type { CheckResult, Observations } from './checks/types';
@@ -143,7 +144,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     obs.dockerfile = df;
     if (df.syntax) {
       const frontend = await docker.getImage(normalizeRef(df.syntax.value)).inspect().catch(() => undefined);
-      if (!frontend) {
+      if (!frontend && (await registryProblem())) {
         dockerfileText = stripSyntaxDirective(dockerfileText, df.syntax.line);
         obs.notes.push(`line ${df.syntax.line}: \`# syntax=${df.syntax.value}\` was ignored in both builds: the frontend image cannot be fetched offline, so BuildKit's built-in Dockerfile frontend was used`);
       }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeBatch, readRoster, type BatchResult } from '../graders/batch';
+import Docker from 'dockerode';
 import { connect } from '../graders/engine';
 import { gradeSubmission } from '../graders/grade';
 import type { Lab } from '../graders/lab';
@@ -127,6 +128,23 @@ describe('a class of mixed submissions', () => {
     const file = join(outDir, 'r.csv');
     writeFileSync(file, 'Student ID,Name,Email\n"s1","Doe, Jane",jane@x.edu\n');
     expect(readRoster(file)).toEqual([{ id: 's1', name: 'Doe, Jane', email: 'jane@x.edu' }]);
+  });
+});
+
+describe('infrastructure errors', () => {
+  it('retries once, then marks the student as an infrastructure error, never a zero', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-infra-'));
+    mkdirSync(join(dir, 'zed'));
+    cpSync(join(LAB_DIR, 'solution/Dockerfile'), join(dir, 'zed/Dockerfile'));
+    const out = mkdtempSync(join(tmpdir(), 'drydock-infra-out-'));
+    const broken = new Docker({ socketPath: '/nonexistent/docker.sock' });
+    const r = await gradeBatch(fastLab(), dir, out, { docker: broken, jobs: 1 });
+    expect(r.outcomes[0]).toMatchObject({ status: 'infrastructure error', attempts: 2 });
+    expect(readFileSync(join(out, 'gradebook.csv'), 'utf8')).toContain('zed,,,,,,,,,,,100,infrastructure error');
+    expect(readFileSync(join(out, 'zed/feedback.md'), 'utf8')).toContain('This is not your grade');
+    // Not saved as finished: the next run grades the student again.
+    const again = await gradeBatch(fastLab(), dir, out, { docker: broken, jobs: 1 });
+    expect(again.outcomes[0].reused).toBe(false);
   });
 });
 
