@@ -170,6 +170,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       probedSource = `${readFileSync(sourcePath, 'utf8')}\n${probeComment}\n`;
     } catch {
       probedSource = undefined;
+      obs.cacheProbeImpossible = `${lab.cache.sourceFile} is not in the submission, so the cache probe had no source file to change`;
     }
 
     // The image probes and the cache rebuild are independent: run them side by side.

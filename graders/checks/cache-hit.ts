@@ -44,6 +44,9 @@ export const cacheHitCheck: Check = {
     if (obs.infraErrors.cache) return { status: 'error', summary: 'the probe rebuild failed in the engine', evidence: [obs.infraErrors.cache] };
     const df = obs.dockerfile;
     const probe = obs.cache;
+    if (obs.cacheProbeImpossible) {
+      return { status: 'fail', summary: obs.cacheProbeImpossible, evidence: [], fix: `Keep ${obs.lab.cache.sourceFile} at the top of your submission, next to the Dockerfile.` };
+    }
     if (!df || !probe) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
     const file = obs.lab.cache.sourceFile;
     const plan = cachePlan(df, obs.lab);

@@ -68,6 +68,8 @@ export interface Observations {
   files?: ImageFiles;
   run?: RunObservation;
   cache?: CacheProbe;
+  /** Why no probe rebuild could be made, when the submission is to blame. */
+  cacheProbeImpossible?: string;
   /** Infrastructure failures by phase; checks that need that phase report `error`. */
   infraErrors: Partial<Record<'inspect' | 'run' | 'cache', string>>;
 }
