@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Engine tests build images on a 2-vCPU machine: run files one after another so
+    // build times stay far from the time limits the tests assert.
+    fileParallelism: false,
   },
 });
