@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,22 +13,36 @@ Writes a GitHub Classroom autograding setup into a student (template) repository
   .github/workflows/classroom.yml   builds and grades on every push, one points entry per check
   .drydock/lab/lab.yaml             the lab definition the workflow grades against
   --out DIR       the repository to write into (default: current folder)
-  --package SPEC  npm install spec of the grader (default: drydock); a git URL or tarball works
+  --package SPEC  npm install spec of the grader: a git URL, a tarball URL or a registry name
+                  (default: the git remote of the course repository, as git+URL)
 `;
 
+/** The course repository's `origin`, as an npm install spec. */
+function courseRemote(dir: string): string | undefined {
+  const r = spawnSync('git', ['-C', dir, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' });
+  const url = r.status === 0 ? r.stdout.trim() : '';
+  if (!url) return undefined;
+  return url.startsWith('git@') ? `git+ssh://${url.replace(':', '/')}` : `git+${url}`;
+}
+
 export async function classroomCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', default: '.' }, package: { type: 'string', default: 'drydock' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', default: '.' }, package: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help || positionals.length !== 1) {
     process.stdout.write(HELP);
     return values.help ? 0 : 2;
   }
   try {
     const lab = loadLab(positionals[0]);
+    const packageSpec = values.package ?? courseRemote(lab.dir);
+    if (!packageSpec) {
+      process.stderr.write('drydock classroom: the course repository has no git remote; pass --package with where students\' workflows can install the grader from\n');
+      return 2;
+    }
     const repo = resolve(values.out!);
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
     mkdirSync(join(repo, '.drydock/lab'), { recursive: true });
     copyFileSync(lab.definitionFile, join(repo, '.drydock/lab/lab.yaml'));
-    writeFileSync(join(repo, '.github/workflows/classroom.yml'), classroomWorkflow(lab, { packageSpec: values.package!, labPath: '.drydock/lab' }));
+    writeFileSync(join(repo, '.github/workflows/classroom.yml'), classroomWorkflow(lab, { packageSpec, labPath: '.drydock/lab' }));
     process.stderr.write(`drydock classroom: wrote .github/workflows/classroom.yml and .drydock/lab/lab.yaml in ${repo}\n`);
     return 0;
   } catch (err) {
