@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { parseYamlWith, type SourceProblem } from '../lib/yaml-schema';
 
@@ -141,5 +141,3 @@ export const relativeHref = (fromHref: string, toHref: string): string => {
   const depth = fromHref.split('/').length - 1;
   return `${'../'.repeat(depth)}${toHref}`;
 };
-
-export const rel = (root: string, p: string) => relative(root, p) || basename(p);

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -203,4 +203,3 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   return { outcomes, interrupted: Boolean(opts.signal?.aborted), durationMs: Date.now() - t0 };
 }
 
-export const isComplete = (outDir: string, id: string) => existsSync(join(outDir, id, STATE_FILE));

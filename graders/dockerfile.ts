@@ -60,10 +60,6 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   return { text, stages, syntax };
 }
 
-export function finalStage(df: ParsedDockerfile): DockerfileStage | undefined {
-  return df.stages.at(-1);
-}
-
 /** The instruction a BuildKit step name such as `[build 4/6] RUN go mod download` came from. */
 export function instructionForStep(df: ParsedDockerfile, stepName: string): DockerfileInstruction | undefined {
   // A single-stage build has no stage name in its step names: `[2/3] RUN make`.

@@ -230,7 +230,3 @@ const distrolessRecipe: StandInRecipe = {
 };
 
 const RECIPES: StandInRecipe[] = [golangRecipe, distrolessRecipe];
-
-export function hasStandInRecipe(ref: string): boolean {
-  return RECIPES.some((r) => r.matches(normalizeRef(ref)));
-}

@@ -41,7 +41,7 @@ fi
 if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
   rm -f /var/run/docker.pid
 fi
-if ! pgrep -x containerd >/dev/null; then
+if command -v pgrep >/dev/null && ! pgrep -x containerd >/dev/null; then
   rm -f /run/containerd/containerd.pid 2>/dev/null || true
 fi
 log "starting dockerd"

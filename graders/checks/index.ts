@@ -1,4 +1,3 @@
-import type { CheckId } from '../lab';
 import { buildCheck } from './build';
 import { cacheHitCheck } from './cache-hit';
 import { distrolessCheck } from './distroless';
@@ -10,5 +9,3 @@ import { userCheck } from './user';
 
 /** Every check, in report order. */
 export const CHECKS: Check[] = [buildCheck, sizeCheck, distrolessCheck, userCheck, execEntrypointCheck, gracefulStopCheck, cacheHitCheck];
-
-export const checkById = (id: CheckId): Check => CHECKS.find((c) => c.id === id)!;
