@@ -141,3 +141,10 @@ export const relativeHref = (fromHref: string, toHref: string): string => {
   const depth = fromHref.split('/').length - 1;
   return `${'../'.repeat(depth)}${toHref}`;
 };
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The page a file is rendered as; set by the renderer for plugins that need links relative to it. */
+    page: SourcePage;
+  }
+}

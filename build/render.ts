@@ -3,10 +3,10 @@ import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
+import remarkGfmCore from './plugins/remark-gfm-core';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import { createHighlighter, type HighlighterGeneric } from 'shiki';
+import { createCssVariablesTheme, createHighlighter, type HighlighterGeneric } from 'shiki';
 import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
@@ -25,11 +25,15 @@ import remarkLabCard from './plugins/remark-lab-card';
 import remarkMermaid from './plugins/remark-mermaid';
 import type { SourceProblem } from '../lib/yaml-schema';
 
+export const CODE_THEME = 'css-variables';
+
 export const HIGHLIGHT_LANGS = ['dockerfile', 'bash', 'go', 'yaml', 'json', 'ini', 'toml', 'diff', 'http', 'markdown', 'typescript', 'javascript', 'python', 'sql', 'make', 'text'];
 
 export async function makeHighlighter(): Promise<HighlighterGeneric<string, string>> {
   return (await createHighlighter({
-    themes: ['github-light', 'github-dark'],
+    // One theme whose colours are CSS variables: each block is tokenized once, and the
+    // stylesheet supplies light, dark and print palettes (two themes tokenize twice).
+    themes: [createCssVariablesTheme({ name: CODE_THEME, variablePrefix: '--shiki-', fontStyle: true })],
     langs: HIGHLIGHT_LANGS.filter((l) => l !== 'text'),
     engine: createOnigurumaEngine(import('shiki/wasm')),
   })) as unknown as HighlighterGeneric<string, string>;
@@ -59,26 +63,39 @@ export interface RenderedPage {
   warnings: SourceProblem[];
 }
 
-export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): RenderedPage {
-  const file = new VFile({ path: page.path, value: text });
-  const processor = unified()
+/**
+ * One processor per build: freezing a unified pipeline costs more than
+ * rendering a short page, so the page travels on `file.data.page` instead of
+ * in plugin options.
+ */
+const processors = new WeakMap<RenderContext, ReturnType<typeof makeProcessor>>();
+
+function makeProcessor(ctx: RenderContext) {
+  return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
-    .use(remarkFrontMatterData, { required: page.kind === 'chapter' })
-    .use(remarkGfm)
+    .use(remarkFrontMatterData, { required: (file) => file.data.page?.kind === 'chapter' })
+    .use(remarkGfmCore)
     .use(remarkDirective)
     .use(remarkGithubAlerts)
     .use(remarkCallouts)
     .use(remarkAnswerDrawers)
-    .use(remarkLabCard, { labs: ctx.labs, hrefFor: (id) => relativeHref(page.href, `labs/${id}.html`) })
+    .use(remarkLabCard, { labs: ctx.labs, hrefFor: (id, file) => relativeHref(file.data.page!.href, `labs/${id}.html`) })
     .use(remarkAsciiFigures)
     .use(remarkMermaid, { rendered: ctx.mermaid })
-    .use(remarkCodeHighlight, { highlighter: ctx.highlighter })
+    .use(remarkCodeHighlight, { highlighter: ctx.highlighter, theme: CODE_THEME })
     .use(remarkRehype)
     .use(rehypeSlug)
     .use(rehypeHeadingAnchors)
-    .use(rehypeChapterLinks, { course: ctx.course, page })
-    .use(rehypeStringify, { allowDangerousHtml: true });
+    .use(rehypeChapterLinks, { course: ctx.course })
+    .use(rehypeStringify, { allowDangerousHtml: true })
+    .freeze();
+}
+
+export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): RenderedPage {
+  const file = new VFile({ path: page.path, value: text, data: { page } });
+  let processor = processors.get(ctx);
+  if (!processor) processors.set(ctx, (processor = makeProcessor(ctx)));
   const tree = processor.runSync(processor.parse(file), file);
   const html = processor.stringify(tree, file);
   const toProblem = (m: (typeof file.messages)[number]): SourceProblem => ({ file: page.path, line: m.line ?? 1, column: m.column ?? 1, message: m.reason });

@@ -243,6 +243,13 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   mark('prepared');
   const { course, labs, pages, keys } = prepared;
   const problems = prepared.problems;
+  const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
+  // The site on disk was built, without problems, from exactly these inputs: nothing to do.
+  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), ...starters.map((l) => hashTree(l.starterDir!)));
+  const stampFile = join(out, '.drydock-stamp');
+  if (problems.length === 0 && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    return { ok: true, problems, warnings, pages: pages.length, rendered: 0, ms: Date.now() - t0, upToDate: true };
+  }
   const fromCache = keys.map((k) => memory.get(k) ?? readCached(k));
   const missing = fromCache.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
   const renderedCount = missing.length;
@@ -263,13 +270,6 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   }
   if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
 
-  const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
-  // The same inputs as the site on disk: there is nothing to write.
-  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), ...starters.map((l) => hashTree(l.starterDir!)));
-  const stampFile = join(out, '.drydock-stamp');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
-    return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0, upToDate: true };
-  }
 
   const files = new Map<string, string>();
   const byPath = new Map(rendered.map((r) => [r.page.path, r]));

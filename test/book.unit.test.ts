@@ -45,6 +45,7 @@ describe('ASCII figures', () => {
   it('turns an ascii fence into a captioned, labelled figure with every column kept', () => {
     const art = '┌──┐   x\n│  │  yy\n└──┘';
     const r = render(md('```ascii title="Box"\n' + art + '\n```'));
+    expect(r.html.startsWith('<figure class="ascii-figure">')).toBe(true);
     expect(r.html).toContain('<figure class="ascii-figure"><div class="ascii-scroll" role="img" aria-label="Box" tabindex="0"><pre class="ascii">' + art + '</pre></div><figcaption>Box</figcaption></figure>');
   });
   it('treats a text fence with box-drawing characters as a diagram, and plain text as code', () => {
@@ -94,12 +95,16 @@ describe('lab card', () => {
 });
 
 describe('code blocks', () => {
-  it.each(['dockerfile', 'bash', 'sh', 'go', 'yaml', 'json'])('highlights %s at build time with a title and a copy button', (lang) => {
-    const html = render(md('```' + lang + ' title="example"\nFROM x\n```')).html;
+  it.each([
+    ['dockerfile', 'FROM x AS build'], ['bash', 'echo "hi" # say it'], ['sh', 'ls -la'], ['go', 'func main() { return }'],
+    ['yaml', 'key: "value"'], ['json', '{"a": 1}'],
+  ])('highlights %s at build time with a title and a copy button', (lang, code) => {
+    const html = render(md('```' + lang + ' title="example"\n' + code + '\n```')).html;
+    expect(html.startsWith('<figure class="code-block">')).toBe(true);
     expect(html).toContain('<figcaption class="code-title">example</figcaption>');
     expect(html).toContain('class="copy"');
-    expect(html).toMatch(/<pre class="shiki shiki-themes github-light github-dark"/);
-    expect(html).toContain('--shiki-dark:');
+    expect(html).toMatch(/<pre class="shiki css-variables"[^>]* tabindex="0" data-lang="/);
+    expect(html).toContain('color:var(--shiki-token-');
   });
 });
 

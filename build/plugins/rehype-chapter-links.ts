@@ -6,7 +6,6 @@ import { authorError } from './problems';
 
 export interface ChapterLinksOptions {
   course: Course;
-  page: SourcePage;
 }
 
 /** A link to another page of the book, kept so anchors can be checked once every page is rendered. */
@@ -24,6 +23,8 @@ export interface InternalLink {
  */
 export default function rehypeChapterLinks(options: ChapterLinksOptions) {
   return (tree: Root, file: VFile) => {
+    const page = file.data.page;
+    if (!page) return;
     const links: InternalLink[] = [];
     visit(tree, 'element', (node: Element) => {
       if (node.tagName !== 'a' || typeof node.properties?.href !== 'string') return;
@@ -32,16 +33,16 @@ export default function rehypeChapterLinks(options: ChapterLinksOptions) {
       const [path, anchor] = href.split('#', 2) as [string, string | undefined];
       const pos = { line: node.position?.start.line, column: node.position?.start.column };
       if (path === '') {
-        if (anchor) links.push({ target: options.page, anchor, ...pos });
+        if (anchor) links.push({ target: page, anchor, ...pos });
         return;
       }
       if (!/\.md$/i.test(path) && !/^(\.\.\/)*labs\/[^/.]+\/?$/.test(path)) return;
-      const target = resolveLink(options.course, options.page, decodeURI(path));
+      const target = resolveLink(options.course, page, decodeURI(path));
       if (!target) {
         authorError(file, node, `broken link: ${href} (no such page in the book)`, 'link');
         return;
       }
-      node.properties.href = relativeHref(options.page.href, target.href) + (anchor ? `#${anchor}` : '');
+      node.properties.href = relativeHref(page.href, target.href) + (anchor ? `#${anchor}` : '');
       links.push({ target, anchor, ...pos });
     });
     file.data.links = links;

@@ -1,6 +1,7 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
+import { replaceWithFigure } from './figure-node';
 
 /** Box-drawing and block characters: a `text` block with any of these is a diagram. */
 const BOX = /[\u2500-\u259f]/;
@@ -16,19 +17,15 @@ export function metaTitle(meta: string | null | undefined): string | undefined {
  */
 export default function remarkAsciiFigures() {
   return (tree: Root) => {
-    visit(tree, 'code', (node: Code) => {
+    visit(tree, 'code', (node: Code, index, parent) => {
       const isAscii = node.lang === 'ascii' || ((node.lang === 'text' || node.lang === 'txt') && BOX.test(node.value));
-      if (!isAscii) return;
+      if (!isAscii || !parent || index === undefined) return;
       const title = metaTitle(node.meta);
       const label = title ?? 'Diagram';
-      node.data = {
-        hName: 'figure',
-        hProperties: { className: ['ascii-figure'] },
-        hChildren: [
-          h('div', { className: ['ascii-scroll'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
-          ...(title ? [h('figcaption', title)] : []),
-        ],
-      };
+      replaceWithFigure(parent, index, node, 'ascii-figure', [
+        h('div', { className: ['ascii-scroll'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
+        ...(title ? [h('figcaption', title)] : []),
+      ]);
     });
   };
 }

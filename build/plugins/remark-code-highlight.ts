@@ -2,10 +2,13 @@ import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import type { HighlighterGeneric } from 'shiki';
 import { visit } from 'unist-util-visit';
+import { replaceWithFigure } from './figure-node';
 import { metaTitle } from './remark-ascii-figures';
 
 export interface CodeHighlightOptions {
   highlighter: HighlighterGeneric<string, string>;
+  /** A theme loaded in the highlighter. */
+  theme: string;
 }
 
 /** Makes the block focusable (it scrolls) and names its language for styling and scripts. */
@@ -19,33 +22,28 @@ const PRE_ATTRIBUTES = {
 const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', Dockerfile: 'dockerfile', txt: 'text', plaintext: 'text' };
 
 /**
- * Highlights code at build time with shiki (light and dark colours as CSS
- * variables), adds an optional title and a copy button that scripts reveal.
+ * Highlights code at build time with shiki (colours as CSS variables the
+ * stylesheet defines for light, dark and print), adds an optional title and a copy button that scripts reveal.
  */
 export default function remarkCodeHighlight(options: CodeHighlightOptions) {
   const loaded = new Set(options.highlighter.getLoadedLanguages());
   return (tree: Root) => {
-    visit(tree, 'code', (node: Code) => {
-      if (node.data?.hName) return; // already a diagram
+    visit(tree, 'code', (node: Code, index, parent) => {
+      if (!parent || index === undefined) return;
       const wanted = ALIASES[node.lang ?? ''] ?? node.lang ?? 'text';
       const lang = loaded.has(wanted) ? wanted : 'text';
       // Straight to HTML: building a hast node per token only to stringify it again doubles the work.
       const html = options.highlighter.codeToHtml(node.value, {
         lang,
-        themes: { light: 'github-light', dark: 'github-dark' },
-        defaultColor: false,
+        theme: options.theme,
         transformers: [PRE_ATTRIBUTES],
       });
       const title = metaTitle(node.meta);
-      node.data = {
-        hName: 'figure',
-        hProperties: { className: ['code-block'] },
-        hChildren: [
-          ...(title ? [h('figcaption', { className: ['code-title'] }, title)] : []),
-          h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': 'Copy code' }, 'Copy'),
-          { type: 'raw', value: html } as never,
-        ],
-      };
+      replaceWithFigure(parent, index, node, 'code-block', [
+        ...(title ? [h('figcaption', { className: ['code-title'] }, title)] : []),
+        h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': 'Copy code' }, 'Copy'),
+        { type: 'raw', value: html } as never,
+      ]);
     });
   };
 }

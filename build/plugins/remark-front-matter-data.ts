@@ -5,8 +5,8 @@ import { parseYamlWith } from '../../lib/yaml-schema';
 import { authorError } from './problems';
 
 export interface FrontMatterOptions {
-  /** Whether the page must have front matter with a title. */
-  required: boolean;
+  /** Whether a file must have front matter with a title (chapters must; handouts need not). */
+  required: boolean | ((file: VFile) => boolean);
 }
 
 /** Validates the YAML front matter against the chapter schema and keeps it on `file.data.matter`. */
@@ -14,7 +14,7 @@ export default function remarkFrontMatterData(options: FrontMatterOptions) {
   return (tree: Root, file: VFile) => {
     const node = tree.children.find((n): n is Yaml => n.type === 'yaml');
     if (!node) {
-      if (options.required) authorError(file, tree.children[0], 'front matter with at least `title:` is required at the top of a chapter', 'front-matter');
+      if (typeof options.required === 'function' ? options.required(file) : options.required) authorError(file, tree.children[0], 'front matter with at least `title:` is required at the top of a chapter', 'front-matter');
       return;
     }
     // The YAML text starts on the line after the opening ---.

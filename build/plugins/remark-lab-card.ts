@@ -9,8 +9,8 @@ import { authorError } from './problems';
 export interface LabCardOptions {
   /** Labs by id, read from each lab's own definition. */
   labs: Map<string, Lab>;
-  /** Link from the current page to a lab's page. */
-  hrefFor: (labId: string) => string;
+  /** Link from the page being rendered to a lab's page. */
+  hrefFor: (labId: string, file: VFile) => string;
 }
 
 const CHECK_TITLES: Record<string, string> = {
@@ -50,10 +50,10 @@ export default function remarkLabCard(options: LabCardOptions) {
         hProperties: { className: ['lab-card'], 'aria-label': `Lab: ${lab.title}` },
         hChildren: [
           h('p', { className: ['lab-card-kicker'] }, 'Hands-on lab'),
-          h('p', { className: ['lab-card-title'] }, h('a', { href: options.hrefFor(id) }, lab.title)),
+          h('p', { className: ['lab-card-title'] }, h('a', { href: options.hrefFor(id, file) }, lab.title)),
           ...(lab.summary ? [h('p', lab.summary)] : []),
           checksTable(lab),
-          h('p', [`${total} points in all. `, h('a', { href: options.hrefFor(id) }, 'Open the lab handout →')]),
+          h('p', [`${total} points in all. `, h('a', { href: options.hrefFor(id, file) }, 'Open the lab handout →')]),
         ],
       };
     });

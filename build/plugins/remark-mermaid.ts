@@ -1,6 +1,7 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
+import { replaceWithFigure } from './figure-node';
 import type { VFile } from 'vfile';
 import type { MermaidResult } from '../mermaid';
 import { metaTitle } from './remark-ascii-figures';
@@ -18,8 +19,8 @@ export interface MermaidOptions {
  */
 export default function remarkMermaid(options: MermaidOptions) {
   return (tree: Root, file: VFile) => {
-    visit(tree, 'code', (node: Code) => {
-      if (node.lang !== 'mermaid') return;
+    visit(tree, 'code', (node: Code, index, parent) => {
+      if (node.lang !== 'mermaid' || !parent || index === undefined) return;
       const result = options.rendered.get(node.value);
       const title = metaTitle(node.meta);
       const caption = title ? [h('figcaption', title)] : [];
@@ -28,19 +29,11 @@ export default function remarkMermaid(options: MermaidOptions) {
         return;
       }
       if (result?.svg) {
-        node.data = {
-          hName: 'figure',
-          hProperties: { className: ['mermaid-figure'] },
-          hChildren: [{ type: 'raw', value: result.svg } as never, ...caption],
-        };
+        replaceWithFigure(parent, index, node, 'mermaid-figure', [{ type: 'raw', value: result.svg } as never, ...caption]);
         return;
       }
       file.data.needsClientMermaid = true;
-      node.data = {
-        hName: 'figure',
-        hProperties: { className: ['mermaid-figure'] },
-        hChildren: [h('pre', { className: ['mermaid'] }, node.value), ...caption],
-      };
+      replaceWithFigure(parent, index, node, 'mermaid-figure', [h('pre', { className: ['mermaid'] }, node.value), ...caption]);
     });
   };
 }

@@ -1,0 +1,15 @@
+import type { Element } from 'hast';
+import type { Code, Parent } from 'mdast';
+
+/**
+ * Replaces a fenced code node with a node remark-rehype turns into exactly
+ * `<figure>` with the given children. Setting `hName` on the code node itself
+ * would rename only the inner `<code>` and leave it inside a `<pre>`.
+ */
+export function replaceWithFigure(parent: Parent, index: number, code: Code, className: string, children: Element[]): void {
+  parent.children[index] = {
+    type: 'figureBlock',
+    position: code.position,
+    data: { hName: 'figure', hProperties: { className: [className] }, hChildren: children },
+  } as never;
+}
