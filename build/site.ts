@@ -56,7 +56,13 @@ export interface BuildResult {
 
 let highlighterPromise: Promise<RenderContext['highlighter']> | undefined;
 /** One highlighter per process: loading grammars is the slowest part of a small build. */
-export const sharedHighlighter = () => (highlighterPromise ??= import('./render').then((m) => m.makeHighlighter()));
+/** One highlighter per process, holding the grammars the book has used so far. */
+export async function sharedHighlighter(langs: string[]): Promise<RenderContext['highlighter']> {
+  const render = await import('./render');
+  const hl = await (highlighterPromise ??= render.makeHighlighter(langs));
+  await render.loadLanguages(hl, langs);
+  return hl;
+}
 
 function loadLabs(root: string, problems: SourceProblem[]): Map<string, Lab> {
   const labs = new Map<string, Lab>();
@@ -206,7 +212,9 @@ async function renderInto(p: Prepared, indexes: number[]): Promise<Map<number, R
   if (indexes.length === 0) return out;
   // The renderer (unified, shiki) loads only when a page must be rendered: an up-to-date build never pays for it.
   const { renderMarkdown } = await import('./render');
-  const ctx: RenderContext = { course: p.course, labs: p.labs, highlighter: await sharedHighlighter(), mermaid: p.mermaid };
+  const { fenceLanguages } = await import('./plugins/remark-code-highlight');
+  const langs = [...new Set(indexes.flatMap((i) => fenceLanguages(p.texts.get(p.pages[i].path)!)))];
+  const ctx: RenderContext = { course: p.course, labs: p.labs, highlighter: await sharedHighlighter(langs), mermaid: p.mermaid };
   for (const i of indexes) {
     const r = renderMarkdown(ctx, p.pages[i], p.texts.get(p.pages[i].path)!);
     if (r.problems.length === 0) writeFileSync(p.keys[i], JSON.stringify(r));

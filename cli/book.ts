@@ -87,7 +87,7 @@ export async function devCommand(argv: string[]): Promise<number> {
   server.listen(port, '127.0.0.1', () => process.stderr.write(`drydock dev: http://localhost:${port}/ (Ctrl-C to stop)\n`));
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
-  for (const dir of ['chapters', 'labs'].map((d) => join(root, d)).filter(existsSync)) {
+  const watchers = ['chapters', 'labs'].map((d) => join(root, d)).filter(existsSync).map((dir) =>
     watch(dir, { recursive: true }, (_e, name) => {
       if (name) changed.add(String(name));
       clearTimeout(timer);
@@ -97,8 +97,19 @@ export async function devCommand(argv: string[]): Promise<number> {
         changed.clear();
         void rebuild(why);
       }, 30);
-    });
-  }
-  await new Promise<void>((r) => process.on('SIGINT', () => { server.close(); r(); }));
+    }),
+  );
+  // Stop on Ctrl-C or SIGTERM: close watchers and the open live-reload streams, or the process lingers.
+  await new Promise<void>((r) => {
+    const stop = () => {
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      for (const c of clients) c.end();
+      server.closeAllConnections();
+      server.close(() => r());
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   return 0;
 }

@@ -19,19 +19,19 @@ const PRE_ATTRIBUTES = {
   },
 };
 
-const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', Dockerfile: 'dockerfile', txt: 'text', plaintext: 'text' };
+export const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', Dockerfile: 'dockerfile', txt: 'text', plaintext: 'text' };
 
 /**
  * Highlights code at build time with shiki (colours as CSS variables the
  * stylesheet defines for light, dark and print), adds an optional title and a copy button that scripts reveal.
  */
 export default function remarkCodeHighlight(options: CodeHighlightOptions) {
-  const loaded = new Set(options.highlighter.getLoadedLanguages());
   return (tree: Root) => {
     visit(tree, 'code', (node: Code, index, parent) => {
       if (!parent || index === undefined) return;
       const wanted = ALIASES[node.lang ?? ''] ?? node.lang ?? 'text';
-      const lang = loaded.has(wanted) ? wanted : 'text';
+      // Read per block: the dev server loads grammars as new languages appear.
+      const lang = options.highlighter.getLoadedLanguages().includes(wanted) ? wanted : 'text';
       // Straight to HTML: building a hast node per token only to stringify it again doubles the work.
       const html = options.highlighter.codeToHtml(node.value, {
         lang,
@@ -46,4 +46,11 @@ export default function remarkCodeHighlight(options: CodeHighlightOptions) {
       ]);
     });
   };
+}
+
+/** The highlighter languages a page's fences ask for (after aliases), to load only those grammars. */
+export function fenceLanguages(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*(?:`{3,}|~{3,})[ \t]*([\w+#.-]+)/gm)) out.add(ALIASES[m[1]] ?? m[1].toLowerCase());
+  return [...out];
 }
