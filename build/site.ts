@@ -286,30 +286,8 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
   const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
   const order = new Map(course.chapters.map((c, i) => [c.path, i]));
-  for (const r of rendered) {
-    const i = order.get(r.page.path) ?? -1;
-    const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
-    files.set(
-      r.page.href,
-      layout({
-        course,
-        page: r,
-        nav,
-        labs: labNav,
-        prev: i > 0 ? nav[i - 1] : undefined,
-        next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
-        before: lab ? labExtras(lab, r.page) : undefined,
-        after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
-        liveReload: opts.liveReload,
-      }),
-    );
-  }
-  if (!course.index) {
-    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-    files.set('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
-  }
-  mark('pages laid out');
   const last = lastWritten.get(out);
+  const inPlace = Boolean(opts.incremental && last && existsSync(out));
   const writeChanged = (entries: Iterable<[string, string]>) => {
     for (const [rel, text] of entries) {
       if (last?.get(rel) === text) continue;
@@ -317,9 +295,31 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       writeFileSync(join(out, rel), text);
     }
   };
-  const inPlace = Boolean(opts.incremental && last && existsSync(out));
-  // In place, the edited page is written before the whole-book files, so it reloads first.
-  if (inPlace) writeChanged(files);
+  // Freshly rendered pages first: in place, the edited page reaches the disk (and the
+  // reader) before the other pages are laid out and compared.
+  const fresh = new Set([...local.values()].map((r) => r.page.path));
+  for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
+    const i = order.get(r.page.path) ?? -1;
+    const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
+    const html = layout({
+      course,
+      page: r,
+      nav,
+      labs: labNav,
+      prev: i > 0 ? nav[i - 1] : undefined,
+      next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
+      before: lab ? labExtras(lab, r.page) : undefined,
+      after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+      liveReload: opts.liveReload,
+    });
+    files.set(r.page.href, html);
+    if (inPlace) writeChanged([[r.page.href, html]]);
+  }
+  if (!course.index) {
+    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+    files.set('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
+    if (inPlace) writeChanged([['index.html', files.get('index.html')!]]);
+  }
   mark('pages written');
   const bookWide: [string, string][] = [
     ['print.html', printPage(course, rendered)],

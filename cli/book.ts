@@ -96,7 +96,7 @@ export async function devCommand(argv: string[]): Promise<number> {
         const why = [...changed].join(', ');
         changed.clear();
         void rebuild(why);
-      }, 30);
+      }, 10);
     }),
   );
   // Stop on Ctrl-C or SIGTERM: close watchers and the open live-reload streams, or the process lingers.
