@@ -13,6 +13,7 @@ import { VFile } from 'vfile';
 import type { Lab } from '../graders/lab';
 import { relativeHref, type Course, type FrontMatter, type SourcePage } from './course';
 import type { MermaidResult } from './mermaid';
+import rehypeLocalAssets from './plugins/rehype-local-assets';
 import rehypeChapterLinks, { type InternalLink } from './plugins/rehype-chapter-links';
 import rehypeHeadingAnchors, { type SearchSection, type TocEntry } from './plugins/rehype-heading-anchors';
 import remarkAnswerDrawers from './plugins/remark-answer-drawers';
@@ -58,6 +59,8 @@ export interface RenderedPage {
   sections: SearchSection[];
   ids: string[];
   links: InternalLink[];
+  /** Course files (images, downloads) the page uses, as paths from the course root. */
+  assets: string[];
   drawers: number;
   needsClientMermaid: boolean;
   problems: SourceProblem[];
@@ -85,10 +88,12 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkAsciiFigures)
     .use(remarkMermaid, { rendered: ctx.mermaid })
     .use(remarkCodeHighlight, { highlighter: ctx.highlighter, theme: CODE_THEME })
-    .use(remarkRehype)
+    // Authors are trusted: inline HTML such as <kbd> passes through as written.
+    .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeSlug)
     .use(rehypeHeadingAnchors)
     .use(rehypeChapterLinks, { course: ctx.course })
+    .use(rehypeLocalAssets, { root: ctx.course.root })
     .use(rehypeStringify, { allowDangerousHtml: true })
     .freeze();
 }
@@ -111,6 +116,7 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = read
     sections: file.data.sections ?? [],
     ids: [...(file.data.ids ?? [])],
     links: file.data.links ?? [],
+    assets: file.data.assets ?? [],
     drawers: file.data.drawers?.length ?? 0,
     needsClientMermaid: Boolean(file.data.needsClientMermaid),
     problems: file.messages.filter((m) => m.fatal).map(toProblem),

@@ -11,6 +11,7 @@ import { layout } from './layout';
 import { esc } from '../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
+import { publishedAssetPath } from './plugins/rehype-local-assets';
 import type { RenderContext, RenderedPage } from './render';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
@@ -156,6 +157,23 @@ function searchIndex(rendered: RenderedPage[]): string {
   return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;
 }
 
+/** Sizes and times of the non-Markdown files beside the chapters and handouts (images, downloads). */
+function contentFilesStamp(root: string): string {
+  const parts: string[] = [];
+  const walk = (dir: string, skip: (name: string) => boolean) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (skip(e.name)) continue;
+      if (e.isDirectory()) walk(p, () => false);
+      else if (!e.name.endsWith('.md')) parts.push(`${p}:${statSync(p).size}:${statSync(p).mtimeMs}`);
+    }
+  };
+  walk(join(root, 'chapters'), () => false);
+  if (existsSync(join(root, 'labs'))) for (const lab of readdirSync(join(root, 'labs'))) walk(join(root, 'labs', lab), (n) => ['starter', 'solution'].includes(n));
+  return parts.join('|');
+}
+
 /** Replaces `out` with `tmp` in two renames, so readers never see a half-written site. */
 function swapInto(tmp: string, out: string): void {
   const old = `${out}.old-${process.pid}`;
@@ -253,7 +271,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const problems = prepared.problems;
   const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
   // The site on disk was built, without problems, from exactly these inputs: nothing to do.
-  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), ...starters.map((l) => hashTree(l.starterDir!)));
+  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), contentFilesStamp(root), ...starters.map((l) => hashTree(l.starterDir!)));
   const stampFile = join(out, '.drydock-stamp');
   if (problems.length === 0 && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
     return { ok: true, problems, warnings, pages: pages.length, rendered: 0, ms: Date.now() - t0, upToDate: true };
@@ -316,7 +334,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     if (inPlace) writeChanged([[r.page.href, html]]);
   }
   if (!course.index) {
-    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
     files.set('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
     if (inPlace) writeChanged([['index.html', files.get('index.html')!]]);
   }
@@ -328,6 +346,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   for (const [rel, text] of bookWide) files.set(rel, text);
   mark('print and search');
   const copies: [string, string][] = [
+    ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),
     ...readdirSync(ASSETS).map((f): [string, string] => [join(ASSETS, f), `assets/${f}`]),
     [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
     ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
@@ -337,7 +356,10 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     // The dev server rewrites only what changed, in place, so an open page reloads at once.
     writeChanged(bookWide);
     lastWritten.set(out, files);
-    for (const [src, rel] of copies) if (!existsSync(join(out, rel))) copyFileSync(src, join(out, rel));
+    for (const [src, rel] of copies) {
+      mkdirSync(dirname(join(out, rel)), { recursive: true });
+      copyFileSync(src, join(out, rel));
+    }
     await Promise.all(starters.map((l) => starterZip(l, join(out, 'labs', `${l.id}-starter.zip`))));
   } else {
     const tmp = `${out}.tmp-${process.pid}`;
@@ -345,7 +367,10 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     mkdirSync(join(tmp, 'assets'), { recursive: true });
     mkdirSync(join(tmp, 'labs'), { recursive: true });
     for (const [rel, text] of files) writeFileSync(join(tmp, rel), text);
-    for (const [src, rel] of copies) copyFileSync(src, join(tmp, rel));
+    for (const [src, rel] of copies) {
+      mkdirSync(dirname(join(tmp, rel)), { recursive: true });
+      copyFileSync(src, join(tmp, rel));
+    }
     await Promise.all(starters.map((l) => starterZip(l, join(tmp, 'labs', `${l.id}-starter.zip`))));
     mkdirSync(dirname(out), { recursive: true });
     swapInto(tmp, out);

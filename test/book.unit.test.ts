@@ -120,6 +120,21 @@ describe('links', () => {
   });
 });
 
+describe('local files', () => {
+  it('publishes images beside the chapters and rewrites their URLs', () => {
+    const r = render(md('![A crane](img/crane.svg)'));
+    expect(r.html).toContain('<img src="media/chapters/img/crane.svg" alt="A crane">');
+    expect(r.assets).toEqual(['chapters/img/crane.svg']);
+  });
+  it('fails a missing image with its line', () => {
+    const r = render(md('Text\n\n![gone](img/nope.png)'));
+    expect(formatProblem(r.problems[0])).toBe('chapters/01-harbour.md:7:1 missing file: img/nope.png (looked for chapters/img/nope.png)');
+  });
+  it('keeps inline HTML written by the author', () => {
+    expect(render(md('Press <kbd>Ctrl</kbd>.')).html).toContain('<kbd>Ctrl</kbd>');
+  });
+});
+
 describe('mermaid', () => {
   it('finds the diagrams of a page before rendering', () => {
     expect(mermaidSources('a\n```mermaid\ngraph TD\n  A-->B\n```\n')).toEqual(['graph TD\n  A-->B']);
@@ -212,6 +227,7 @@ describe('whole builds', () => {
     expect(lab).toContain('href="demo-lab-starter.zip"');
     expect(lab).toContain('<td><code>cache-hit</code></td>');
     expect(existsSync(join(root, 'site/labs/demo-lab-starter.zip'))).toBe(true);
+    expect(existsSync(join(root, 'site/media/chapters/img/crane.svg'))).toBe(true);
     mkdirSync(join(root, 'x'), { recursive: true });
   });
 });
