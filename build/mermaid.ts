@@ -16,7 +16,9 @@ export interface MermaidResult {
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
+/** The browser for build-time rendering: DRYDOCK_CHROMIUM (a path, or `none` to build without one), else Debian's. */
 export function chromiumPath(): string | undefined {
+  if (process.env.DRYDOCK_CHROMIUM === 'none') return undefined;
   const candidates = [process.env.DRYDOCK_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   return candidates.find((p): p is string => Boolean(p && existsSync(p)));
 }

@@ -68,6 +68,28 @@ describe('build-time Mermaid', () => {
   });
 });
 
+describe('without a browser at build time', () => {
+  it('warns, and renders the diagram in the reader\'s browser, loading mermaid only where needed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'drydock-nobrowser-'));
+    cpSync(join(ROOT, 'test/fixtures/course'), root, { recursive: true });
+    rmSync(join(root, '.mermaid-cache'), { recursive: true, force: true });
+    const warnings: string[] = [];
+    process.env.DRYDOCK_CHROMIUM = 'none';
+    try {
+      const r = await buildBook({ root, out: join(root, 'site'), cacheDir: join(root, '.cache'), warn: (w) => warnings.push(w) });
+      expect(r.ok).toBe(true);
+    } finally {
+      delete process.env.DRYDOCK_CHROMIUM;
+    }
+    expect(warnings.join('\n')).toMatch(/1 Mermaid diagram\(s\) .* no Chromium was found/);
+    expect(readFileSync(join(root, 'site/01-harbour.html'), 'utf8')).toContain('assets/mermaid.min.js');
+    expect(readFileSync(join(root, 'site/02-tides.html'), 'utf8')).not.toContain('mermaid.min.js');
+    const page = await open(`file://${join(root, 'site/01-harbour.html')}`);
+    await page.locator('figure.mermaid-figure svg').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('figure.mermaid-figure svg').first().textContent()).toContain('Lamp signal');
+  });
+});
+
 describe('a chapter in Chromium', () => {
   it('keeps answer drawers closed until clicked', async () => {
     const page = await open('01-harbour.html');
