@@ -21,7 +21,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
   log "installing ${need_pkgs[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
 fi
 
 engine_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
