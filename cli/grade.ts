@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connect, removeRun } from '../graders/engine';
 import { gradeSubmission, reportExitCode } from '../graders/grade';
@@ -11,6 +13,12 @@ import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/batch';
 import { Progress } from './progress';
 import type { Lab } from '../graders/lab';
+
+/** The course's built book next to the lab (`<course>/site`), for "read:" links when no --book is given. */
+function localBook(lab: Lab): string | undefined {
+  const site = resolve(lab.dir, '../../site');
+  return existsSync(site) ? pathToFileURL(site).href : undefined;
+}
 
 function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
   try {
@@ -82,7 +90,8 @@ build, size, distroless, user, exec-entrypoint, graceful-stop, cache-hit.
 Options:
   --format terminal|json|junit   report format (default: terminal)
   --out FILE                     write the report to FILE instead of stdout
-  --book URL                     base URL of the course book for "read:" links
+  --book URL                     base URL of the course book for "read:" links (default for a
+                                 single grade: the course's built site/ folder, when present)
   -q, --quiet                    no progress lines on stderr
 
 Batch mode (a whole class): every folder, .zip or .tar(.gz) in <submissions-dir> is one
@@ -138,6 +147,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   }
   const lab = loadLabOrExit(positionals[0], values['build-timeout']);
   if (typeof lab === 'number') return lab;
+  values.book ??= localBook(lab);
   const docker = connect();
   const active = new Set<string>();
   const release = onInterrupt(async () => {

@@ -55,6 +55,15 @@ describe('reference solution', () => {
   });
 });
 
+describe('the starter, as the handout describes it', () => {
+  it('passes build and graceful-stop and fails the rest', async () => {
+    const r = await grade('starter', join(LAB_DIR, 'starter'));
+    expect(Object.fromEntries(r.checks.map((c) => [c.id, c.status]))).toEqual({
+      build: 'pass', size: 'fail', distroless: 'fail', user: 'fail', 'exec-entrypoint': 'fail', 'graceful-stop': 'pass', 'cache-hit': 'fail',
+    });
+  });
+});
+
 describe('build', () => {
   it('fails on a broken step, names its Dockerfile line and shows the log, and skips the rest', async () => {
     const r = await grade('build-fails');

@@ -13,7 +13,7 @@ export const sizeCheck: Check = {
       .filter((h) => h.Size > 0)
       .sort((a, b) => b.Size - a.Size)
       .slice(0, 3)
-      .map((h) => `${mb(h.Size).padStart(9)}  ${h.CreatedBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+# buildkit$/, '').slice(0, 100)}`);
+      .map((h) => `${mb(h.Size).padStart(9)}  ${h.CreatedBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+# buildkit$/, '').slice(0, 100) || '(a layer of the base image)'}`);
     const evidence = [`uncompressed size ${mb(size)}, limit ${mb(limit)}`, 'largest layers:', ...layers];
     if (size <= limit) return { status: 'pass', summary: `${mb(size)} is within the ${mb(limit)} limit`, evidence };
     return {

@@ -2,7 +2,7 @@ import type { ParsedDockerfile, DockerfileInstruction } from '../dockerfile';
 import { instructionForStep } from '../dockerfile';
 import type { BuildStep } from '../buildkit-trace';
 
-export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+export const mb = (bytes: number) => (bytes < 100_000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 export function tail(lines: string[], n = 10): string[] {
   return lines.filter((l) => l.trim() !== '').slice(-n);
