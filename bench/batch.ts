@@ -3,10 +3,10 @@
 // gets its own fresh copy of the class (a unique line per student's main.go),
 // so no mode profits from another's compiles. Prints submissions per hour.
 //   npx tsx bench/batch.ts [students]
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = join(ROOT, 'labs/catalog-image');
@@ -29,23 +29,16 @@ function makeClass(mode: string): string {
   return dir;
 }
 
-function timed(cmd: string, args: string[]): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.status === null || r.status > 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
 const modes: { name: string; ms: number }[] = [];
 for (const jobs of [1, 2]) {
   const cls = makeClass(`j${jobs}`);
-  modes.push({ name: `drydock grade --batch -j ${jobs}`, ms: timed(process.execPath, [CLI, 'grade', LAB, '--batch', cls, '--out', join(cls, '..', `results-j${jobs}`), '-j', String(jobs), '-q']) });
+  modes.push({ name: `drydock grade --batch -j ${jobs}`, ms: timedRun(process.execPath, [CLI, 'grade', LAB, '--batch', cls, '--out', join(cls, '..', `results-j${jobs}`), '-j', String(jobs), '-q']) });
   process.stderr.write(`${modes.at(-1)!.name}: ${(modes.at(-1)!.ms / 1000).toFixed(1)} s\n`);
 }
 const loopClass = makeClass('loop');
 const loop = join(loopClass, '..', 'loop.sh');
 writeFileSync(loop, `for s in "${loopClass}"/*/; do node "${CLI}" grade -q "${LAB}" "$s" --format json --out "$s/../$(basename "$s").json" || true; done\n`);
-modes.push({ name: 'shell loop of single drydock grade', ms: timed('bash', [loop]) });
+modes.push({ name: 'shell loop of single drydock grade', ms: timedRun('bash', [loop]) });
 process.stderr.write(`${modes.at(-1)!.name}: ${(modes.at(-1)!.ms / 1000).toFixed(1)} s\n`);
 
 const perHour = (ms: number) => (N / (ms / 1000)) * 3600;

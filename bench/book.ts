@@ -1,10 +1,11 @@
 // Book build speed: Drydock against VitePress (npm) and Hugo (Debian), on the
 // same generated 200-chapter course, in one run. Prints ms per chapter and ratios.
 //   npx tsx bench/book.ts [chapters]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateCourse } from './gen-course';
+import { median, timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench/out/book');
@@ -13,16 +14,6 @@ const N = Number(process.argv[2] ?? 200);
 const RUNS = 3;
 const CLI = join(ROOT, 'bin/drydock.mjs');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function timeIt(fn: () => void): number {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}\n${r.stdout}`);
-}
 
 function ensureHugo(): boolean {
   if (spawnSync('hugo', ['version']).status === 0) return true;
@@ -43,7 +34,7 @@ function ensureVitepress(): boolean {
 const course = join(OUT, 'course');
 generateCourse(course, N);
 // Diagrams are rendered once and cached in the course, as a committed .mermaid-cache would be.
-run(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'warmup-site')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'warmup-cache') } });
+timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'warmup-site')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'warmup-cache') } });
 
 const hugoSite = join(OUT, 'hugo');
 rmSync(hugoSite, { recursive: true, force: true });
@@ -67,19 +58,19 @@ const drydockCold = median(
     const cache = join(OUT, `cold-cache-${i}`);
     rmSync(cache, { recursive: true, force: true });
     rmSync(join(OUT, 'site'), { recursive: true, force: true });
-    return timeIt(() => run(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: { DRYDOCK_CACHE_DIR: cache } }));
+    return timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: { DRYDOCK_CACHE_DIR: cache } });
   }),
 );
 results.push({ name: 'drydock cold (no page cache, no site)', ms: drydockCold });
 const warmEnv = { DRYDOCK_CACHE_DIR: join(OUT, `cold-cache-${RUNS - 1}`) };
-results.push({ name: 'drydock warm (nothing changed)', ms: median(Array.from({ length: RUNS }, () => timeIt(() => run(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: warmEnv })))) });
+results.push({ name: 'drydock warm (nothing changed)', ms: median(Array.from({ length: RUNS }, () => timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: warmEnv }))) });
 const edited = join(course, 'chapters/100-chapter.md');
 results.push({
   name: 'drydock one-line edit (CLI)',
   ms: median(
     Array.from({ length: RUNS }, (_, i) => {
       writeFileSync(edited, `${readFileSync(edited, 'utf8')}\nEdit ${i} ${Date.now()}.\n`);
-      return timeIt(() => run(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: warmEnv }));
+      return timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: warmEnv });
     }),
   ),
 });
@@ -91,7 +82,7 @@ if (ensureHugo()) {
       Array.from({ length: RUNS }, () => {
         rmSync(join(hugoSite, 'public'), { recursive: true, force: true });
         rmSync(join(hugoSite, 'resources'), { recursive: true, force: true });
-        return timeIt(() => run('hugo', ['--quiet', '--source', hugoSite, '--cacheDir', join(OUT, 'hugo-cache-none')]));
+        return timedRun('hugo', ['--quiet', '--source', hugoSite, '--cacheDir', join(OUT, 'hugo-cache-none')]);
       }),
     ),
   });
@@ -103,7 +94,7 @@ if (ensureVitepress()) {
       Array.from({ length: 2 }, () => {
         rmSync(join(vpSite, '.vitepress/dist'), { recursive: true, force: true });
         rmSync(join(vpSite, '.vitepress/cache'), { recursive: true, force: true });
-        return timeIt(() => run(join(PEERS, 'node_modules/.bin/vitepress'), ['build', vpSite]));
+        return timedRun(join(PEERS, 'node_modules/.bin/vitepress'), ['build', vpSite]);
       }),
     ),
   });
@@ -141,4 +132,3 @@ if (vite) console.log(`VitePress cold / Drydock cold        = ${(vite / drydockC
 if (hugo) console.log(`Drydock cold / Hugo cold             = ${(drydockCold / hugo).toFixed(1)}x  (target <= 3x)`);
 if (hugo) console.log(`Drydock warm / Hugo cold             = ${(results[1].ms / hugo).toFixed(2)}x  (target < 1x)`);
 console.log(`Dev edit → page (all samples, ms)    = ${devTimes.map((t) => t.toFixed(0)).join(', ')}  (target < 150)`);
-execFileSync('true');

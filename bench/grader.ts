@@ -7,29 +7,24 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile';
+import { median, timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = join(ROOT, 'labs/catalog-image');
 const RUNS = Number(process.argv[2] ?? 3);
 const DOCKER = '/usr/bin/docker'; // Debian's 20.10 client: its built-in BuildKit matches the engine
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function freshSubmission(tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-bench-'));
   cpSync(join(LAB, 'starter'), dir, { recursive: true });
   // Offline, BuildKit cannot fetch the frontend a `# syntax=` line names; blank it
   // for every tool alike (the grader does the same by itself).
-  writeFileSync(join(dir, 'Dockerfile'), readFileSync(join(LAB, 'solution/Dockerfile'), 'utf8').replace(/^# syntax=.*$/m, '#'));
+  const text = readFileSync(join(LAB, 'solution/Dockerfile'), 'utf8');
+  const syntax = parseDockerfile(text).syntax;
+  writeFileSync(join(dir, 'Dockerfile'), syntax ? stripSyntaxDirective(text, syntax.line) : text);
   appendFileSync(join(dir, 'main.go'), `\n// bench ${tag} ${process.hrtime.bigint()}\n`);
   return dir;
-}
-
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env } });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}`);
-  return ms;
 }
 
 // The grader's steps by hand with the docker CLI: build, inspect, list the
@@ -62,14 +57,14 @@ const grader: number[] = [];
 const cli: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const f = freshSubmission(`floor${i}`);
-  floor.push(timed(DOCKER, ['build', '-q', '-t', `bench-floor:${i}`, f], { DOCKER_BUILDKIT: '1' }));
+  floor.push(timedRun(DOCKER, ['build', '-q', '-t', `bench-floor:${i}`, f], { env: { DOCKER_BUILDKIT: '1' } }));
   spawnSync(DOCKER, ['rmi', '-f', `bench-floor:${i}`]);
   const g = freshSubmission(`grader${i}`);
-  grader.push(timed(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'grade', '-q', LAB, g, '--format', 'json', '--out', join(g, '..', `report-${i}.json`)]));
+  grader.push(timedRun(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'grade', '-q', LAB, g, '--format', 'json', '--out', join(g, '..', `report-${i}.json`)]));
   const c = freshSubmission(`cli${i}`);
   const script = join(c, '..', `steps-${i}.sh`);
   writeFileSync(script, CLI_STEPS);
-  cli.push(timed('bash', [script, c, String(i)]));
+  cli.push(timedRun('bash', [script, c, String(i)]));
   process.stderr.write(`run ${i + 1}/${RUNS}: floor ${floor[i].toFixed(0)} ms, drydock ${grader[i].toFixed(0)} ms, docker CLI ${cli[i].toFixed(0)} ms\n`);
 }
 

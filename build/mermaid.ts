@@ -35,7 +35,7 @@ export function diagramKey(source: string): string {
  * browser builds the same book. Returns what it could render; a diagram
  * with neither browser nor cache is left out (the caller falls back).
  */
-export async function renderMermaid(sources: string[], cacheDir: string, warn: (msg: string) => void, opts: { launch?: boolean } = {}): Promise<Map<string, MermaidResult>> {
+export async function renderMermaid(sources: string[], cacheDir: string, warn: (msg: string) => void): Promise<Map<string, MermaidResult>> {
   const out = new Map<string, MermaidResult>();
   const missing: string[] = [];
   for (const src of new Set(sources)) {
@@ -43,7 +43,7 @@ export async function renderMermaid(sources: string[], cacheDir: string, warn: (
     if (existsSync(cached)) out.set(src, { svg: readFileSync(cached, 'utf8') });
     else missing.push(src);
   }
-  if (missing.length === 0 || opts.launch === false) return out;
+  if (missing.length === 0) return out;
   const exe = chromiumPath();
   if (!exe) {
     warn(`${missing.length} Mermaid diagram(s) are not in ${cacheDir} and no Chromium was found: they will render in the reader's browser instead (install Debian's chromium to render them at build time)`);

@@ -194,14 +194,14 @@ interface Prepared {
   problems: SourceProblem[];
 }
 
-async function prepare(root: string, cacheDir: string, warn: (m: string) => void, renderDiagrams: boolean): Promise<Prepared> {
+async function prepare(root: string, cacheDir: string, warn: (m: string) => void): Promise<Prepared> {
   const course = loadCourse(root);
   const problems: SourceProblem[] = [...course.problems];
   const labs = loadLabs(root, problems);
   const pages = allPages(course);
   const texts = new Map(pages.map((p) => [p.path, readFileSync(p.abs, 'utf8')]));
   const diagrams = [...texts.values()].flatMap(mermaidSources);
-  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn, { launch: renderDiagrams });
+  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn);
   mkdirSync(cacheDir, { recursive: true });
   const shared = hashOf(
     BUILDER_HASH,
@@ -250,9 +250,8 @@ const memory = new Map<string, RenderedPage>();
 const defaultCacheDir = () => process.env.DRYDOCK_CACHE_DIR ?? join(PACKAGE_ROOT, 'node_modules/.cache/drydock/pages');
 /**
  * Builds the book: load and validate the course, render every page (from the
- * page cache when its inputs are unchanged, on all cores when many changed),
- * check links and anchors across pages, then write the site elsewhere and
- * swap it in. Any problem stops the build before `out` is touched.
+ * page cache when its inputs are unchanged), check links and anchors across
+ * pages, then write the site elsewhere and swap it in. Any problem stops the build before `out` is touched.
  */
 export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const t0 = Date.now();
@@ -265,7 +264,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   };
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const mark = (label: string) => process.env.DRYDOCK_TIMINGS && process.stderr.write(`${label}: ${Date.now() - t0} ms\n`);
-  const prepared = await prepare(root, cacheDir, warn, true);
+  const prepared = await prepare(root, cacheDir, warn);
   mark('prepared');
   const { course, labs, pages, keys } = prepared;
   const problems = prepared.problems;

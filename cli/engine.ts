@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { connect, describe, engineInfo, InfrastructureError } from '../graders/engine';
 import { ensureImages, isStandIn, normalizeRef } from '../graders/images';
-import { loadLab } from '../graders/lab';
+import { labBaseImages, loadLab } from '../graders/lab';
 import { registryProblem } from '../graders/registry';
 import { SourceError } from '../lib/yaml-schema';
 
@@ -9,7 +9,7 @@ function labImages(dirs: string[]): string[] {
   const refs = new Set<string>();
   for (const d of dirs) {
     const lab = loadLab(d);
-    for (const r of [...lab.images.toolchain, ...lab.images.allowedBases]) refs.add(r);
+    for (const r of labBaseImages(lab)) refs.add(r);
   }
   return [...refs];
 }

@@ -86,9 +86,9 @@ export function listSubmissions(dir: string): StudentEntry[] {
     .map((n) => ({ id: n.replace(ARCHIVE, ''), path: join(dir, n) }));
 }
 
-function inputHash(lab: Lab, path: string): string {
+function inputHash(labDefinition: Buffer, path: string): string {
   const h = createHash('sha256');
-  h.update(readFileSync(lab.definitionFile));
+  h.update(labDefinition);
   h.update(statSync(path).isDirectory() ? hashTree(path) : readFileSync(path));
   return h.digest('hex');
 }
@@ -144,9 +144,11 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       ]
     : found;
   const outcomes: StudentOutcome[] = [];
-  const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(lab, s.path!)]));
+  const definition = readFileSync(lab.definitionFile);
+  const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(definition, s.path!)]));
+  const earlier = new Map(students.map((s) => [s.id, previous(outDir, s.id)]));
   const finished = (s: StudentEntry) => {
-    const prev = previous(outDir, s.id);
+    const prev = earlier.get(s.id);
     return prev !== undefined && prev.inputHash === hashes.get(s.id) && prev.status !== 'infrastructure error';
   };
   const toGrade = students.filter((s) => s.path && (opts.regrade || !finished(s)));
@@ -159,7 +161,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   for (const s of students) {
     if (!s.path) finish({ student: s, status: 'missing', reused: false, attempts: 0 });
     else if (!toGrade.includes(s)) {
-      const prev = previous(outDir, s.id)!;
+      const prev = earlier.get(s.id)!;
       finish({ student: s, status: prev.status, report: prev.report, reused: true, attempts: 0 });
     }
   }

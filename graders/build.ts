@@ -8,14 +8,11 @@ export interface BuildRequest {
   tag: string;
   labels: Record<string, string>;
   timeoutMs: number;
-  /** Build-time memory cap; BuildKit applies it to RUN steps where the engine supports it. */
-  memoryBytes?: number;
   /**
    * Called after every trace update; returning true ends the build early
    * (the cache probe stops as soon as its verdict is known).
    */
   stopWhen?: (steps: BuildStep[]) => boolean;
-  onStep?: (step: BuildStep) => void;
 }
 
 export interface BuildOutcome {
@@ -55,7 +52,6 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
       // and a student's RUN cannot reach anything.
       networkmode: 'none',
       forcerm: true,
-      ...(req.memoryBytes ? { memory: req.memoryBytes, memswap: req.memoryBytes } : {}),
       abortSignal: abort.signal,
     } as Docker.ImageBuildOptions)) as unknown as Readable;
   } catch (err) {
@@ -64,7 +60,6 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     throw new InfrastructureError(`the engine refused the build: ${describe(err)}`, err);
   }
 
-  const seen = new Set<string>();
   try {
     let pending = '';
     for await (const chunk of stream) {
@@ -75,11 +70,7 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
         if (!line.trim()) continue;
         const msg = JSON.parse(line) as { id?: string; aux?: unknown; error?: string; errorDetail?: { message?: string } };
         if (msg.id === 'moby.buildkit.trace' && typeof msg.aux === 'string') {
-          const raw = trace.addEncoded(msg.aux);
-          if (req.onStep) for (const v of raw.vertexes ?? []) if (v.digest && !seen.has(v.digest + v.completed)) {
-            seen.add(v.digest + v.completed);
-            req.onStep(trace.steps.get(v.digest)!);
-          }
+          trace.addEncoded(msg.aux);
         } else if (msg.id === 'moby.image.id' && msg.aux && typeof msg.aux === 'object') {
           imageId = (msg.aux as { ID?: string }).ID;
         } else if (msg.error || msg.errorDetail) {

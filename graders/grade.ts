@@ -11,7 +11,7 @@ import { contextTar } from './context';
 import { parseDockerfile, stripSyntaxDirective } from './dockerfile';
 import { describe, engineInfo, InfrastructureError, newRunId, removeRun, runLabels } from './engine';
 import { ensureImages, normalizeRef } from './images';
-import { type Lab, maxScore } from './lab';
+import { type Lab, labBaseImages, maxScore } from './lab';
 import { createProbeContainer, limitsOf, observeRun, readImageFiles } from './runtime';
 import { openSubmission, SubmissionError, type Submission } from './submission';
 
@@ -28,7 +28,6 @@ export interface Report {
   /** Anything the grader changed or assumed, said plainly. */
   notes: string[];
   runId: string;
-  contentHash?: string;
 }
 
 export interface GradeOptions {
@@ -116,13 +115,10 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       const info = await phase('engine', () => engineInfo(docker));
       report.engine.version = info.version;
       report.engine.apiVersion = info.apiVersion;
-      const ensured = await phase('base images', () => ensureImages(docker, [...lab.images.toolchain, ...lab.images.allowedBases], progress));
+      const ensured = await phase('base images', () => ensureImages(docker, labBaseImages(lab), progress));
       report.engine.standIns = ensured.filter((e) => e.standIn).map((e) => e.ref);
-      for (const e of ensured) {
-        if (lab.images.allowedBases.map(normalizeRef).includes(e.ref)) {
-          obs.baseLayers.set(e.ref, (await docker.getImage(e.id).inspect()).RootFS?.Layers ?? []);
-        }
-      }
+      const allowed = lab.images.allowedBases.map(normalizeRef);
+      for (const e of ensured) if (allowed.includes(e.ref)) obs.baseLayers.set(e.ref, e.layers);
       if (report.engine.standIns.length) obs.notes.push(`graded with local stand-ins for ${report.engine.standIns.join(', ')} (no registry reachable)`);
     } catch (err) {
       return finish(verdicts(lab, obs, opts.bookBase, 'infra', err instanceof InfrastructureError ? err.message : describe(err)));
@@ -136,7 +132,6 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       results[0] = { ...results[0], status: 'fail', score: 0, summary: err.reason, evidence: [], fix: err.fix };
       return finish(results);
     }
-    report.contentHash = submission.contentHash;
     if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
 
     let dockerfileText = readFileSync(join(submission.dir, 'Dockerfile'), 'utf8');
@@ -153,9 +148,8 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     if (capNote) obs.notes.push(capNote);
     const tag = `drydock-grade/${runId}`;
     const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
-    const memoryBytes = lab.limits.memoryMB * 4 * 1024 * 1024;
     const build = await phase('build', () =>
-      runBuild(docker, { context: contextTar(submission!.dir, { Dockerfile: dockerfileText }), tag: `${tag}:build`, labels, timeoutMs: buildTimeoutMs, memoryBytes }),
+      runBuild(docker, { context: contextTar(submission!.dir, { Dockerfile: dockerfileText }), tag: `${tag}:build`, labels, timeoutMs: buildTimeoutMs }),
     );
     obs.build = build;
     opts.onBuildLog?.(build.steps.map((s) => [`#${s.cached ? ' CACHED' : ''} ${s.name}${s.error ? `  ERROR: ${s.error}` : ''}`, ...s.log].join('\n')).join('\n') + (build.error ? `\n${build.error}\n` : '\n'));
@@ -183,7 +177,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         return;
       }
       try {
-        const container = await createProbeContainer(docker, imageId, lab, labels, limitsOf(lab));
+        const container = await createProbeContainer(docker, obs.image, lab, labels, limitsOf(lab));
         obs.files = await readImageFiles(container);
         obs.run = await observeRun(docker, container, lab);
       } catch (err) {
@@ -198,10 +192,9 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
           tag: `${tag}:probe`,
           labels,
           timeoutMs: buildTimeoutMs,
-          memoryBytes,
           stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
         });
-        obs.cache = { outcome, steps: outcome.steps, probeComment };
+        obs.cache = { outcome, probeComment };
       } catch (err) {
         obs.infraErrors.cache = describe(err);
       }

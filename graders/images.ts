@@ -15,6 +15,8 @@ export interface EnsuredImage {
   /** True when the image in the engine is a Drydock stand-in, made now or earlier. */
   standIn: boolean;
   id: string;
+  /** Uncompressed layer digests (RootFS.Layers), for matching a built image against its base. */
+  layers: string[];
 }
 
 type Progress = (line: string) => void;
@@ -78,14 +80,14 @@ export async function ensureImages(
     const ref = normalizeRef(raw);
     let info = await inspectImage(docker, ref);
     if (info) {
-      out.push({ ref, origin: 'present', standIn: isStandIn(info), id: info.Id });
+      out.push({ ref, origin: 'present', standIn: isStandIn(info), id: info.Id, layers: info.RootFS?.Layers ?? [] });
       continue;
     }
     const pullError = opts.pull === false ? 'pulling disabled' : await tryPull(docker, ref, opts.pullTimeoutMs ?? 20_000);
     info = pullError ? undefined : await inspectImage(docker, ref);
     if (info) {
       progress(`pulled ${ref}`);
-      out.push({ ref, origin: 'pulled', standIn: false, id: info.Id });
+      out.push({ ref, origin: 'pulled', standIn: false, id: info.Id, layers: info.RootFS?.Layers ?? [] });
       continue;
     }
     const recipe = RECIPES.find((r) => r.matches(ref));
@@ -96,7 +98,7 @@ export async function ensureImages(
     await recipe.build(docker, ref, progress);
     info = await inspectImage(docker, ref);
     if (!info) throw new InfrastructureError(`stand-in for ${ref} was built but is not in the engine`);
-    out.push({ ref, origin: 'stand-in', standIn: true, id: info.Id });
+    out.push({ ref, origin: 'stand-in', standIn: true, id: info.Id, layers: info.RootFS?.Layers ?? [] });
   }
   return out;
 }

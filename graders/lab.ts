@@ -89,6 +89,11 @@ export function loadLab(dir: string): Lab {
   };
 }
 
+/** Every base image a lab's builds need: toolchains first, then the allowed final bases. */
+export function labBaseImages(lab: LabDefinition): string[] {
+  return [...lab.images.toolchain, ...lab.images.allowedBases];
+}
+
 export function maxScore(lab: LabDefinition): number {
   return CHECK_IDS.reduce((sum, id) => sum + lab.points[id], 0);
 }

@@ -27,12 +27,11 @@ export function limitsOf(lab: LabDefinition): RunLimits {
  * no capabilities, no privilege escalation, no mounts, no socket, capped
  * memory, CPU, processes and log size, the port published on loopback only.
  */
-export async function createProbeContainer(docker: Docker, image: string, lab: LabDefinition, labels: Record<string, string>, limits: RunLimits): Promise<Docker.Container> {
+export async function createProbeContainer(docker: Docker, image: Docker.ImageInspectInfo, lab: LabDefinition, labels: Record<string, string>, limits: RunLimits): Promise<Docker.Container> {
   const port = `${lab.thresholds.readiness.port}/tcp`;
-  const image_ = await docker.getImage(image).inspect();
-  const needsCommand = !(image_.Config?.Entrypoint?.length || image_.Config?.Cmd?.length);
+  const needsCommand = !(image.Config?.Entrypoint?.length || image.Config?.Cmd?.length);
   return docker.createContainer({
-    Image: image,
+    Image: image.Id,
     Labels: labels,
     // An image with neither ENTRYPOINT nor CMD cannot be created; give it a
     // command that fails at start so the checks can still read the image.

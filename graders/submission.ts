@@ -26,8 +26,6 @@ export interface Submission {
   dir: string;
   /** Files the lab's starter supplied because the submission lacked them. */
   filledFromStarter: string[];
-  /** sha256 over the submission's files, stable across re-packing. */
-  contentHash: string;
   dispose(): void;
 }
 
@@ -238,7 +236,6 @@ export async function openSubmission(source: string, opts: OpenOptions): Promise
     if (!dir) {
       throw new SubmissionError('the submission has no Dockerfile at its top level', 'Name the file exactly `Dockerfile` (capital D, no extension) and put it next to go.mod.');
     }
-    const contentHash = hashTree(dir);
     const filledFromStarter: string[] = [];
     if (opts.starterDir) {
       for (const name of readdirSync(opts.starterDir)) {
@@ -248,7 +245,7 @@ export async function openSubmission(source: string, opts: OpenOptions): Promise
         }
       }
     }
-    return { source, dir, filledFromStarter, contentHash, dispose };
+    return { source, dir, filledFromStarter, dispose };
   } catch (err) {
     dispose();
     throw err;

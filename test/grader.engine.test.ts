@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../graders/engine';
 import { ensureImages } from '../graders/images';
 import { gradeSubmission, reportExitCode, type Report } from '../graders/grade';
-import type { CheckId } from '../graders/lab';
+import { labBaseImages, type CheckId } from '../graders/lab';
 import { drydock, engineInventory, expectEngineUnchanged, fastLab, FIXTURES, LAB_DIR, solutionSubmission } from './helpers';
 
 const docker = connect();
@@ -22,7 +22,7 @@ async function grade(name: string, source = join(FIXTURES, name)): Promise<Repor
 const check = (r: Report, id: CheckId) => r.checks.find((c) => c.id === id)!;
 
 beforeAll(async () => {
-  await ensureImages(docker, [...lab.images.toolchain, ...lab.images.allowedBases]);
+  await ensureImages(docker, labBaseImages(lab));
   before = await engineInventory(docker);
 });
 

@@ -56,7 +56,7 @@ export const cacheHitCheck: Check = {
       return { status: 'fail', summary: `no COPY or ADD brings ${file} into the build`, evidence, fix: orderFix };
     }
     const stage = plan.sourceCopy.stage;
-    const relevant = probe.steps
+    const relevant = probe.outcome.steps
       .map((step) => ({ step, ins: instructionForStep(df, step.name) }))
       .filter((s): s is { step: BuildStep; ins: DockerfileInstruction } => s.ins !== undefined && s.ins.stage === stage && s.ins.keyword !== 'FROM');
     for (const { step, ins } of relevant) {

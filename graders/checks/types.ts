@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import type { BuildOutcome } from '../build';
-import type { BuildStep } from '../buildkit-trace';
 import type { ParsedDockerfile } from '../dockerfile';
 import type { CheckId, LabDefinition } from '../lab';
 
@@ -46,7 +45,6 @@ export interface RunObservation {
 /** The probe rebuild after a one-line source change. */
 export interface CacheProbe {
   outcome: BuildOutcome;
-  steps: BuildStep[];
   probeComment: string;
 }
 
