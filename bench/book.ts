@@ -64,7 +64,8 @@ const drydockCold = median(
 results.push({ name: 'drydock cold (no page cache, no site)', ms: drydockCold });
 const warmEnv = { DRYDOCK_CACHE_DIR: join(OUT, `cold-cache-${RUNS - 1}`) };
 results.push({ name: 'drydock warm (nothing changed)', ms: median(Array.from({ length: RUNS }, () => timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: warmEnv }))) });
-const edited = join(course, 'chapters/100-chapter.md');
+const middle = String(Math.ceil(N / 2)).padStart(3, '0');
+const edited = join(course, `chapters/${middle}-chapter.md`);
 results.push({
   name: 'drydock one-line edit (CLI)',
   ms: median(
@@ -106,7 +107,7 @@ async function devRebuildMs(): Promise<number[]> {
   const dev = spawn(process.execPath, [CLI, 'dev', '--root', course, '--out', site, '--port', '4917'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...warmEnv } });
   await new Promise<void>((r) => dev.stderr.on('data', (d) => String(d).includes('http://localhost') && r()));
   const times: number[] = [];
-  const page = join(site, '100-chapter.html');
+  const page = join(site, `${middle}-chapter.html`);
   for (let i = 0; i < 7; i++) {
     const marker = `Marker${i}x${Date.now()}`;
     const t = process.hrtime.bigint();
