@@ -3,6 +3,7 @@
 //   npx tsx bench/book.ts [chapters]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateCourse } from './gen-course';
 import { median, timedRun } from './measure';
@@ -101,6 +102,27 @@ if (ensureVitepress()) {
   });
 }
 
+// The floor under any remark-based builder: remark-parse → remark-rehype → rehype-stringify, no
+// plugins, no highlighting, no layout, one thread. What Drydock adds on top is the cost of its features.
+results.push({
+  name: 'bare unified pipeline (reference)',
+  ms: median(Array.from({ length: RUNS }, () => timedRun(process.execPath, [join(ROOT, 'bench/bare-pipeline.mjs'), course, join(OUT, 'bare')]))),
+});
+
+// --- render threads: a course 3x the size, on one thread and on one per core ----------------
+const big = join(OUT, 'course-big');
+const BIG = N * 3;
+generateCourse(big, BIG);
+timedRun(process.execPath, [CLI, 'build', '-q', '--root', big, '--out', join(OUT, 'big-warmup')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'big-warmup-cache') } });
+const bigCold = (threads: string) => {
+  rmSync(join(OUT, 'big-cache'), { recursive: true, force: true });
+  rmSync(join(OUT, 'big-site'), { recursive: true, force: true });
+  return timedRun(process.execPath, [CLI, 'build', '-q', '--threads', threads, '--root', big, '--out', join(OUT, 'big-site')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'big-cache') } });
+};
+const cores = availableParallelism();
+const bigOne = median(Array.from({ length: 2 }, () => bigCold('1')));
+const bigAll = median(Array.from({ length: 2 }, () => bigCold(String(cores))));
+
 // --- dev server: from saving a chapter to the rebuilt page on disk ------------------------
 async function devRebuildMs(): Promise<number[]> {
   const site = join(OUT, 'dev-site');
@@ -133,3 +155,4 @@ if (vite) console.log(`VitePress cold / Drydock cold        = ${(vite / drydockC
 if (hugo) console.log(`Drydock cold / Hugo cold             = ${(drydockCold / hugo).toFixed(1)}x  (target <= 3x)`);
 if (hugo) console.log(`Drydock warm / Hugo cold             = ${(results[1].ms / hugo).toFixed(2)}x  (target < 1x)`);
 console.log(`Dev edit → page (all samples, ms)    = ${devTimes.map((t) => t.toFixed(0)).join(', ')}  (target < 150)`);
+console.log(`\nRender threads, ${BIG} chapters cold (median of 2): 1 thread ${bigOne.toFixed(0)} ms, ${cores} threads ${bigAll.toFixed(0)} ms = ${(bigOne / bigAll).toFixed(2)}x`);

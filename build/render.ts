@@ -6,12 +6,11 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfmCore from './plugins/remark-gfm-core';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import { createCssVariablesTheme, createHighlighter, type HighlighterGeneric } from 'shiki';
-import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { Lab } from '../graders/lab';
 import { relativeHref, type Course, type FrontMatter, type SourcePage } from './course';
+import type { Highlight } from './highlight';
 import type { MermaidResult } from './mermaid';
 import rehypeLocalAssets from './plugins/rehype-local-assets';
 import rehypeChapterLinks, { type InternalLink } from './plugins/rehype-chapter-links';
@@ -26,26 +25,11 @@ import remarkLabCard from './plugins/remark-lab-card';
 import remarkMermaid from './plugins/remark-mermaid';
 import type { SourceProblem } from '../lib/yaml-schema';
 
-export const CODE_THEME = 'css-variables';
-
-export const HIGHLIGHT_LANGS = ['dockerfile', 'bash', 'go', 'yaml', 'json', 'ini', 'toml', 'diff', 'http', 'markdown', 'typescript', 'javascript', 'python', 'sql', 'make', 'text'];
-
-/** A highlighter with the CSS-variable theme and the given languages (grammars load in ~10-50 ms each). */
-export async function makeHighlighter(langs: string[] = HIGHLIGHT_LANGS): Promise<HighlighterGeneric<string, string>> {
-  return (await createHighlighter({
-    // One theme whose colours are CSS variables: each block is tokenized once, and the
-    // stylesheet supplies light, dark and print palettes (two themes tokenize twice).
-    themes: [createCssVariablesTheme({ name: CODE_THEME, variablePrefix: '--shiki-', fontStyle: true })],
-    langs: langs.filter((l) => l !== 'text' && HIGHLIGHT_LANGS.includes(l)),
-    engine: createOnigurumaEngine(import('shiki/wasm')),
-  })) as unknown as HighlighterGeneric<string, string>;
-}
-
 /** Everything rendering needs that is shared by all pages of one build. */
 export interface RenderContext {
   course: Course;
   labs: Map<string, Lab>;
-  highlighter: HighlighterGeneric<string, string>;
+  highlight: Highlight;
   mermaid: Map<string, MermaidResult>;
 }
 
@@ -87,7 +71,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkLabCard, { labs: ctx.labs, hrefFor: (id, file) => relativeHref(file.data.page!.href, `labs/${id}.html`) })
     .use(remarkAsciiFigures)
     .use(remarkMermaid, { rendered: ctx.mermaid })
-    .use(remarkCodeHighlight, { highlighter: ctx.highlighter, theme: CODE_THEME })
+    .use(remarkCodeHighlight, { highlight: ctx.highlight })
     // Authors are trusted: inline HTML such as <kbd> passes through as written.
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeSlug)
@@ -122,11 +106,4 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = read
     problems: file.messages.filter((m) => m.fatal).map(toProblem),
     warnings: file.messages.filter((m) => !m.fatal).map(toProblem),
   };
-}
-
-/** Loads the grammars of `langs` that the highlighter does not have yet. */
-export async function loadLanguages(highlighter: HighlighterGeneric<string, string>, langs: string[]): Promise<void> {
-  const have = new Set(highlighter.getLoadedLanguages());
-  const missing = langs.filter((l) => l !== 'text' && HIGHLIGHT_LANGS.includes(l) && !have.has(l));
-  if (missing.length) await highlighter.loadLanguage(...(missing as never[]));
 }

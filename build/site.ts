@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +13,8 @@ import { esc } from '../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
-import type { RenderContext, RenderedPage } from './render';
+import type { RenderedPage } from './render';
+import { renderPages, threadBudget } from './render-pool';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
 import { hashTree } from '../graders/submission';
@@ -42,6 +44,8 @@ export interface BuildOptions {
   warn?: (msg: string) => void;
   /** Dev server: write changed files in place instead of swapping in a new folder. */
   incremental?: boolean;
+  /** Threads the build may use to render (default: DRYDOCK_RENDER_THREADS, else one per core). */
+  threads?: number;
 }
 
 export interface BuildResult {
@@ -53,16 +57,8 @@ export interface BuildResult {
   ms: number;
   /** True when the site on disk already matched every input and nothing was written. */
   upToDate?: boolean;
-}
-
-let highlighterPromise: Promise<RenderContext['highlighter']> | undefined;
-/** One highlighter per process: loading grammars is the slowest part of a small build. */
-/** One highlighter per process, holding the grammars the book has used so far. */
-export async function sharedHighlighter(langs: string[]): Promise<RenderContext['highlighter']> {
-  const render = await import('./render');
-  const hl = await (highlighterPromise ??= render.makeHighlighter(langs));
-  await render.loadLanguages(hl, langs);
-  return hl;
+  /** Threads that rendered pages (0 when every page came from the cache). */
+  threads: number;
 }
 
 function loadLabs(root: string, problems: SourceProblem[]): Map<string, Lab> {
@@ -224,21 +220,27 @@ function readCached(key: string): RenderedPage | undefined {
   }
 }
 
-/** Renders pages into the page cache; the main build and its helper processes share this. */
-async function renderInto(p: Prepared, indexes: number[]): Promise<Map<number, RenderedPage>> {
+/** Renders the pages at `indexes` (and writes them to the page cache), on as many threads as pay off. */
+async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage>; threads: number }> {
   const out = new Map<number, RenderedPage>();
-  if (indexes.length === 0) return out;
+  if (indexes.length === 0) return { pages: out, threads: 0 };
   // The renderer (unified, shiki) loads only when a page must be rendered: an up-to-date build never pays for it.
-  const { renderMarkdown } = await import('./render');
-  const { fenceLanguages } = await import('./plugins/remark-code-highlight');
-  const langs = [...new Set(indexes.flatMap((i) => fenceLanguages(p.texts.get(p.pages[i].path)!)))];
-  const ctx: RenderContext = { course: p.course, labs: p.labs, highlighter: await sharedHighlighter(langs), mermaid: p.mermaid };
-  for (const i of indexes) {
-    const r = renderMarkdown(ctx, p.pages[i], p.texts.get(p.pages[i].path)!);
-    if (r.problems.length === 0) writeFileSync(p.keys[i], JSON.stringify(r));
-    out.set(i, r);
-  }
-  return out;
+  const { fenceLanguages } = await import('./highlight');
+  const texts = indexes.map((i) => p.texts.get(p.pages[i].path)!);
+  const batch = await renderPages(
+    {
+      course: p.course,
+      labs: [...p.labs],
+      mermaid: [...p.mermaid],
+      pages: indexes.map((i) => p.pages[i]),
+      texts,
+      keys: indexes.map((i) => p.keys[i]),
+      langs: [...new Set(texts.flatMap(fenceLanguages))],
+    },
+    budget,
+  );
+  indexes.forEach((pageIndex, j) => out.set(pageIndex, batch.pages[j]));
+  return { pages: out, threads: batch.threads };
 }
 
 /** What the dev server last wrote into each output folder. */
@@ -273,12 +275,12 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), contentFilesStamp(root), ...starters.map((l) => hashTree(l.starterDir!)));
   const stampFile = join(out, '.drydock-stamp');
   if (problems.length === 0 && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
-    return { ok: true, problems, warnings, pages: pages.length, rendered: 0, ms: Date.now() - t0, upToDate: true };
+    return { ok: true, problems, warnings, pages: pages.length, rendered: 0, threads: 0, ms: Date.now() - t0, upToDate: true };
   }
   const fromCache = keys.map((k) => memory.get(k) ?? readCached(k));
   const missing = fromCache.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
   const renderedCount = missing.length;
-  const local = await renderInto(prepared, missing);
+  const { pages: local, threads } = await renderInto(prepared, missing, threadBudget(opts.threads));
   mark('rendered');
   const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
   rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
@@ -293,7 +295,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       }
     }
   }
-  if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
+  if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
 
 
   const files = new Map<string, string>();
@@ -304,13 +306,25 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
   const order = new Map(course.chapters.map((c, i) => [c.path, i]));
   const last = lastWritten.get(out);
+  // The dev server rewrites only what changed, in place, so an open page reloads at once;
+  // otherwise the site is written elsewhere and swapped in.
   const inPlace = Boolean(opts.incremental && last && existsSync(out));
-  const writeChanged = (entries: Iterable<[string, string]>) => {
-    for (const [rel, text] of entries) {
-      if (last?.get(rel) === text) continue;
-      mkdirSync(dirname(join(out, rel)), { recursive: true });
-      writeFileSync(join(out, rel), text);
+  const target = inPlace ? out : `${out}.tmp-${process.pid}`;
+  if (!inPlace) rmSync(target, { recursive: true, force: true });
+  const dirs = new Set<string>();
+  const writes: Promise<void>[] = [];
+  const emit = (rel: string, text: string) => {
+    files.set(rel, text);
+    if (inPlace && last?.get(rel) === text) return;
+    const file = join(target, rel);
+    if (!dirs.has(dirname(file))) {
+      mkdirSync(dirname(file), { recursive: true });
+      dirs.add(dirname(file));
     }
+    // In place, the page is on disk before the next one is laid out; a fresh folder is written by
+    // libuv's threads while this one lays out and indexes the rest.
+    if (inPlace) writeFileSync(file, text);
+    else writes.push(writeFile(file, text));
   };
   // Freshly rendered pages first: in place, the edited page reaches the disk (and the
   // reader) before the other pages are laid out and compared.
@@ -318,31 +332,28 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
     const i = order.get(r.page.path) ?? -1;
     const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
-    const html = layout({
-      course,
-      page: r,
-      nav,
-      labs: labNav,
-      prev: i > 0 ? nav[i - 1] : undefined,
-      next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
-      before: lab ? labExtras(lab, r.page) : undefined,
-      after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
-      liveReload: opts.liveReload,
-    });
-    files.set(r.page.href, html);
-    if (inPlace) writeChanged([[r.page.href, html]]);
+    emit(
+      r.page.href,
+      layout({
+        course,
+        page: r,
+        nav,
+        labs: labNav,
+        prev: i > 0 ? nav[i - 1] : undefined,
+        next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
+        before: lab ? labExtras(lab, r.page) : undefined,
+        after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+        liveReload: opts.liveReload,
+      }),
+    );
   }
   if (!course.index) {
     const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-    files.set('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
-    if (inPlace) writeChanged([['index.html', files.get('index.html')!]]);
+    emit('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
   }
-  mark('pages written');
-  const bookWide: [string, string][] = [
-    ['print.html', printPage(course, rendered)],
-    ['assets/search-index.js', searchIndex(rendered)],
-  ];
-  for (const [rel, text] of bookWide) files.set(rel, text);
+  mark('pages laid out');
+  emit('print.html', printPage(course, rendered));
+  emit('assets/search-index.js', searchIndex(rendered));
   mark('print and search');
   const copies: [string, string][] = [
     ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),
@@ -350,32 +361,18 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
     ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
   ];
-  mark('laid out');
-  if (inPlace) {
-    // The dev server rewrites only what changed, in place, so an open page reloads at once.
-    writeChanged(bookWide);
-    lastWritten.set(out, files);
-    for (const [src, rel] of copies) {
-      mkdirSync(dirname(join(out, rel)), { recursive: true });
-      copyFileSync(src, join(out, rel));
-    }
-    await Promise.all(starters.map((l) => starterZip(l, join(out, 'labs', `${l.id}-starter.zip`))));
-  } else {
-    const tmp = `${out}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(join(tmp, 'assets'), { recursive: true });
-    mkdirSync(join(tmp, 'labs'), { recursive: true });
-    for (const [rel, text] of files) writeFileSync(join(tmp, rel), text);
-    for (const [src, rel] of copies) {
-      mkdirSync(dirname(join(tmp, rel)), { recursive: true });
-      copyFileSync(src, join(tmp, rel));
-    }
-    await Promise.all(starters.map((l) => starterZip(l, join(tmp, 'labs', `${l.id}-starter.zip`))));
-    mkdirSync(dirname(out), { recursive: true });
-    swapInto(tmp, out);
-    if (opts.incremental) lastWritten.set(out, files);
+  for (const [src, rel] of copies) {
+    mkdirSync(dirname(join(target, rel)), { recursive: true });
+    copyFileSync(src, join(target, rel));
   }
+  mkdirSync(join(target, 'labs'), { recursive: true });
+  await Promise.all([...writes, ...starters.map((l) => starterZip(l, join(target, 'labs', `${l.id}-starter.zip`)))]);
+  if (!inPlace) {
+    mkdirSync(dirname(out), { recursive: true });
+    swapInto(target, out);
+  }
+  if (opts.incremental) lastWritten.set(out, files);
   writeFileSync(stampFile, stamp);
   mark('written');
-  return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, ms: Date.now() - t0 };
+  return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
 }

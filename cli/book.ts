@@ -13,26 +13,36 @@ const BUILD_HELP = `Usage: drydock build [--root DIR] [--out DIR]
 Renders DIR/chapters/*.md and DIR/labs/*/README.md into a static book.
   --root DIR   course folder (default: this repository)
   --out DIR    where the site goes (default: ROOT/site)
+  -j, --threads N
+               threads that render pages (default: one per core for books of
+               300+ pages; smaller books render faster on one)
   -q, --quiet  print problems only
-Exit 0 on success; 1 with every problem as file:line:column message.
+Environment: DRYDOCK_RENDER_THREADS sets the default for --threads.
+Exit 0 on success; 1 with every problem as file:line:column message; 2 on a
+wrong option.
 `;
 
 export async function buildCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string', short: 'j' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     process.stdout.write(BUILD_HELP);
     return 0;
   }
   const root = resolve(values.root ?? REPO);
   const out = resolve(values.out ?? join(root, 'site'));
-  const result = await buildBook({ root, out, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
+    process.stderr.write(`drydock build: --threads wants a whole number of 1 or more, not "${values.threads}"\n`);
+    return 2;
+  }
+  const result = await buildBook({ root, out, threads, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
   if (!result.ok) {
     for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);
     process.stderr.write(`drydock build: ${result.problems.length} problem(s); ${out} was left as it was\n`);
     return 1;
   }
   if (!values.quiet) {
-    const what = result.upToDate ? 'up to date, nothing written' : `${result.rendered} rendered, ${result.pages - result.rendered} from cache`;
+    const what = result.upToDate ? 'up to date, nothing written' : `${result.rendered} rendered${result.threads > 1 ? ` on ${result.threads} threads` : ''}, ${result.pages - result.rendered} from cache`;
     process.stderr.write(`drydock build: ${result.pages} pages (${what}) in ${result.ms} ms → ${out}\n`);
   }
   return 0;

@@ -10,8 +10,10 @@ export async function bundle() {
   // Built aside and renamed into place, so a process starting meanwhile never loads half a bundle.
   const tmp = join(root, `dist.tmp-${process.pid}`);
   await build({
-    entryPoints: [join(root, 'cli/main.ts')],
+    // Worker threads' scripts are entries of their own, found beside the chunks at run time.
+    entryPoints: [join(root, 'cli/main.ts'), join(root, 'build/render-worker.ts'), join(root, 'build/highlight-worker.ts')],
     outdir: tmp,
+    entryNames: '[name]',
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -1,12 +1,18 @@
 // Each plugin: markdown in, assertions on the HTML out, and each error case with its file:line.
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCourse, type SourcePage } from '../build/course';
-import { makeHighlighter, renderMarkdown, type RenderContext } from '../build/render';
+import { allPages, loadCourse, type SourcePage } from '../build/course';
+import { fencedBlocks, fenceLanguages, highlightWith, makeHighlighter, requestedLanguage } from '../build/highlight';
+import { generateCourse } from '../bench/gen-course';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { visit } from 'unist-util-visit';
+import type { Code } from 'mdast';
+import { renderMarkdown, type RenderContext } from '../build/render';
 import { mermaidSources } from '../build/mermaid';
+import { HIGHLIGHT_THREAD_PAGES, PAGES_PER_THREAD, planThreads, renderWithPlan, type RenderTask } from '../build/render-pool';
 import { buildBook } from '../build/site';
 import { loadLab } from '../graders/lab';
 import { formatProblem } from '../lib/yaml-schema';
@@ -20,7 +26,7 @@ const render = (text: string) => renderMarkdown(ctx, page, text);
 
 beforeAll(async () => {
   const course = loadCourse(FIXTURE);
-  ctx = { course, labs: new Map([['demo-lab', loadLab(join(FIXTURE, 'labs/demo-lab'))]]), highlighter: await makeHighlighter(), mermaid: new Map() };
+  ctx = { course, labs: new Map([['demo-lab', loadLab(join(FIXTURE, 'labs/demo-lab'))]]), highlight: highlightWith(await makeHighlighter()), mermaid: new Map() };
 });
 
 describe('front matter', () => {
@@ -185,6 +191,84 @@ describe('whole builds', () => {
     const index = readFileSync(join(root, 'site/index.html'), 'utf8');
     expect(index.indexOf('02-tides.html')).toBeLessThan(index.indexOf('01-harbour.html'));
     expect(index).toContain('<p class="nav-part">Water</p>');
+  });
+
+  /** A generated course big enough for the thread plans, with fences the quick scan cannot see. */
+  const threadCourse = () => {
+    const root = mkdtempSync(join(tmpdir(), 'drydock-threads-'));
+    generateCourse(root, 40);
+    writeFileSync(
+      join(root, 'chapters/041-odd-fences.md'),
+      '---\ntitle: Odd fences\n---\n\n> Quoted:\n>\n> ```go\n> package quoted\n> ```\n\n- In a list:\n\n  ~~~yaml\n  key: value\n  ~~~\n\n````bash\necho "```"\n````\n',
+    );
+    return root;
+  };
+
+  it('builds the same site on one thread as with a highlighting thread', async () => {
+    const root = threadCourse();
+    const one = await buildBook({ root, out: join(root, 'one'), cacheDir: join(root, '.cache-one'), threads: 1 });
+    const two = await buildBook({ root, out: join(root, 'two'), cacheDir: join(root, '.cache-two'), threads: 2 });
+    expect(one.ok && two.ok).toBe(true);
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).filter((f) => !f.endsWith('.drydock-stamp')).sort();
+    expect(files(join(root, 'two'))).toEqual(files(join(root, 'one')));
+    for (const f of files(join(root, 'one'))) expect(readFileSync(join(root, 'two', f)).equals(readFileSync(join(root, 'one', f))), f).toBe(true);
+    expect(readFileSync(join(root, 'two/041-odd-fences.html'), 'utf8')).toMatch(/data-lang="go"[\s\S]*package[\s\S]*data-lang="yaml"/);
+  });
+
+  it('renders the same pages with a highlighting thread as alone', async () => {
+    const root = threadCourse();
+    const course = loadCourse(root);
+    const pages = allPages(course);
+    const texts = pages.map((p) => readFileSync(p.abs, 'utf8'));
+    const task = (cache: string): RenderTask => {
+      mkdirSync(join(root, cache), { recursive: true });
+      return { course, labs: [], mermaid: [], pages, texts, keys: pages.map((_, i) => join(root, cache, `${i}.json`)), langs: [...new Set(texts.flatMap(fenceLanguages))] };
+    };
+    const alone = await renderWithPlan(task('alone'), { pageThreads: 1, highlightThread: false });
+    const ahead = await renderWithPlan(task('ahead'), { pageThreads: 1, highlightThread: true });
+    expect([alone.threads, ahead.threads]).toEqual([1, 2]);
+    expect(alone.pages[0].html).toContain('--shiki-');
+    expect(ahead.pages).toEqual(alone.pages);
+    expect(readdirSync(join(root, 'ahead')).length).toBe(pages.length);
+  });
+
+  it('splits a large book across page threads in the bundled CLI, with the same site as one thread', () => {
+    const root = mkdtempSync(join(tmpdir(), 'drydock-big-'));
+    generateCourse(root, 2 * PAGES_PER_THREAD + 10);
+    const build = (threads: number) => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'build', '--threads', String(threads), '--root', root, '--out', join(root, `site-${threads}`)], { encoding: 'utf8', env: { ...process.env, DRYDOCK_CACHE_DIR: join(root, `.cache-${threads}`), DRYDOCK_CHROMIUM: 'none' } });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stderr;
+    };
+    expect(build(1)).toMatch(/\(310 rendered, 0 from cache\)/);
+    // Two page threads, each of which rendered pages (a thread that started but got none is not counted).
+    expect(build(2)).toMatch(/\(310 rendered on 2 threads, 0 from cache\)/);
+    const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).filter((f) => !f.endsWith('.drydock-stamp')).sort();
+    expect(files(join(root, 'site-2'))).toEqual(files(join(root, 'site-1')));
+    for (const f of files(join(root, 'site-1'))) expect(readFileSync(join(root, 'site-2', f)).equals(readFileSync(join(root, 'site-1', f))), f).toBe(true);
+  });
+
+  it('finds fenced blocks before parsing as the parser does, and only where it can be sure', () => {
+    const blocksOf = (text: string) => {
+      const out: { lang: string; code: string }[] = [];
+      visit(fromMarkdown(text), 'code', (n: Code) => {
+        if (!['mermaid', 'ascii'].includes(n.lang ?? '')) out.push({ lang: requestedLanguage(n.lang), code: n.value });
+      });
+      return out;
+    };
+    const plain = [readFileSync(join(ROOT, 'chapters/01-containers-and-images.md'), 'utf8'), readFileSync(join(ROOT, 'labs/catalog-image/README.md'), 'utf8'), '- item\n\n  ```Dockerfile title="x"\n  FROM scratch\n\n    indented\n  ```\n\n~~~~sh\n~~~\nls\n~~~~\n\n```go\nunclosed'];
+    for (const text of plain) expect(fencedBlocks(text)).toEqual(blocksOf(text));
+    // Inside a block quote the scan sees nothing; the page asks for the block when it needs it.
+    expect(fencedBlocks('> ```go\n> x\n> ```\n')).toEqual([]);
+  });
+
+  it('splits pages across threads only for large books, and highlights on a thread of its own below that', () => {
+    expect(planThreads(HIGHLIGHT_THREAD_PAGES - 1, 4)).toEqual({ pageThreads: 1, highlightThread: false });
+    expect(planThreads(200, 4)).toEqual({ pageThreads: 1, highlightThread: true });
+    expect(planThreads(200, 1)).toEqual({ pageThreads: 1, highlightThread: false });
+    expect(planThreads(3 * PAGES_PER_THREAD, 2)).toEqual({ pageThreads: 2, highlightThread: false });
+    expect(planThreads(10 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 4, highlightThread: false });
   });
 
   it('renders from the page cache when nothing changed', async () => {

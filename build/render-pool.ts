@@ -1,0 +1,143 @@
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Lab } from '../graders/lab';
+import type { Course, SourcePage } from './course';
+import { highlightWith, loadLanguages, makeHighlighter, type Highlight } from './highlight';
+import { startHighlightThread } from './highlight-thread';
+import type { MermaidResult } from './mermaid';
+import type { RenderContext, RenderedPage } from './render';
+import { workerScript } from './worker-script';
+
+/**
+ * Pages still to render in one build, with everything a rendering thread needs.
+ * Plain data, so it crosses into worker threads by structured clone.
+ */
+export interface RenderTask {
+  course: Course;
+  labs: [string, Lab][];
+  mermaid: [string, MermaidResult][];
+  pages: SourcePage[];
+  texts: string[];
+  /** Page cache file per page; a page renders without problems, it is written there. */
+  keys: string[];
+  /** Grammars the pages ask for, loaded once per thread. */
+  langs: string[];
+}
+
+/**
+ * Each page thread must get this many pages before another one pays: a new
+ * isolate loads the renderer and JIT-compiles it again (~0.5 s of CPU), and
+ * on the 2-vCPU machines measured here two page threads ran each page ~1.5x
+ * slower than one (shared caches, GC and compiler threads). 200 pages broke
+ * even there; 400 ran 1.2x faster.
+ */
+export const PAGES_PER_THREAD = 150;
+
+/** From this many pages on, a lone page thread hands highlighting to a thread of its own. */
+export const HIGHLIGHT_THREAD_PAGES = 16;
+
+/** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core (at most 8). */
+export function threadBudget(requested?: number): number {
+  const fromEnv = Number(process.env.DRYDOCK_RENDER_THREADS);
+  const exact = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined);
+  return Math.max(1, exact ?? Math.min(availableParallelism(), 8));
+}
+
+/** How to spend `budget` threads on `pages` pages. */
+export interface ThreadPlan {
+  /** Threads that each render whole pages, this one included. */
+  pageThreads: number;
+  /** Whether a thread of its own highlights code ahead of the single page thread. */
+  highlightThread: boolean;
+}
+
+/**
+ * Splitting pages across threads pays only for large books (each thread
+ * warms up its own copy of the renderer); below that, a second thread does
+ * all the highlighting, which warms up only shiki and keeps the other
+ * thread to parsing and transforms.
+ */
+export function planThreads(pages: number, budget: number): ThreadPlan {
+  const pageThreads = Math.max(1, Math.min(budget, Math.floor(pages / PAGES_PER_THREAD)));
+  return { pageThreads, highlightThread: pageThreads === 1 && budget > 1 && pages >= HIGHLIGHT_THREAD_PAGES };
+}
+
+let highlighterPromise: Promise<Awaited<ReturnType<typeof makeHighlighter>>> | undefined;
+/** One highlighter per thread, holding the grammars used so far (the dev server keeps it between builds). */
+async function localHighlight(langs: string[]): Promise<Highlight> {
+  const hl = await (highlighterPromise ??= makeHighlighter(langs));
+  await loadLanguages(hl, langs);
+  return highlightWith(hl);
+}
+
+/**
+ * Renders pages of `task` until none are left, claiming each from the shared
+ * counter so every thread stays busy to the end, whatever the page sizes.
+ */
+export async function renderClaimed(task: RenderTask, next: Int32Array, done: (index: number, page: RenderedPage) => void, highlight?: Highlight): Promise<void> {
+  const { renderMarkdown } = await import('./render');
+  const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: highlight ?? (await localHighlight(task.langs)), mermaid: new Map(task.mermaid) };
+  // Cache files are written by libuv's threads while this one renders on.
+  const writes: Promise<void>[] = [];
+  for (let i = Atomics.add(next, 0, 1); i < task.pages.length; i = Atomics.add(next, 0, 1)) {
+    const r = renderMarkdown(ctx, task.pages[i], task.texts[i]);
+    if (r.problems.length === 0) writes.push(writeFile(task.keys[i], JSON.stringify(r)));
+    done(i, r);
+  }
+  await Promise.all(writes);
+}
+
+export interface RenderedBatch {
+  pages: RenderedPage[];
+  /** Threads that worked on the pages, this one included. */
+  threads: number;
+}
+
+/** Renders every page of `task` with up to `budget` threads, as planThreads spends them. */
+export function renderPages(task: RenderTask, budget: number): Promise<RenderedBatch> {
+  return renderWithPlan(task, planThreads(task.pages.length, budget));
+}
+
+/**
+ * Renders every page of `task` as `plan` says. Markdown parsing and
+ * highlighting are CPU-bound and synchronous, so a second core helps only if
+ * a second isolate does part of the work. A page worker that fails leaves
+ * its pages to this thread: the result never depends on how many threads ran.
+ */
+export async function renderWithPlan(task: RenderTask, plan: ThreadPlan): Promise<RenderedBatch> {
+  const results: RenderedPage[] = new Array(task.pages.length);
+  const script = workerScript('render-worker');
+  const workerCount = script ? plan.pageThreads - 1 : 0;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  // Workers that rendered at least one page: the build reports threads that worked, not threads started.
+  const working = new Set<number>();
+  const finished = Array.from({ length: workerCount }, (_, w) => {
+    const worker = new Worker(script!.file, { workerData: { task, next }, argv: script!.argv });
+    return new Promise<void>((resolve) => {
+      worker.on('message', (m: { index: number; page: RenderedPage }) => {
+        results[m.index] = m.page;
+        working.add(w);
+      });
+      // A crashed worker's claimed page is rendered again below; the build goes on.
+      worker.on('error', () => resolve());
+      worker.on('exit', () => resolve());
+    });
+  });
+  // The renderer loads here while the highlighting thread starts.
+  const starting = plan.highlightThread ? startHighlightThread(task.texts, task.langs) : undefined;
+  await import('./render');
+  const highlighter = await starting;
+  try {
+    await renderClaimed(task, next, (i, r) => (results[i] = r), highlighter?.highlight);
+  } finally {
+    await highlighter?.close();
+  }
+  await Promise.all(finished);
+  const lost = task.pages.map((_, i) => i).filter((i) => !results[i]);
+  if (lost.length) {
+    const again = new Int32Array(new SharedArrayBuffer(4));
+    await renderClaimed({ ...task, pages: lost.map((i) => task.pages[i]), texts: lost.map((i) => task.texts[i]), keys: lost.map((i) => task.keys[i]) }, again, (j, r) => (results[lost[j]] = r));
+  }
+  return { pages: results, threads: 1 + working.size + (highlighter ? 1 : 0) };
+}
