@@ -28,6 +28,7 @@ const BUILDER_HASH = createHash('sha256')
   .update(RENDER_VERSION)
   .update(readdirSync(join(BUILD_DIR, 'plugins')).map((f) => readFileSync(join(BUILD_DIR, 'plugins', f))).join('\0'))
   .update(readFileSync(join(BUILD_DIR, 'render.ts')))
+  .update(readFileSync(join(BUILD_DIR, 'highlight.ts')))
   .digest('hex');
 const ASSETS_HASH = createHash('sha256')
   .update(readdirSync(ASSETS).map((f) => readFileSync(join(ASSETS, f))).join('\0'))
