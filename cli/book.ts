@@ -8,14 +8,15 @@ import { PACKAGE_ROOT } from '../lib/paths';
 
 const REPO = PACKAGE_ROOT;
 
-const BUILD_HELP = `Usage: drydock build [--root DIR] [--out DIR]
+const BUILD_HELP = `Usage: drydock build [--root DIR] [--out DIR] [-j N] [-q]
 
 Renders DIR/chapters/*.md and DIR/labs/*/README.md into a static book.
   --root DIR   course folder (default: this repository)
   --out DIR    where the site goes (default: ROOT/site)
   -j, --threads N
-               threads that render pages (default: one per core for books of
-               300+ pages; smaller books render faster on one)
+               threads the build may use (default: one per core, at most 8).
+               From 16 pages on, code is highlighted on a thread of its own;
+               from 300, pages are also split across threads. 1 = one thread.
   -q, --quiet  print problems only
 Environment: DRYDOCK_RENDER_THREADS sets the default for --threads.
 Exit 0 on success; 1 with every problem as file:line:column message; 2 on a
