@@ -19,7 +19,7 @@ export interface RenderTask {
   mermaid: [string, MermaidResult][];
   pages: SourcePage[];
   texts: string[];
-  /** Page cache file per page; a page renders without problems, it is written there. */
+  /** Page cache file per page: a page that renders without problems is written there. */
   keys: string[];
   /** Grammars the pages ask for, loaded once per thread. */
   langs: string[];
