@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { Lab } from '../graders/lab';
 import type { Course, SourcePage } from './course';
 import { highlightWith, loadLanguages, makeHighlighter, type Highlight } from './highlight';
-import { startHighlightThread } from './highlight-thread';
+import { startHelperThread, type HelperThread } from './helper-thread';
+import { claimFront, newPageClaims } from './page-claims';
 import type { MermaidResult } from './mermaid';
 import type { RenderContext, RenderedPage } from './render';
 import { workerScript } from './worker-script';
@@ -34,8 +35,8 @@ export interface RenderTask {
  */
 export const PAGES_PER_THREAD = 150;
 
-/** From this many pages on, a lone page thread hands highlighting to a thread of its own. */
-export const HIGHLIGHT_THREAD_PAGES = 16;
+/** From this many pages on, a lone page thread gets a helper thread (highlighting, pages from the back, search index). */
+export const HELPER_THREAD_PAGES = 16;
 
 /** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core (at most 8). */
 export function threadBudget(requested?: number): number {
@@ -48,19 +49,23 @@ export function threadBudget(requested?: number): number {
 export interface ThreadPlan {
   /** Threads that each render whole pages, this one included. */
   pageThreads: number;
-  /** Whether a thread of its own highlights code ahead of the single page thread. */
-  highlightThread: boolean;
+  /**
+   * Whether a helper thread works beside the single page thread: it
+   * highlights the code ahead of it, then renders pages from the back of the
+   * book, then builds the search index.
+   */
+  helperThread: boolean;
 }
 
 /**
- * Splitting pages across threads pays only for large books (each thread
- * warms up its own copy of the renderer); below that, a second thread does
- * all the highlighting, which warms up only shiki and keeps the other
- * thread to parsing and transforms.
+ * Splitting pages evenly across threads pays only for large books (each
+ * thread warms up its own copy of the renderer and of shiki); below that, a
+ * helper thread does all the highlighting first, so shiki warms up once, and
+ * then shares the pages that are left.
  */
 export function planThreads(pages: number, budget: number): ThreadPlan {
   const pageThreads = Math.max(1, Math.min(budget, Math.floor(pages / PAGES_PER_THREAD)));
-  return { pageThreads, highlightThread: pageThreads === 1 && budget > 1 && pages >= HIGHLIGHT_THREAD_PAGES };
+  return { pageThreads, helperThread: pageThreads === 1 && budget > 1 && pages >= HELPER_THREAD_PAGES };
 }
 
 let highlighterPromise: Promise<Awaited<ReturnType<typeof makeHighlighter>>> | undefined;
@@ -72,15 +77,16 @@ async function localHighlight(langs: string[]): Promise<Highlight> {
 }
 
 /**
- * Renders pages of `task` until none are left, claiming each from the shared
- * counter so every thread stays busy to the end, whatever the page sizes.
+ * Renders pages of `task` until `claim` has none left. Threads claim pages
+ * one at a time from shared memory, so every thread stays busy to the end,
+ * whatever the page sizes.
  */
-export async function renderClaimed(task: RenderTask, next: Int32Array, done: (index: number, page: RenderedPage) => void, highlight?: Highlight): Promise<void> {
+export async function renderClaimed(task: RenderTask, claim: () => number | undefined, done: (index: number, page: RenderedPage) => void, highlight?: Highlight): Promise<void> {
   const { renderMarkdown } = await import('./render');
   const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: highlight ?? (await localHighlight(task.langs)), mermaid: new Map(task.mermaid) };
   // Cache files are written by libuv's threads while this one renders on.
   const writes: Promise<void>[] = [];
-  for (let i = Atomics.add(next, 0, 1); i < task.pages.length; i = Atomics.add(next, 0, 1)) {
+  for (let i = claim(); i !== undefined; i = claim()) {
     const r = renderMarkdown(ctx, task.pages[i], task.texts[i]);
     if (r.problems.length === 0) writes.push(writeFile(task.keys[i], JSON.stringify(r)));
     done(i, r);
@@ -92,6 +98,8 @@ export interface RenderedBatch {
   pages: RenderedPage[];
   /** Threads that worked on the pages, this one included. */
   threads: number;
+  /** The helper thread, still running for the search index: the caller closes it. */
+  helper?: Pick<HelperThread, 'searchIndex' | 'close'>;
 }
 
 /** Renders every page of `task` with up to `budget` threads, as planThreads spends them. */
@@ -102,42 +110,46 @@ export function renderPages(task: RenderTask, budget: number): Promise<RenderedB
 /**
  * Renders every page of `task` as `plan` says. Markdown parsing and
  * highlighting are CPU-bound and synchronous, so a second core helps only if
- * a second isolate does part of the work. A page worker that fails leaves
- * its pages to this thread: the result never depends on how many threads ran.
+ * a second isolate does part of the work. A thread that fails leaves its
+ * pages to this one: the result never depends on how many threads ran.
  */
 export async function renderWithPlan(task: RenderTask, plan: ThreadPlan): Promise<RenderedBatch> {
   const results: RenderedPage[] = new Array(task.pages.length);
   const script = workerScript('render-worker');
   const workerCount = script ? plan.pageThreads - 1 : 0;
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  // Workers that rendered at least one page: the build reports threads that worked, not threads started.
-  const working = new Set<number>();
+  const claims = newPageClaims();
+  // Threads that rendered at least one page: the build reports threads that worked, not threads started.
+  const working = new Set<string>(['main']);
   const finished = Array.from({ length: workerCount }, (_, w) => {
-    const worker = new Worker(script!.file, { workerData: { task, next }, argv: script!.argv });
+    const worker = new Worker(script!.file, { workerData: { task, claims }, argv: script!.argv });
     return new Promise<void>((resolve) => {
       worker.on('message', (m: { index: number; page: RenderedPage }) => {
         results[m.index] = m.page;
-        working.add(w);
+        working.add(`page-${w}`);
       });
       // A crashed worker's claimed page is rendered again below; the build goes on.
       worker.on('error', () => resolve());
       worker.on('exit', () => resolve());
     });
   });
-  // The renderer loads here while the highlighting thread starts.
-  const starting = plan.highlightThread ? startHighlightThread(task.texts, task.langs) : undefined;
+  // The renderer loads here while the helper thread starts.
+  const starting = plan.helperThread ? startHelperThread(task, claims, (i, r) => (results[i] = r)) : undefined;
   await import('./render');
-  const highlighter = await starting;
+  const helper = await starting;
+  // The helper counts once it has started: it highlighted this thread's code, if no page.
+  if (helper) working.add('helper');
   try {
-    await renderClaimed(task, next, (i, r) => (results[i] = r), highlighter?.highlight);
-  } finally {
-    await highlighter?.close();
+    await renderClaimed(task, () => claimFront(claims, task.pages.length), (i, r) => (results[i] = r), helper?.highlight);
+    await helper?.pagesDone;
+    await Promise.all(finished);
+    const lost = task.pages.map((_, i) => i).filter((i) => !results[i]);
+    if (lost.length) {
+      const again = newPageClaims();
+      await renderClaimed({ ...task, pages: lost.map((i) => task.pages[i]), texts: lost.map((i) => task.texts[i]), keys: lost.map((i) => task.keys[i]) }, () => claimFront(again, lost.length), (j, r) => (results[lost[j]] = r));
+    }
+  } catch (err) {
+    await helper?.close();
+    throw err;
   }
-  await Promise.all(finished);
-  const lost = task.pages.map((_, i) => i).filter((i) => !results[i]);
-  if (lost.length) {
-    const again = new Int32Array(new SharedArrayBuffer(4));
-    await renderClaimed({ ...task, pages: lost.map((i) => task.pages[i]), texts: lost.map((i) => task.texts[i]), keys: lost.map((i) => task.keys[i]) }, again, (j, r) => (results[lost[j]] = r));
-  }
-  return { pages: results, threads: 1 + working.size + (highlighter ? 1 : 0) };
+  return { pages: results, threads: working.size, helper };
 }

@@ -1,6 +1,7 @@
-// A rendering thread: claims pages from the shared counter and sends each one back.
+// A page thread: claims pages from the front of the book and sends each one back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { claimFront, type PageClaims } from './page-claims';
 import { renderClaimed, type RenderTask } from './render-pool';
 
-const { task, next } = workerData as { task: RenderTask; next: Int32Array };
-await renderClaimed(task, next, (index, page) => parentPort!.postMessage({ index, page }));
+const { task, claims } = workerData as { task: RenderTask; claims: PageClaims };
+await renderClaimed(task, () => claimFront(claims, task.pages.length), (index, page) => parentPort!.postMessage({ index, page }));

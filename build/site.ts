@@ -3,7 +3,6 @@ import { writeFile } from 'node:fs/promises';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import MiniSearch from 'minisearch';
 import yazl from 'yazl';
 import { loadLab, type Lab } from '../graders/lab';
 import { SourceError, type SourceProblem } from '../lib/yaml-schema';
@@ -14,7 +13,8 @@ import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from
 import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
 import type { RenderedPage } from './render';
-import { renderPages, threadBudget } from './render-pool';
+import { renderPages, threadBudget, type RenderedBatch } from './render-pool';
+import { searchDocs, searchIndexScript } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
 import { hashTree } from '../graders/submission';
@@ -138,22 +138,6 @@ ${body}</main></body></html>
 `;
 }
 
-function searchIndex(rendered: RenderedPage[]): string {
-  const docs = rendered.flatMap((r) =>
-    r.sections.map((s, i) => ({
-      id: `${r.page.href}#${i}`,
-      href: s.id ? `${r.page.href}#${s.id}` : r.page.href,
-      title: r.title,
-      heading: s.heading,
-      text: s.text.replace(/\s+/g, ' ').trim(),
-    })),
-  );
-  const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading'] });
-  ms.addAll(docs);
-  // A script, not JSON: pages opened from file:// cannot fetch(), but they can load a script.
-  return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;
-}
-
 /** Sizes and times of the non-Markdown files beside the chapters and handouts (images, downloads). */
 function contentFilesStamp(root: string): string {
   const parts: string[] = [];
@@ -222,7 +206,7 @@ function readCached(key: string): RenderedPage | undefined {
 }
 
 /** Renders the pages at `indexes` (and writes them to the page cache), on as many threads as pay off. */
-async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage>; threads: number }> {
+async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage>; threads: number; helper?: RenderedBatch['helper'] }> {
   const out = new Map<number, RenderedPage>();
   if (indexes.length === 0) return { pages: out, threads: 0 };
   // The renderer (unified, shiki) loads only when a page must be rendered: an up-to-date build never pays for it.
@@ -241,7 +225,7 @@ async function renderInto(p: Prepared, indexes: number[], budget: number): Promi
     budget,
   );
   indexes.forEach((pageIndex, j) => out.set(pageIndex, batch.pages[j]));
-  return { pages: out, threads: batch.threads };
+  return { pages: out, threads: batch.threads, helper: batch.helper };
 }
 
 /** What the dev server last wrote into each output folder. */
@@ -281,99 +265,106 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const fromCache = keys.map((k) => memory.get(k) ?? readCached(k));
   const missing = fromCache.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
   const renderedCount = missing.length;
-  const { pages: local, threads } = await renderInto(prepared, missing, threadBudget(opts.threads));
+  const { pages: local, threads, helper } = await renderInto(prepared, missing, threadBudget(opts.threads));
   mark('rendered');
-  const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
-  rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
-  mark('pages ready');
-  const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
-  for (const r of rendered) {
-    problems.push(...r.problems);
-    for (const w of r.warnings) warn(`${w.file}:${w.line}:${w.column} ${w.message}`);
-    for (const l of r.links) {
-      if (l.anchor && !idsByPage.get(l.target.path)?.has(l.anchor)) {
-        problems.push({ file: r.page.path, line: l.line ?? 1, column: l.column ?? 1, message: `broken anchor: #${l.anchor} is not a heading or id in ${l.target.path}` });
+  // The helper thread stays up for the search index; it is closed however the build ends.
+  try {
+    const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
+    rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
+    mark('pages ready');
+    const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
+    for (const r of rendered) {
+      problems.push(...r.problems);
+      for (const w of r.warnings) warn(`${w.file}:${w.line}:${w.column} ${w.message}`);
+      for (const l of r.links) {
+        if (l.anchor && !idsByPage.get(l.target.path)?.has(l.anchor)) {
+          problems.push({ file: r.page.path, line: l.line ?? 1, column: l.column ?? 1, message: `broken anchor: #${l.anchor} is not a heading or id in ${l.target.path}` });
+        }
       }
     }
-  }
-  if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
+    if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
 
-
-  const files = new Map<string, string>();
-  const byPath = new Map(rendered.map((r) => [r.page.path, r]));
-  const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
-  const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
-  const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
-  const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
-  const order = new Map(course.chapters.map((c, i) => [c.path, i]));
-  const last = lastWritten.get(out);
-  // The dev server rewrites only what changed, in place, so an open page reloads at once;
-  // otherwise the site is written elsewhere and swapped in.
-  const inPlace = Boolean(opts.incremental && last && existsSync(out));
-  const target = inPlace ? out : `${out}.tmp-${process.pid}`;
-  if (!inPlace) rmSync(target, { recursive: true, force: true });
-  const dirs = new Set<string>();
-  const writes: Promise<void>[] = [];
-  const emit = (rel: string, text: string) => {
-    files.set(rel, text);
-    if (inPlace && last?.get(rel) === text) return;
-    const file = join(target, rel);
-    if (!dirs.has(dirname(file))) {
-      mkdirSync(dirname(file), { recursive: true });
-      dirs.add(dirname(file));
+    const files = new Map<string, string>();
+    const byPath = new Map(rendered.map((r) => [r.page.path, r]));
+    const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
+    const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
+    const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
+    const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
+    const order = new Map(course.chapters.map((c, i) => [c.path, i]));
+    const last = lastWritten.get(out);
+    // The dev server rewrites only what changed, in place, so an open page reloads at once;
+    // otherwise the site is written elsewhere and swapped in.
+    const inPlace = Boolean(opts.incremental && last && existsSync(out));
+    const target = inPlace ? out : `${out}.tmp-${process.pid}`;
+    if (!inPlace) rmSync(target, { recursive: true, force: true });
+    const dirs = new Set<string>();
+    const writes: Promise<void>[] = [];
+    const emit = (rel: string, text: string) => {
+      files.set(rel, text);
+      if (inPlace && last?.get(rel) === text) return;
+      const file = join(target, rel);
+      if (!dirs.has(dirname(file))) {
+        mkdirSync(dirname(file), { recursive: true });
+        dirs.add(dirname(file));
+      }
+      // In place, the page is on disk before the next one is laid out; a fresh folder is written by
+      // libuv's threads while this one lays out and indexes the rest.
+      if (inPlace) writeFileSync(file, text);
+      else writes.push(writeFile(file, text));
+    };
+    // Freshly rendered pages first: in place, the edited page reaches the disk (and the
+    // reader) before the other pages are laid out and compared.
+    // The helper thread, if there is one, builds the search index while this one lays out the pages.
+    const docs = searchDocs(rendered);
+    const searchIndex = helper ? helper.searchIndex(docs) : Promise.resolve(searchIndexScript(docs));
+    const fresh = new Set([...local.values()].map((r) => r.page.path));
+    for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
+      const i = order.get(r.page.path) ?? -1;
+      const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
+      emit(
+        r.page.href,
+        layout({
+          course,
+          page: r,
+          nav,
+          labs: labNav,
+          prev: i > 0 ? nav[i - 1] : undefined,
+          next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
+          before: lab ? labExtras(lab, r.page) : undefined,
+          after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+          liveReload: opts.liveReload,
+        }),
+      );
     }
-    // In place, the page is on disk before the next one is laid out; a fresh folder is written by
-    // libuv's threads while this one lays out and indexes the rest.
-    if (inPlace) writeFileSync(file, text);
-    else writes.push(writeFile(file, text));
-  };
-  // Freshly rendered pages first: in place, the edited page reaches the disk (and the
-  // reader) before the other pages are laid out and compared.
-  const fresh = new Set([...local.values()].map((r) => r.page.path));
-  for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
-    const i = order.get(r.page.path) ?? -1;
-    const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
-    emit(
-      r.page.href,
-      layout({
-        course,
-        page: r,
-        nav,
-        labs: labNav,
-        prev: i > 0 ? nav[i - 1] : undefined,
-        next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
-        before: lab ? labExtras(lab, r.page) : undefined,
-        after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
-        liveReload: opts.liveReload,
-      }),
-    );
+    if (!course.index) {
+      const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+      emit('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
+    }
+    mark('pages laid out');
+    emit('print.html', printPage(course, rendered));
+    emit('assets/search-index.js', await searchIndex);
+    mark('print and search');
+    const copies: [string, string][] = [
+      ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),
+      ...readdirSync(ASSETS).map((f): [string, string] => [join(ASSETS, f), `assets/${f}`]),
+      [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
+      ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
+    ];
+    for (const [src, rel] of copies) {
+      mkdirSync(dirname(join(target, rel)), { recursive: true });
+      copyFileSync(src, join(target, rel));
+    }
+    mkdirSync(join(target, 'labs'), { recursive: true });
+    await Promise.all([...writes, ...starters.map((l) => starterZip(l, join(target, 'labs', `${l.id}-starter.zip`)))]);
+    if (!inPlace) {
+      mkdirSync(dirname(out), { recursive: true });
+      swapInto(target, out);
+    }
+    if (opts.incremental) lastWritten.set(out, files);
+    writeFileSync(stampFile, stamp);
+    mark('written');
+    return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
+  } finally {
+    await helper?.close();
   }
-  if (!course.index) {
-    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-    emit('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
-  }
-  mark('pages laid out');
-  emit('print.html', printPage(course, rendered));
-  emit('assets/search-index.js', searchIndex(rendered));
-  mark('print and search');
-  const copies: [string, string][] = [
-    ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),
-    ...readdirSync(ASSETS).map((f): [string, string] => [join(ASSETS, f), `assets/${f}`]),
-    [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
-    ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
-  ];
-  for (const [src, rel] of copies) {
-    mkdirSync(dirname(join(target, rel)), { recursive: true });
-    copyFileSync(src, join(target, rel));
-  }
-  mkdirSync(join(target, 'labs'), { recursive: true });
-  await Promise.all([...writes, ...starters.map((l) => starterZip(l, join(target, 'labs', `${l.id}-starter.zip`)))]);
-  if (!inPlace) {
-    mkdirSync(dirname(out), { recursive: true });
-    swapInto(target, out);
-  }
-  if (opts.incremental) lastWritten.set(out, files);
-  writeFileSync(stampFile, stamp);
-  mark('written');
-  return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
 }

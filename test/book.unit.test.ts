@@ -10,9 +10,12 @@ import { generateCourse } from '../bench/gen-course';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { visit } from 'unist-util-visit';
 import type { Code } from 'mdast';
-import { renderMarkdown, type RenderContext } from '../build/render';
+import { renderMarkdown, type RenderContext, type RenderedPage } from '../build/render';
 import { mermaidSources } from '../build/mermaid';
-import { HIGHLIGHT_THREAD_PAGES, PAGES_PER_THREAD, planThreads, renderWithPlan, type RenderTask } from '../build/render-pool';
+import { HELPER_THREAD_PAGES, PAGES_PER_THREAD, planThreads, renderWithPlan, type RenderTask } from '../build/render-pool';
+import { startHelperThread } from '../build/helper-thread';
+import { claimBack, claimFront, newPageClaims } from '../build/page-claims';
+import { searchDocs, searchIndexScript } from '../build/search-index';
 import { buildBook } from '../build/site';
 import { loadLab } from '../graders/lab';
 import { formatProblem } from '../lib/yaml-schema';
@@ -204,7 +207,7 @@ describe('whole builds', () => {
     return root;
   };
 
-  it('builds the same site on one thread as with a highlighting thread', async () => {
+  it('builds the same site on one thread as with a helper thread', async () => {
     const root = threadCourse();
     const one = await buildBook({ root, out: join(root, 'one'), cacheDir: join(root, '.cache-one'), threads: 1 });
     const two = await buildBook({ root, out: join(root, 'two'), cacheDir: join(root, '.cache-two'), threads: 2 });
@@ -216,21 +219,64 @@ describe('whole builds', () => {
     expect(readFileSync(join(root, 'two/041-odd-fences.html'), 'utf8')).toMatch(/data-lang="go"[\s\S]*package[\s\S]*data-lang="yaml"/);
   });
 
-  it('renders the same pages with a highlighting thread as alone', async () => {
-    const root = threadCourse();
+  const renderTask = (root: string) => {
     const course = loadCourse(root);
     const pages = allPages(course);
     const texts = pages.map((p) => readFileSync(p.abs, 'utf8'));
-    const task = (cache: string): RenderTask => {
+    return (cache: string): RenderTask => {
       mkdirSync(join(root, cache), { recursive: true });
       return { course, labs: [], mermaid: [], pages, texts, keys: pages.map((_, i) => join(root, cache, `${i}.json`)), langs: [...new Set(texts.flatMap(fenceLanguages))] };
     };
-    const alone = await renderWithPlan(task('alone'), { pageThreads: 1, highlightThread: false });
-    const ahead = await renderWithPlan(task('ahead'), { pageThreads: 1, highlightThread: true });
+  };
+
+  it('renders the same pages with a helper thread as alone', async () => {
+    const root = threadCourse();
+    const task = renderTask(root);
+    const alone = await renderWithPlan(task('alone'), { pageThreads: 1, helperThread: false });
+    const ahead = await renderWithPlan(task('ahead'), { pageThreads: 1, helperThread: true });
+    expect(alone.helper).toBeUndefined();
+    expect(ahead.helper).toBeDefined();
+    await ahead.helper!.close();
     expect([alone.threads, ahead.threads]).toEqual([1, 2]);
     expect(alone.pages[0].html).toContain('--shiki-');
     expect(ahead.pages).toEqual(alone.pages);
-    expect(readdirSync(join(root, 'ahead')).length).toBe(pages.length);
+    expect(readdirSync(join(root, 'ahead')).length).toBe(alone.pages.length);
+  });
+
+  it('lets the helper thread render pages from the back of the book and build the search index', async () => {
+    const root = threadCourse();
+    const task = renderTask(root);
+    const alone = await renderWithPlan(task('alone'), { pageThreads: 1, helperThread: false });
+    // This thread takes no page: the helper renders every one, last page first, and writes their cache files.
+    const claims = newPageClaims();
+    const order: number[] = [];
+    const pages: RenderedPage[] = [];
+    const helper = await startHelperThread(task('helper'), claims, (i, page) => {
+      order.push(i);
+      pages[i] = page;
+    });
+    expect(helper).toBeDefined();
+    try {
+      await helper!.pagesDone;
+      expect(order).toEqual(alone.pages.map((_, i) => i).reverse());
+      expect(pages).toEqual(alone.pages);
+      expect(readdirSync(join(root, 'helper')).length).toBe(alone.pages.length);
+      expect(claimFront(claims, alone.pages.length)).toBeUndefined();
+      const docs = searchDocs(alone.pages);
+      expect(await helper!.searchIndex(docs)).toBe(searchIndexScript(docs));
+    } finally {
+      await helper!.close();
+    }
+  });
+
+  it('hands every page to exactly one end of the book', () => {
+    const claims = newPageClaims();
+    const taken = [claimFront(claims, 5), claimBack(claims, 5), claimBack(claims, 5), claimFront(claims, 5), claimFront(claims, 5)];
+    expect(taken).toEqual([0, 4, 3, 1, 2]);
+    expect([claimFront(claims, 5), claimBack(claims, 5)]).toEqual([undefined, undefined]);
+    // Both ends are counted in halves of one 64-bit word: a book past 16-bit counts still splits cleanly.
+    const big = newPageClaims();
+    expect([claimBack(big, 70_000), claimFront(big, 70_000), claimBack(big, 70_000)]).toEqual([69_999, 0, 69_998]);
   });
 
   it('splits a large book across page threads in the bundled CLI, with the same site as one thread', () => {
@@ -264,11 +310,11 @@ describe('whole builds', () => {
   });
 
   it('splits pages across threads only for large books, and highlights on a thread of its own below that', () => {
-    expect(planThreads(HIGHLIGHT_THREAD_PAGES - 1, 4)).toEqual({ pageThreads: 1, highlightThread: false });
-    expect(planThreads(200, 4)).toEqual({ pageThreads: 1, highlightThread: true });
-    expect(planThreads(200, 1)).toEqual({ pageThreads: 1, highlightThread: false });
-    expect(planThreads(3 * PAGES_PER_THREAD, 2)).toEqual({ pageThreads: 2, highlightThread: false });
-    expect(planThreads(10 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 4, highlightThread: false });
+    expect(planThreads(HELPER_THREAD_PAGES - 1, 4)).toEqual({ pageThreads: 1, helperThread: false });
+    expect(planThreads(200, 4)).toEqual({ pageThreads: 1, helperThread: true });
+    expect(planThreads(200, 1)).toEqual({ pageThreads: 1, helperThread: false });
+    expect(planThreads(3 * PAGES_PER_THREAD, 2)).toEqual({ pageThreads: 2, helperThread: false });
+    expect(planThreads(10 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 4, helperThread: false });
   });
 
   it('renders from the page cache when nothing changed', async () => {

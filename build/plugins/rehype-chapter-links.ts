@@ -1,8 +1,8 @@
 import type { Element, Root } from 'hast';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { relativeHref, resolveLink, type Course, type SourcePage } from '../course';
 import { authorError } from './problems';
+import { visitElements } from './walk';
 
 export interface ChapterLinksOptions {
   course: Course;
@@ -26,7 +26,7 @@ export default function rehypeChapterLinks(options: ChapterLinksOptions) {
     const page = file.data.page;
     if (!page) return;
     const links: InternalLink[] = [];
-    visit(tree, 'element', (node: Element) => {
+    visitElements(tree, (node) => {
       if (node.tagName !== 'a' || typeof node.properties?.href !== 'string') return;
       const href = node.properties.href;
       if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return;

@@ -1,7 +1,7 @@
 import { toString } from 'hast-util-to-string';
 import type { Element, Root } from 'hast';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { visitElements } from './walk';
 
 export interface TocEntry {
   depth: number;
@@ -27,7 +27,7 @@ export default function rehypeHeadingAnchors() {
   return (tree: Root, file: VFile) => {
     const ids = new Set<string>();
     const toc: TocEntry[] = [];
-    visit(tree, 'element', (node: Element, _i, parent) => {
+    visitElements(tree, (node, _i, parent) => {
       const id = node.properties?.id;
       if (typeof id === 'string') ids.add(id);
       if (!isHeading(node) || typeof id !== 'string') return;

@@ -1,10 +1,10 @@
 import type { Element, Root } from 'hast';
 import { existsSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { relativeHref } from '../course';
 import { authorError } from './problems';
+import { visitElements } from './walk';
 
 export interface LocalAssetsOptions {
   /** The course folder; sources are resolved against it. */
@@ -25,7 +25,7 @@ export default function rehypeLocalAssets(options: LocalAssetsOptions) {
     const page = file.data.page;
     if (!page) return;
     const assets = new Set<string>();
-    visit(tree, 'element', (node: Element) => {
+    visitElements(tree, (node) => {
       const attr = node.tagName === 'img' ? 'src' : node.tagName === 'a' ? 'href' : undefined;
       const url = attr ? node.properties?.[attr] : undefined;
       if (!attr || typeof url !== 'string' || url === '' || url.startsWith('#') || url.startsWith('/')) return;

@@ -1,7 +1,7 @@
 import type { Paragraph, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { visitBlocks } from './walk';
 
 /** One answer drawer, kept so the print version can gather an answer key. */
 export interface Drawer {
@@ -18,7 +18,7 @@ export interface Drawer {
 export default function remarkAnswerDrawers() {
   return (tree: Root, file: VFile) => {
     const drawers: Drawer[] = [];
-    visit(tree, 'containerDirective', (node: ContainerDirective) => {
+    visitBlocks<ContainerDirective>(tree, 'containerDirective', (node) => {
       if (node.name !== 'details') return;
       const first = node.children[0] as Paragraph | undefined;
       let summary = 'Show answer';

@@ -1,7 +1,7 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
-import { visit } from 'unist-util-visit';
 import { replaceWithFigure } from './figure-node';
+import { visitBlocks } from './walk';
 
 /** Box-drawing and block characters: a `text` block with any of these is a diagram. */
 const BOX = /[\u2500-\u259f]/;
@@ -17,9 +17,9 @@ export function metaTitle(meta: string | null | undefined): string | undefined {
  */
 export default function remarkAsciiFigures() {
   return (tree: Root) => {
-    visit(tree, 'code', (node: Code, index, parent) => {
+    visitBlocks<Code>(tree, 'code', (node, index, parent) => {
       const isAscii = node.lang === 'ascii' || ((node.lang === 'text' || node.lang === 'txt') && BOX.test(node.value));
-      if (!isAscii || !parent || index === undefined) return;
+      if (!isAscii) return;
       const title = metaTitle(node.meta);
       const label = title ?? 'Diagram';
       replaceWithFigure(parent, index, node, 'ascii-figure', [

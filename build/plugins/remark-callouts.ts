@@ -1,13 +1,13 @@
 import type { Paragraph, Root } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
-import { visit } from 'unist-util-visit';
+import { visitBlocks } from './walk';
 
 export const CALLOUTS: Record<string, string> = { note: 'Note', tip: 'Tip', warning: 'Warning', danger: 'Danger', production: 'In production' };
 
 /** `:::note[Optional title]` … `:::` becomes an <aside> with a visible label, for each kind in CALLOUTS. */
 export default function remarkCallouts() {
   return (tree: Root) => {
-    visit(tree, 'containerDirective', (node: ContainerDirective) => {
+    visitBlocks<ContainerDirective>(tree, 'containerDirective', (node) => {
       const label = CALLOUTS[node.name];
       if (!label) return;
       const first = node.children[0] as Paragraph | undefined;

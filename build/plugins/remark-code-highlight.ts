@@ -1,9 +1,9 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
-import { visit } from 'unist-util-visit';
 import { requestedLanguage, type Highlight } from '../highlight';
 import { replaceWithFigure } from './figure-node';
 import { metaTitle } from './remark-ascii-figures';
+import { visitBlocks } from './walk';
 
 export interface CodeHighlightOptions {
   /** Turns a block into highlighted HTML: shiki on this thread, or a highlighting thread working ahead. */
@@ -16,8 +16,7 @@ export interface CodeHighlightOptions {
  */
 export default function remarkCodeHighlight(options: CodeHighlightOptions) {
   return (tree: Root) => {
-    visit(tree, 'code', (node: Code, index, parent) => {
-      if (!parent || index === undefined) return;
+    visitBlocks<Code>(tree, 'code', (node, index, parent) => {
       const html = options.highlight(requestedLanguage(node.lang), node.value);
       const title = metaTitle(node.meta);
       replaceWithFigure(parent, index, node, 'code-block', [

@@ -1,10 +1,10 @@
 import { h } from 'hastscript';
 import type { Root } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { CHECK_IDS, type Lab } from '../../graders/lab';
 import { authorError } from './problems';
+import { visitBlocks } from './walk';
 
 export interface LabCardOptions {
   /** Labs by id, read from each lab's own definition. */
@@ -36,7 +36,7 @@ export function checksTable(lab: Lab) {
 /** `::lab{id=catalog-image}` renders a card for the lab from its own definition: one source of truth. */
 export default function remarkLabCard(options: LabCardOptions) {
   return (tree: Root, file: VFile) => {
-    visit(tree, 'leafDirective', (node: LeafDirective) => {
+    visitBlocks<LeafDirective>(tree, 'leafDirective', (node) => {
       if (node.name !== 'lab') return;
       const id = node.attributes?.id ?? '';
       const lab = options.labs.get(id);

@@ -1,11 +1,11 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
-import { visit } from 'unist-util-visit';
 import { replaceWithFigure } from './figure-node';
 import type { VFile } from 'vfile';
 import type { MermaidResult } from '../mermaid';
 import { metaTitle } from './remark-ascii-figures';
 import { authorError } from './problems';
+import { visitBlocks } from './walk';
 
 export interface MermaidOptions {
   /** Rendered diagrams by source text, made before the pages are processed. */
@@ -19,8 +19,8 @@ export interface MermaidOptions {
  */
 export default function remarkMermaid(options: MermaidOptions) {
   return (tree: Root, file: VFile) => {
-    visit(tree, 'code', (node: Code, index, parent) => {
-      if (node.lang !== 'mermaid' || !parent || index === undefined) return;
+    visitBlocks<Code>(tree, 'code', (node, index, parent) => {
+      if (node.lang !== 'mermaid') return;
       const result = options.rendered.get(node.value);
       const title = metaTitle(node.meta);
       const caption = title ? [h('figcaption', title)] : [];
