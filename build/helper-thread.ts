@@ -3,7 +3,7 @@ import { fencedBlocks, type Highlight } from './highlight';
 import type { PageClaims } from './page-claims';
 import type { RenderedPage } from './render';
 import type { RenderTask } from './render-pool';
-import { searchIndexScript, type SearchDoc } from './search-index';
+import { loadSearchIndexer, type SearchDoc } from './search-index';
 import { workerScript } from './worker-script';
 
 export interface HighlightRequest {
@@ -114,7 +114,7 @@ export async function startHelperThread(task: RenderTask, claims: PageClaims, on
           settled = true;
           resolve(script);
         };
-        void exited.then(() => settled || resolve(searchIndexScript(docs)));
+        void exited.then(async () => settled || resolve((await loadSearchIndexer())(docs)));
         send({ kind: 'search', docs });
       }),
     close: async () => {

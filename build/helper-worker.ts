@@ -7,10 +7,11 @@ import { highlightWith, makeHighlighter, type Highlight } from './highlight';
 import { highlightKey, type HelperJob, type HelperMessage, type HighlightReply, type HighlightRequest } from './helper-thread';
 import { claimBack, type PageClaims } from './page-claims';
 import { renderClaimed, type RenderTask } from './render-pool';
-import { searchIndexScript } from './search-index';
+import { loadSearchIndexer } from './search-index';
 
 const { port, signal, blocks, task, claims } = workerData as { port: MessagePort; signal: Int32Array; blocks: HighlightRequest[]; task: RenderTask; claims: PageClaims };
 const highlightOne = highlightWith(await makeHighlighter(task.langs));
+const indexSearch = await loadSearchIndexer();
 await import('./render');
 // Every module is loaded now: from here on this thread never needs the other one's event loop.
 const send = (m: HelperMessage) => parentPort!.postMessage(m);
@@ -37,7 +38,7 @@ function answerRequests(): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
     const job = m.message as HelperJob;
     if (job.kind === 'highlight') answer(job);
-    else send({ kind: 'search-index', script: searchIndexScript(job.docs) });
+    else send({ kind: 'search-index', script: indexSearch(job.docs) });
   }
 }
 

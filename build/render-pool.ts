@@ -7,7 +7,7 @@ import { highlightWith, loadLanguages, makeHighlighter, type Highlight } from '.
 import { startHelperThread, type HelperThread } from './helper-thread';
 import { claimFront, newPageClaims } from './page-claims';
 import type { MermaidResult } from './mermaid';
-import type { RenderContext, RenderedPage } from './render';
+import type { ParsedPage, RenderContext, RenderedPage } from './render';
 import { workerScript } from './worker-script';
 
 /**
@@ -79,15 +79,32 @@ async function localHighlight(langs: string[]): Promise<Highlight> {
 /**
  * Renders pages of `task` until `claim` has none left. Threads claim pages
  * one at a time from shared memory, so every thread stays busy to the end,
- * whatever the page sizes.
+ * whatever the page sizes. `highlighter` may still be on its way (a helper
+ * thread loading shiki, ~0.2 s): until it comes, pages are parsed ahead,
+ * which needs none; if it comes as undefined, this thread highlights itself.
  */
-export async function renderClaimed(task: RenderTask, claim: () => number | undefined, done: (index: number, page: RenderedPage) => void, highlight?: Highlight): Promise<void> {
-  const { renderMarkdown } = await import('./render');
-  const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: highlight ?? (await localHighlight(task.langs)), mermaid: new Map(task.mermaid) };
+export async function renderClaimed(task: RenderTask, claim: () => number | undefined, done: (index: number, page: RenderedPage) => void, highlighter?: Highlight | Promise<Highlight | undefined>): Promise<void> {
+  const { parsePage, renderMarkdown } = await import('./render');
+  let highlight: Highlight | undefined;
+  const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: (lang, code) => highlight!(lang, code), mermaid: new Map(task.mermaid) };
+  const parsed = new Map<number, ParsedPage>();
+  if (highlighter instanceof Promise) {
+    let arrived = false;
+    void highlighter.finally(() => (arrived = true));
+    for (let i = arrived ? undefined : claim(); i !== undefined; i = arrived ? undefined : claim()) {
+      parsed.set(i, parsePage(ctx, task.pages[i], task.texts[i]));
+      // Lets the thread's 'ready' message in.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  highlight = (await highlighter) ?? (await localHighlight(task.langs));
   // Cache files are written by libuv's threads while this one renders on.
   const writes: Promise<void>[] = [];
-  for (let i = claim(); i !== undefined; i = claim()) {
-    const r = renderMarkdown(ctx, task.pages[i], task.texts[i]);
+  const ahead = parsed.keys();
+  const next = () => ahead.next().value ?? claim();
+  for (let i = next(); i !== undefined; i = next()) {
+    const r = renderMarkdown(ctx, task.pages[i], task.texts[i], parsed.get(i));
+    parsed.delete(i);
     if (r.problems.length === 0) writes.push(writeFile(task.keys[i], JSON.stringify(r)));
     done(i, r);
   }
@@ -132,14 +149,14 @@ export async function renderWithPlan(task: RenderTask, plan: ThreadPlan): Promis
       worker.on('exit', () => resolve());
     });
   });
-  // The renderer loads here while the helper thread starts.
+  // The helper thread starts while this one loads the renderer and parses the first pages.
   const starting = plan.helperThread ? startHelperThread(task, claims, (i, r) => (results[i] = r)) : undefined;
-  await import('./render');
-  const helper = await starting;
-  // The helper counts once it has started: it highlighted this thread's code, if no page.
-  if (helper) working.add('helper');
+  let helper: HelperThread | undefined;
   try {
-    await renderClaimed(task, () => claimFront(claims, task.pages.length), (i, r) => (results[i] = r), helper?.highlight);
+    await renderClaimed(task, () => claimFront(claims, task.pages.length), (i, r) => (results[i] = r), starting?.then((h) => h?.highlight));
+    helper = await starting;
+    // The helper counts once it has started: it highlighted this thread's code, if no page.
+    if (helper) working.add('helper');
     await helper?.pagesDone;
     await Promise.all(finished);
     const lost = task.pages.map((_, i) => i).filter((i) => !results[i]);
@@ -148,7 +165,7 @@ export async function renderWithPlan(task: RenderTask, plan: ThreadPlan): Promis
       await renderClaimed({ ...task, pages: lost.map((i) => task.pages[i]), texts: lost.map((i) => task.texts[i]), keys: lost.map((i) => task.keys[i]) }, () => claimFront(again, lost.length), (j, r) => (results[lost[j]] = r));
     }
   } catch (err) {
-    await helper?.close();
+    await (helper ?? (await starting))?.close();
     throw err;
   }
   return { pages: results, threads: working.size, helper };

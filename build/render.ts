@@ -82,11 +82,28 @@ function makeProcessor(ctx: RenderContext) {
     .freeze();
 }
 
-export function renderMarkdown(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): RenderedPage {
-  const file = new VFile({ path: page.path, value: text, data: { page } });
+/** A page parsed ahead of its transforms, e.g. while the highlighter is still loading. */
+export interface ParsedPage {
+  file: VFile;
+  tree: ReturnType<ReturnType<typeof makeProcessor>['parse']>;
+}
+
+function processorFor(ctx: RenderContext) {
   let processor = processors.get(ctx);
   if (!processor) processors.set(ctx, (processor = makeProcessor(ctx)));
-  const tree = processor.runSync(processor.parse(file), file);
+  return processor;
+}
+
+/** Parses a page; transforms (and highlighting) come later, in `renderMarkdown`. */
+export function parsePage(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): ParsedPage {
+  const file = new VFile({ path: page.path, value: text, data: { page } });
+  return { file, tree: processorFor(ctx).parse(file) };
+}
+
+export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: string, parsed = parsePage(ctx, page, text)): RenderedPage {
+  const { file } = parsed;
+  const processor = processorFor(ctx);
+  const tree = processor.runSync(parsed.tree, file);
   const html = processor.stringify(tree, file);
   const toProblem = (m: (typeof file.messages)[number]): SourceProblem => ({ file: page.path, line: m.line ?? 1, column: m.column ?? 1, message: m.reason });
   const matter = file.data.matter;

@@ -1,4 +1,3 @@
-import MiniSearch from 'minisearch';
 import type { RenderedPage } from './render';
 
 /** One searchable section of a page: the text under one heading. */
@@ -22,10 +21,17 @@ export function searchDocs(rendered: RenderedPage[]): SearchDoc[] {
   );
 }
 
-/** The prebuilt full-text index, as the script the book's pages load. */
-export function searchIndexScript(docs: SearchDoc[]): string {
-  const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading'] });
-  ms.addAll(docs);
-  // A script, not JSON: pages opened from file:// cannot fetch(), but they can load a script.
-  return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;
+/**
+ * Loads minisearch and returns the function that builds the prebuilt
+ * full-text index, as the script the book's pages load. minisearch loads on
+ * first use: with a helper thread, only that thread needs it.
+ */
+export async function loadSearchIndexer(): Promise<(docs: SearchDoc[]) => string> {
+  const { default: MiniSearch } = await import('minisearch');
+  return (docs) => {
+    const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading'] });
+    ms.addAll(docs);
+    // A script, not JSON: pages opened from file:// cannot fetch(), but they can load a script.
+    return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;
+  };
 }

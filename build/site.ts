@@ -14,7 +14,7 @@ import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
 import type { RenderedPage } from './render';
 import { renderPages, threadBudget, type RenderedBatch } from './render-pool';
-import { searchDocs, searchIndexScript } from './search-index';
+import { loadSearchIndexer, searchDocs } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
 import { hashTree } from '../graders/submission';
@@ -316,7 +316,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     // reader) before the other pages are laid out and compared.
     // The helper thread, if there is one, builds the search index while this one lays out the pages.
     const docs = searchDocs(rendered);
-    const searchIndex = helper ? helper.searchIndex(docs) : Promise.resolve(searchIndexScript(docs));
+    const searchIndex = helper ? helper.searchIndex(docs) : loadSearchIndexer().then((index) => index(docs));
     const fresh = new Set([...local.values()].map((r) => r.page.path));
     for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
       const i = order.get(r.page.path) ?? -1;

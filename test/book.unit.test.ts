@@ -15,7 +15,7 @@ import { mermaidSources } from '../build/mermaid';
 import { HELPER_THREAD_PAGES, PAGES_PER_THREAD, planThreads, renderWithPlan, type RenderTask } from '../build/render-pool';
 import { startHelperThread } from '../build/helper-thread';
 import { claimBack, claimFront, newPageClaims } from '../build/page-claims';
-import { searchDocs, searchIndexScript } from '../build/search-index';
+import { loadSearchIndexer, searchDocs } from '../build/search-index';
 import { buildBook } from '../build/site';
 import { loadLab } from '../graders/lab';
 import { formatProblem } from '../lib/yaml-schema';
@@ -263,7 +263,7 @@ describe('whole builds', () => {
       expect(readdirSync(join(root, 'helper')).length).toBe(alone.pages.length);
       expect(claimFront(claims, alone.pages.length)).toBeUndefined();
       const docs = searchDocs(alone.pages);
-      expect(await helper!.searchIndex(docs)).toBe(searchIndexScript(docs));
+      expect(await helper!.searchIndex(docs)).toBe((await loadSearchIndexer())(docs));
     } finally {
       await helper!.close();
     }
