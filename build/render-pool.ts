@@ -27,15 +27,17 @@ export interface RenderTask {
 }
 
 /**
- * Each page thread must get this many pages before another one pays: a new
- * isolate loads the renderer and JIT-compiles it again (~0.5 s of CPU), and
- * on the 2-vCPU machines measured here two page threads ran each page ~1.5x
- * slower than one (shared caches, GC and compiler threads). 200 pages broke
- * even there; 400 ran 1.2x faster.
+ * Each page thread beyond the first must get this many pages before it
+ * pays: a new isolate loads the renderer and shiki and JIT-compiles them
+ * again (~0.5 s of CPU). On 2 vCPUs two page threads without a helper broke
+ * even at 200 pages and ran 1.2x faster at 400-600.
  */
 export const PAGES_PER_THREAD = 150;
 
-/** From this many pages on, a lone page thread gets a helper thread (highlighting, pages from the back, search index). */
+/**
+ * From this many pages on, a build with more than one thread gets a helper
+ * thread (highlighting ahead, pages from the back, the search index).
+ */
 export const HELPER_THREAD_PAGES = 16;
 
 /** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core (at most 8). */
@@ -50,22 +52,24 @@ export interface ThreadPlan {
   /** Threads that each render whole pages, this one included. */
   pageThreads: number;
   /**
-   * Whether a helper thread works beside the single page thread: it
-   * highlights the code ahead of it, then renders pages from the back of the
+   * Whether a helper thread works beside the page threads: it highlights
+   * the code ahead of this one, then renders pages from the back of the
    * book, then builds the search index.
    */
   helperThread: boolean;
 }
 
 /**
- * Splitting pages evenly across threads pays only for large books (each
- * thread warms up its own copy of the renderer and of shiki); below that, a
- * helper thread does all the highlighting first, so shiki warms up once, and
- * then shares the pages that are left.
+ * A helper thread first: it warms up shiki once for the book and then
+ * shares the pages, which on 2 vCPUs beat two page threads at every size
+ * measured (600 pages: 3.9-4.1 s against 4.4-4.6 s). Further page threads,
+ * each with its own shiki, only for books large enough to repay their
+ * warm-up, on machines with cores to spare.
  */
 export function planThreads(pages: number, budget: number): ThreadPlan {
-  const pageThreads = Math.max(1, Math.min(budget, Math.floor(pages / PAGES_PER_THREAD)));
-  return { pageThreads, helperThread: pageThreads === 1 && budget > 1 && pages >= HELPER_THREAD_PAGES };
+  const helperThread = budget > 1 && pages >= HELPER_THREAD_PAGES;
+  const pageThreads = Math.max(1, Math.min(budget - (helperThread ? 1 : 0), Math.floor(pages / PAGES_PER_THREAD)));
+  return { pageThreads, helperThread };
 }
 
 let highlighterPromise: Promise<Awaited<ReturnType<typeof makeHighlighter>>> | undefined;

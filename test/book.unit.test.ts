@@ -288,11 +288,11 @@ describe('whole builds', () => {
       return r.stderr;
     };
     expect(build(1)).toMatch(/\(310 rendered, 0 from cache\)/);
-    // Two page threads, each of which rendered pages (a thread that started but got none is not counted).
-    expect(build(2)).toMatch(/\(310 rendered on 2 threads, 0 from cache\)/);
+    // Two page threads and the helper, each of which worked (a page thread that started but got no page is not counted).
+    expect(build(3)).toMatch(/\(310 rendered on 3 threads, 0 from cache\)/);
     const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).filter((f) => !f.endsWith('.drydock-stamp')).sort();
-    expect(files(join(root, 'site-2'))).toEqual(files(join(root, 'site-1')));
-    for (const f of files(join(root, 'site-1'))) expect(readFileSync(join(root, 'site-2', f)).equals(readFileSync(join(root, 'site-1', f))), f).toBe(true);
+    expect(files(join(root, 'site-3'))).toEqual(files(join(root, 'site-1')));
+    for (const f of files(join(root, 'site-1'))) expect(readFileSync(join(root, 'site-3', f)).equals(readFileSync(join(root, 'site-1', f))), f).toBe(true);
   });
 
   it('finds fenced blocks before parsing as the parser does, and only where it can be sure', () => {
@@ -309,12 +309,14 @@ describe('whole builds', () => {
     expect(fencedBlocks('> ```go\n> x\n> ```\n')).toEqual([]);
   });
 
-  it('splits pages across threads only for large books, and highlights on a thread of its own below that', () => {
+  it('adds a helper thread when there is a second core, and page threads only for large books', () => {
     expect(planThreads(HELPER_THREAD_PAGES - 1, 4)).toEqual({ pageThreads: 1, helperThread: false });
     expect(planThreads(200, 4)).toEqual({ pageThreads: 1, helperThread: true });
     expect(planThreads(200, 1)).toEqual({ pageThreads: 1, helperThread: false });
-    expect(planThreads(3 * PAGES_PER_THREAD, 2)).toEqual({ pageThreads: 2, helperThread: false });
-    expect(planThreads(10 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 4, helperThread: false });
+    expect(planThreads(3 * PAGES_PER_THREAD, 2)).toEqual({ pageThreads: 1, helperThread: true });
+    expect(planThreads(3 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 3, helperThread: true });
+    expect(planThreads(10 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 3, helperThread: true });
+    expect(planThreads(10 * PAGES_PER_THREAD, 1)).toEqual({ pageThreads: 1, helperThread: false });
   });
 
   it('renders from the page cache when nothing changed', async () => {
