@@ -1,4 +1,4 @@
-import { createCssVariablesTheme, createHighlighter, type HighlighterGeneric } from 'shiki';
+import { bundledLanguages, createCssVariablesTheme, createHighlighter, type HighlighterGeneric } from 'shiki';
 import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
 
 /** Code as highlighted HTML (a `<pre>`), from the language a fence asked for, after aliases. */
@@ -6,9 +6,18 @@ export type Highlight = (lang: string, code: string) => string;
 
 export const CODE_THEME = 'css-variables';
 
-export const HIGHLIGHT_LANGS = ['dockerfile', 'bash', 'go', 'yaml', 'json', 'ini', 'toml', 'diff', 'http', 'markdown', 'typescript', 'javascript', 'python', 'sql', 'make', 'text'];
+/** Grammars a highlighter loads when it is not told which languages the pages use. */
+export const COMMON_LANGS = ['dockerfile', 'bash', 'go', 'yaml', 'json', 'ini', 'toml', 'diff', 'http', 'markdown', 'typescript', 'javascript', 'python', 'sql', 'make'];
 
-const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', txt: 'text', plaintext: 'text' };
+// Words authors write on fences that shiki spells otherwise, or that mean "no language".
+const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', txt: 'text', plaintext: 'text', plain: 'text', output: 'text', none: 'text' };
+
+/** Whether a requested language is highlighted: every language (and alias) shiki bundles, and plain text. */
+export function canHighlight(lang: string): boolean {
+  return lang === 'text' || Object.hasOwn(bundledLanguages, lang);
+}
+
+const grammars = (langs: string[]) => langs.filter((l) => l !== 'text' && canHighlight(l));
 
 /** The language a fence's info word asks for: lower case, aliases resolved, `text` when there is none. */
 export function requestedLanguage(word: string | null | undefined): string {
@@ -50,12 +59,12 @@ export function fencedBlocks(text: string): { lang: string; code: string }[] {
 }
 
 /** A highlighter with the CSS-variable theme and the given languages (grammars load in ~10-50 ms each). */
-export async function makeHighlighter(langs: string[] = HIGHLIGHT_LANGS): Promise<HighlighterGeneric<string, string>> {
+export async function makeHighlighter(langs: string[] = COMMON_LANGS): Promise<HighlighterGeneric<string, string>> {
   return (await createHighlighter({
     // One theme whose colours are CSS variables: each block is tokenized once, and the
     // stylesheet supplies light, dark and print palettes (two themes tokenize twice).
     themes: [createCssVariablesTheme({ name: CODE_THEME, variablePrefix: '--shiki-', fontStyle: true })],
-    langs: langs.filter((l) => l !== 'text' && HIGHLIGHT_LANGS.includes(l)),
+    langs: grammars(langs),
     engine: createOnigurumaEngine(import('shiki/wasm')),
   })) as unknown as HighlighterGeneric<string, string>;
 }
@@ -63,7 +72,7 @@ export async function makeHighlighter(langs: string[] = HIGHLIGHT_LANGS): Promis
 /** Loads the grammars of `langs` that the highlighter does not have yet. */
 export async function loadLanguages(highlighter: HighlighterGeneric<string, string>, langs: string[]): Promise<void> {
   const have = new Set(highlighter.getLoadedLanguages());
-  const missing = langs.filter((l) => l !== 'text' && HIGHLIGHT_LANGS.includes(l) && !have.has(l));
+  const missing = grammars(langs).filter((l) => !have.has(l));
   if (missing.length) await highlighter.loadLanguage(...(missing as never[]));
 }
 

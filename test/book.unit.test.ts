@@ -115,6 +115,23 @@ describe('code blocks', () => {
     expect(html).toMatch(/<pre class="shiki css-variables"[^>]* tabindex="0" data-lang="/);
     expect(html).toContain('color:var(--shiki-token-');
   });
+
+  it('highlights any language shiki bundles, by name or alias, once its grammar is loaded', async () => {
+    const hl = highlightWith(await makeHighlighter(['rs', 'hcl']));
+    const html = renderMarkdown({ ...ctx, highlight: hl }, page, md('```rs\nfn main() { let x = 1; }\n```\n\n```HCL\nresource "a" "b" {}\n```')).html;
+    expect(html).toMatch(/data-lang="rs"[\s\S]*color:var\(--shiki-token-keyword\)[^>]*>fn</);
+    expect(html).toMatch(/data-lang="hcl"[\s\S]*color:var\(--shiki-token-/);
+  });
+
+  it('warns with file and line about a language shiki does not know, and shows the code as plain text', () => {
+    const r = render(md('Intro.\n\n```klingon\nqapla\n```\n\n```output\nok\n```'));
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatchObject({ file: 'chapters/01-harbour.md', line: 7, column: 1 });
+    expect(r.warnings[0].message).toMatch(/code language "klingon" is not one shiki knows: shown as plain text/);
+    expect(r.html).toMatch(/data-lang="text"[^>]*>.*qapla/s);
+    expect(r.html).not.toContain('--shiki-token-');
+  });
 });
 
 describe('links', () => {
