@@ -23,6 +23,7 @@ import remarkFrontMatterData from './plugins/remark-front-matter-data';
 import remarkGithubAlerts from './plugins/remark-github-alerts';
 import remarkLabCard from './plugins/remark-lab-card';
 import remarkMermaid from './plugins/remark-mermaid';
+import remarkUnknownDirectives from './plugins/remark-unknown-directives';
 import type { SourceProblem } from '../lib/yaml-schema';
 
 /** Everything rendering needs that is shared by all pages of one build. */
@@ -69,6 +70,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkCallouts)
     .use(remarkAnswerDrawers)
     .use(remarkLabCard, { labs: ctx.labs, hrefFor: (id, file) => relativeHref(file.data.page!.href, `labs/${id}.html`) })
+    .use(remarkUnknownDirectives)
     .use(remarkAsciiFigures)
     .use(remarkMermaid, { rendered: ctx.mermaid })
     .use(remarkCodeHighlight, { highlight: ctx.highlight })

@@ -90,6 +90,26 @@ describe('callouts', () => {
   });
 });
 
+describe('directives nobody handles', () => {
+  it('leaves colons in prose as written: image tags, ratios, emoji shortcodes', () => {
+    const r = render(md('Ship `static` as gcr.io/distroless/static:nonroot, scale a:b, or :rocket:[go]{x=1} **bold:word**.'));
+    expect(r.html).toContain('<p>Ship <code>static</code> as gcr.io/distroless/static:nonroot, scale a:b, or :rocket:[go]{x=1} <strong>bold:word</strong>.</p>');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('warns about an unknown block directive with its line, and keeps what it held', () => {
+    const r = render(md('Intro.\n\n::labz{id=x}\n\n:::notice[Heads up]\nKeep me.\n:::'));
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.map((w) => [w.line, w.message.split(' (')[0]])).toEqual([
+      [7, 'unknown directive ::labz'],
+      [9, 'unknown directive :::notice'],
+    ]);
+    expect(r.warnings[0].message).toContain(':::note, :::tip, :::warning, :::danger, :::production, :::details and ::lab');
+    expect(r.html).toContain('<p>::labz{id=x}</p>');
+    expect(r.html).toMatch(/<div><p>Heads up<\/p>\s*<p>Keep me.<\/p><\/div>/);
+  });
+});
+
 describe('lab card', () => {
   it('renders title, checks and points from the lab definition', () => {
     const html = render(md('::lab{id=demo-lab}')).html;

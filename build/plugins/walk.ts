@@ -30,6 +30,11 @@ export function visitBlocks<T extends RootContent>(tree: MdastRoot, type: T['typ
   walk(tree, type, visitor, holdsBlocks);
 }
 
+/** Calls `visitor` for each node of `type` anywhere in an mdast tree (inline nodes too), in document order. */
+export function visitNodes<T extends RootContent>(tree: MdastRoot, type: T['type'], visitor: (node: T, index: number, parent: MdastParent) => void): void {
+  walk(tree, type, visitor, always);
+}
+
 /** Calls `visitor` for each element of a hast tree in document order. */
 export function visitElements(tree: HastRoot, visitor: (node: Element, index: number, parent: HastRoot | Element) => void): void {
   walk(tree, 'element', visitor, always);
