@@ -38,8 +38,7 @@ export const highlightKey = (lang: string, code: string) => `${lang}\0${code}`;
  * pages in order, then renders pages itself, taking them from the back of
  * the book through `claims` and handing each to `onPage`, and last builds
  * the search index while this thread lays out the pages. Resolves once the
- * thread has loaded shiki, the grammars and the renderer (module loading may
- * need this thread's event loop, which `highlight` blocks).
+ * thread has loaded shiki and the grammars and can answer `highlight`.
  *
  * Highlighting is a quarter of rendering; this way its JIT warm-up and its
  * work land on a second core while this thread parses and transforms, and

@@ -11,10 +11,8 @@ import { loadSearchIndexer } from './search-index';
 
 const { port, signal, blocks, task, claims } = workerData as { port: MessagePort; signal: Int32Array; blocks: HighlightRequest[]; task: RenderTask; claims: PageClaims };
 const highlightOne = highlightWith(await makeHighlighter(task.langs));
-const indexSearch = await loadSearchIndexer();
-await import('./render');
-// Every module is loaded now: from here on this thread never needs the other one's event loop.
 const send = (m: HelperMessage) => parentPort!.postMessage(m);
+// Ready once shiki is: the rendering thread waits for highlighted blocks, not for the rest.
 send({ kind: 'ready' });
 
 // Kept for the pages this thread renders itself.
@@ -46,6 +44,11 @@ for (const block of blocks) {
   answerRequests();
   answer(block);
 }
+
+// The renderer and minisearch load now, while the rendering thread works through highlighted
+// pages (loading needs only this thread: a request that comes meanwhile is answered after).
+await import('./render');
+const indexSearch = await loadSearchIndexer();
 
 // Ahead of the pages now: take pages from the back, and between pages answer requests
 // for blocks the quick scan missed on the other thread's pages.

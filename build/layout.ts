@@ -18,9 +18,23 @@ export interface LayoutInput {
   liveReload?: boolean;
 }
 
+// The sidebar lists every page, so building it for every page made laying out a book
+// quadratic (~70 ms for 200 chapters). It differs between pages only in the folder the
+// links are relative to and in which link is current: built once per folder and build.
+const sidebars = new WeakMap<LayoutInput['nav'], Map<string, string>>();
+
 function sidebar(input: LayoutInput, here: string): string {
-  const link = (p: SourcePage, title: string) =>
-    `<li><a href="${relativeHref(here, p.href)}"${p.href === here ? ' aria-current="page"' : ''}>${esc(title)}</a></li>`;
+  const folder = here.slice(0, here.lastIndexOf('/') + 1);
+  let byFolder = sidebars.get(input.nav);
+  if (!byFolder) sidebars.set(input.nav, (byFolder = new Map()));
+  let html = byFolder.get(folder);
+  if (html === undefined) byFolder.set(folder, (html = sidebarFrom(input, here)));
+  const current = `<li><a href="${relativeHref(here, here)}">`;
+  return html.replace(current, `${current.slice(0, -1)} aria-current="page">`);
+}
+
+function sidebarFrom(input: LayoutInput, here: string): string {
+  const link = (p: SourcePage, title: string) => `<li><a href="${relativeHref(here, p.href)}">${esc(title)}</a></li>`;
   const parts: string[] = [];
   let part: string | undefined;
   let items: string[] = [];

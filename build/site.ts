@@ -250,7 +250,8 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     opts.warn?.(m);
   };
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const mark = (label: string) => process.env.DRYDOCK_TIMINGS && process.stderr.write(`${label}: ${Date.now() - t0} ms\n`);
+  const mark = (label: string) => process.env.DRYDOCK_TIMINGS && process.stderr.write(`${label}: ${Date.now() - t0} ms (${Math.round(performance.now())} ms since the process started)\n`);
+  mark('build starts');
   const prepared = await prepare(root, cacheDir, warn);
   mark('prepared');
   const { course, labs, pages, keys } = prepared;
