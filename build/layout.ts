@@ -86,6 +86,18 @@ function toc(page: RenderedPage): string {
     .join('')}</ol></nav>`;
 }
 
+/**
+ * A page's title heading and the rest of its HTML: the page's own h1 when it
+ * opens with one, else an h1 made from the front matter title.
+ */
+export function titleAndBody(page: RenderedPage): { head: string; body: string } {
+  if (/^\s*<h1[\s>]/.test(page.html)) {
+    const end = page.html.indexOf('</h1>') + '</h1>'.length;
+    return { head: page.html.slice(0, end), body: page.html.slice(end) };
+  }
+  return { head: `<h1>${esc(page.title)}</h1>`, body: page.html };
+}
+
 /** The full HTML document of one page of the book. */
 export function layout(input: LayoutInput): string {
   const here = input.page.page.href;
@@ -95,10 +107,7 @@ export function layout(input: LayoutInput): string {
     input.prev ? `<a class="prev" rel="prev" href="${relativeHref(here, input.prev.page.href)}"><span>Previous</span>${esc(input.prev.title)}</a>` : '<span></span>',
     input.next ? `<a class="next" rel="next" href="${relativeHref(here, input.next.page.href)}"><span>Next</span>${esc(input.next.title)}</a>` : '<span></span>',
   ].join('');
-  // The h1 comes from the front matter title when the page has none of its own.
-  const h1End = input.page.html.indexOf('</h1>');
-  const head = h1End >= 0 ? input.page.html.slice(0, h1End + 5) : `<h1>${esc(input.page.title)}</h1>`;
-  const body = h1End >= 0 ? input.page.html.slice(h1End + 5) : input.page.html;
+  const { head, body } = titleAndBody(input.page);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -7,7 +7,7 @@ import yazl from 'yazl';
 import { loadLab, type Lab } from '../graders/lab';
 import { SourceError, type SourceProblem } from '../lib/yaml-schema';
 import { allPages, loadCourse, type Course, type SourcePage } from './course';
-import { layout } from './layout';
+import { layout, titleAndBody } from './layout';
 import { esc } from '../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
@@ -122,11 +122,12 @@ function printPage(course: Course, rendered: RenderedPage[]): string {
     .filter((r) => r.page.kind === 'chapter')
     .map((r) => {
       const slug = r.page.href.replace(/\.html$/, '');
-      const html = r.html
+      const { head, body } = titleAndBody(r);
+      const html = (head + body)
         .replace(/\sid="(?!mermaid-)([^"]+)"/g, ` id="${slug}--$1"`)
         .replace(/href="#(?!mermaid-)([^"]+)"/g, `href="#${slug}--$1"`)
         .replace(/href="([\w.-]+)\.html#([^"]+)"/g, (_m, page, anchor) => `href="#${page}--${anchor}"`);
-      return `<section class="print-chapter" id="${slug}"><h1>${esc(r.title)}</h1>${html}</section>`;
+      return `<section class="print-chapter" id="${slug}">${html}</section>`;
     })
     .join('\n');
   return `<!doctype html>

@@ -220,6 +220,18 @@ describe('whole builds', () => {
     expect(readFileSync(join(out, '01-harbour.html'), 'utf8')).toBe(before);
   });
 
+  it('gives every chapter one title heading, on its page and in the print version', async () => {
+    const root = copyFixture();
+    const tides = join(root, 'chapters/02-tides.md');
+    // One chapter opens with its own h1; the other gets its title from the front matter.
+    writeFileSync(tides, readFileSync(tides, 'utf8').replace('---\n\n## High water', '---\n\n# Tides, <em>twice</em> a day\n\n## High water'));
+    expect((await buildBook({ root, out: join(root, 'site') })).ok).toBe(true);
+    const h1s = (file: string) => [...readFileSync(join(root, 'site', file), 'utf8').matchAll(/<h1[^>]*>(.*?)<\/h1>/g)].map((m) => m[1].replace(/<a class="anchor".*$/, ''));
+    expect(h1s('01-harbour.html')).toEqual(['The harbour']);
+    expect(h1s('02-tides.html')).toEqual(['Tides, <em>twice</em> a day']);
+    expect(h1s('print.html')).toEqual(['Fixture Course', 'The harbour', 'Tides, <em>twice</em> a day']);
+  });
+
   it('orders chapters by course.yaml and reports a chapter missing from it', async () => {
     const root = copyFixture();
     writeFileSync(join(root, 'course.yaml'), 'title: Harbour Book\nchapters:\n  - 02-tides.md\n');
