@@ -362,6 +362,8 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
       mkdirSync(dirname(out), { recursive: true });
       swapInto(target, out);
     }
+    // In place, a page whose chapter is gone (or renamed) goes too: the dev server serves what is on disk.
+    if (inPlace) for (const rel of last!.keys()) if (!files.has(rel)) rmSync(join(out, rel), { force: true });
     if (opts.incremental) lastWritten.set(out, files);
     writeFileSync(stampFile, stamp);
     mark('written');

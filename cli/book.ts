@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBook } from '../build/site';
@@ -50,7 +51,14 @@ export async function buildCommand(argv: string[]): Promise<number> {
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.zip': 'application/zip', '.json': 'application/json' };
-const LIVE_JS = `new EventSource('/__drydock/events').onmessage=function(e){if(e.data==='reload')location.reload()};`;
+// Reloads the page after a good build; after a failed one, shows the problems over the last good page.
+const LIVE_JS = `(function(){var s=new EventSource('/__drydock/events');
+s.onmessage=function(e){if(e.data==='reload')location.reload()};
+s.addEventListener('problems',function(e){var d=document.getElementById('drydock-problems');
+if(!d){d=document.createElement('pre');d.id='drydock-problems';d.setAttribute('role','alert');
+d.style.cssText='position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;margin:0;padding:1em;background:#5c0b0b;color:#fff;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap;z-index:2147483647';
+document.body.appendChild(d)}
+d.textContent='drydock dev: the build failed; this is the last good build.\\n\\n'+JSON.parse(e.data)});})();`;
 
 export async function devCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { root: { type: 'string' }, out: { type: 'string' }, port: { type: 'string', default: '4000' }, help: { type: 'boolean', short: 'h' } } });
@@ -58,27 +66,37 @@ export async function devCommand(argv: string[]): Promise<number> {
     process.stdout.write('Usage: drydock dev [--root DIR] [--out DIR] [--port N]\n\nBuilds the book, serves it on http://localhost:PORT and rebuilds on every change to chapters/, labs/ or course.yaml; open pages reload by themselves.\n');
     return 0;
   }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`drydock dev: --port must be a whole number from 0 to 65535, not "${values.port}"\n`);
+    return 2;
+  }
   const root = resolve(values.root ?? REPO);
   const out = resolve(values.out ?? join(root, 'site'));
   const clients = new Set<ServerResponse>();
+  // The problems of the last build, if it failed: shown to every page that connects until a build succeeds.
+  let problems: string | undefined;
+  const tell = (c: ServerResponse) => c.write(problems === undefined ? 'data: reload\n\n' : `event: problems\ndata: ${JSON.stringify(problems)}\n\n`);
   const rebuild = async (why: string) => {
     const t = Date.now();
     // One thread: every page renders here, so shiki and the pipeline are warm for the next save
     // (a helper thread would take that warmth away with it, ~2x on the first edits).
     const r = await buildBook({ root, out, liveReload: true, incremental: true, threads: 1 });
     if (!r.ok) {
-      process.stderr.write(`${r.problems.map(formatProblem).join('\n')}\n(site unchanged)\n`);
-      return;
+      problems = r.problems.map(formatProblem).join('\n');
+      process.stderr.write(`${problems}\n(site unchanged)\n`);
+    } else {
+      problems = undefined;
+      process.stderr.write(`rebuilt (${why}): ${r.rendered} page(s) rendered in ${Date.now() - t} ms\n`);
     }
-    process.stderr.write(`rebuilt (${why}): ${r.rendered} page(s) rendered in ${Date.now() - t} ms\n`);
-    for (const c of clients) c.write('data: reload\n\n');
+    for (const c of clients) tell(c);
   };
-  await rebuild('start');
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/__drydock/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': connected\n\n');
+      if (problems !== undefined) tell(res);
       clients.add(res);
       req.on('close', () => clients.delete(res));
       return;
@@ -96,22 +114,37 @@ export async function devCommand(argv: string[]): Promise<number> {
     }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
-  const port = Number(values.port);
-  server.listen(port, '127.0.0.1', () => process.stderr.write(`drydock dev: http://localhost:${port}/ (Ctrl-C to stop)\n`));
+  // Listen before the first build, so a port in use is reported at once.
+  const failed = await new Promise<NodeJS.ErrnoException | undefined>((done) => {
+    server.once('error', done);
+    server.listen(port, '127.0.0.1', () => done(undefined));
+  });
+  if (failed) {
+    const why = failed.code === 'EADDRINUSE' ? 'another program is using it; pass --port with a free one' : failed.message;
+    process.stderr.write(`drydock dev: cannot serve on port ${port}: ${why}\n`);
+    return 2;
+  }
+  // Builds run one after another: a save during a build is built after it.
+  let building = rebuild('start');
+  await building;
+  process.stderr.write(`drydock dev: http://localhost:${(server.address() as AddressInfo).port}/ (Ctrl-C to stop)\n`);
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
-  const watchers = ['chapters', 'labs'].map((d) => join(root, d)).filter(existsSync).map((dir) =>
-    watch(dir, { recursive: true }, (_e, name) => {
-      if (name) changed.add(String(name));
-      clearTimeout(timer);
-      // Editors write in bursts (temp file, rename); wait for the burst to end.
-      timer = setTimeout(() => {
-        const why = [...changed].join(', ');
-        changed.clear();
-        void rebuild(why);
-      }, 10);
-    }),
-  );
+  const onChange = (name: string) => {
+    changed.add(name);
+    clearTimeout(timer);
+    // Editors write in bursts (temp file, rename); wait for the burst to end.
+    timer = setTimeout(() => {
+      const why = [...changed].join(', ');
+      changed.clear();
+      building = building.then(() => rebuild(why));
+    }, 10);
+  };
+  const watchers = [
+    ...['chapters', 'labs'].map((d) => join(root, d)).filter(existsSync).map((dir) => watch(dir, { recursive: true }, (_e, name) => onChange(String(name ?? dir)))),
+    // course.yaml sits beside the site folder: watch the root itself, for that one file.
+    watch(root, (_e, name) => name === 'course.yaml' && onChange(name)),
+  ];
   // Stop on Ctrl-C or SIGTERM: close watchers and the open live-reload streams, or the process lingers.
   await new Promise<void>((r) => {
     const stop = () => {

@@ -1,6 +1,8 @@
 // Each plugin: markdown in, assertions on the HTML out, and each error case with its file:line.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -399,6 +401,65 @@ describe('whole builds', () => {
     } finally {
       dev.kill('SIGINT');
     }
+  });
+
+  it('in dev mode, shows a failed build in the open page, follows new and deleted chapters and course.yaml', async () => {
+    const root = copyFixture();
+    const port = 4800 + (process.pid % 500);
+    const dev = spawn(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((r) => dev.stderr.on('data', (d) => String(d).includes(`localhost:${port}`) && r()));
+      const reader = (await fetch(`http://127.0.0.1:${port}/__drydock/events`)).body!.getReader();
+      let seen = '';
+      // The next event matching `wanted`; fails (rather than hangs) when the server stays silent.
+      const next = async (wanted: RegExp) => {
+        const deadline = Date.now() + 15_000;
+        while (!wanted.test(seen)) {
+          const chunk = await Promise.race([reader.read(), new Promise<never>((_, no) => setTimeout(() => no(new Error(`no event matching ${wanted} after: ${seen}`)), deadline - Date.now()))]);
+          if (chunk.done) throw new Error('the event stream ended');
+          seen += new TextDecoder().decode(chunk.value);
+        }
+        const hit = wanted.exec(seen)![0];
+        seen = seen.slice(seen.indexOf(hit) + hit.length);
+        return hit;
+      };
+      const page = async (path: string) => fetch(`http://127.0.0.1:${port}/${path}`);
+      const tides = join(root, 'chapters/02-tides.md');
+      const good = readFileSync(tides, 'utf8');
+      writeFileSync(tides, good.replace('title: Tides', 'title: [Tides'));
+      expect(await next(/event: problems\ndata: .*\n\n/)).toMatch(/data: "chapters\/02-tides\.md:\d+:\d+ Flow sequence/);
+      // The page still shows the last good build, with the script that lays the problems over it.
+      expect(await (await page('02-tides.html')).text()).toContain('/__drydock/live.js');
+      expect(await (await page('__drydock/live.js')).text()).toContain("addEventListener('problems'");
+      writeFileSync(tides, good);
+      await next(/data: reload\n\n/);
+      writeFileSync(join(root, 'chapters/03-extra.md'), '---\ntitle: Extra\n---\n\nMore.\n');
+      await next(/data: reload\n\n/);
+      expect((await page('03-extra.html')).status).toBe(200);
+      rmSync(join(root, 'chapters/03-extra.md'));
+      await next(/data: reload\n\n/);
+      expect((await page('03-extra.html')).status).toBe(404);
+      expect(await (await page('index.html')).text()).not.toContain('03-extra.html');
+      writeFileSync(join(root, 'course.yaml'), 'title: Renamed Book\nchapters: [02-tides.md, 01-harbour.md]\n');
+      await next(/data: reload\n\n/);
+      expect(await (await page('index.html')).text()).toContain('Renamed Book');
+      await reader.cancel();
+    } finally {
+      dev.kill('SIGINT');
+    }
+  });
+
+  it('in dev mode, says so plainly when the port is taken', async () => {
+    const root = copyFixture();
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => taken.once('listening', r));
+    const port = (taken.address() as AddressInfo).port;
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', String(port)], { encoding: 'utf8' });
+    taken.close();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`drydock dev: cannot serve on port ${port}: another program is using it; pass --port with a free one\n`);
+    const bad = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--port', 'eighty'], { encoding: 'utf8' });
+    expect([bad.status, bad.stderr]).toEqual([2, 'drydock dev: --port must be a whole number from 0 to 65535, not "eighty"\n']);
   });
 
   it('writes lab pages with the checks table and a starter download', async () => {
