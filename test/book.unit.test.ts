@@ -99,6 +99,27 @@ describe('directives nobody handles', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it.each([
+    ['::: details Show answer', ':::details[Show answer]'],
+    [':::details Show answer', ':::details[Show answer]'],
+    ['::: tip', ':::tip'],
+    ['::::warning  Hot stuff', '::::warning[Hot stuff]'],
+  ])('fails "%s", written in another tool\'s syntax, naming the fix %s', (opening, fix) => {
+    const r = render(md(`Intro.\n\n${opening}\nThe answer.\n:::`));
+    expect(r.problems.map((p) => [p.line, p.column])).toEqual([[7, 1]]);
+    expect(r.problems[0].message).toContain(`write ${fix} (no space after the colons, a title in [brackets])`);
+  });
+
+  it('does not mistake prose that merely contains colons for a directive', () => {
+    expect(render(md('Ratios such as 3:::4 and a line\n::: in the middle are prose.')).problems).toEqual([]);
+  });
+
+  it('keeps nested drawers in the answer key without warnings', () => {
+    const r = render(md('::::details[Outer]\nC\n\n:::details[Inner]\nD\n:::\n\n::::'));
+    expect(r.warnings).toEqual([]);
+    expect(r.html).toContain('<summary>Inner</summary>');
+  });
+
   it('warns about an unknown block directive with its line, and keeps what it held', () => {
     const r = render(md('Intro.\n\n::labz{id=x}\n\n:::notice[Heads up]\nKeep me.\n:::'));
     expect(r.problems).toEqual([]);
