@@ -14,6 +14,7 @@ import { visit } from 'unist-util-visit';
 import type { Code } from 'mdast';
 import { renderMarkdown, type RenderContext, type RenderedPage } from '../build/render';
 import { mermaidSources } from '../build/mermaid';
+import { tidyMermaidError } from '../build/plugins/remark-mermaid';
 import { HELPER_THREAD_PAGES, PAGES_PER_THREAD, planThreads, renderWithPlan, type RenderTask } from '../build/render-pool';
 import { startHelperThread } from '../build/helper-thread';
 import { claimBack, claimFront, newPageClaims } from '../build/page-claims';
@@ -219,7 +220,14 @@ describe('mermaid', () => {
   it('fails an invalid diagram with the line and mermaid\'s message', () => {
     const src = 'sequenceDiagram\n  A->>: oops';
     const r = renderMarkdown({ ...ctx, mermaid: new Map([[src, { error: 'Parse error on line 2' }]]) }, page, md('Text\n\n```mermaid\n' + src + '\n```'));
-    expect(formatProblem(r.problems[0])).toBe('chapters/01-harbour.md:7:1 invalid Mermaid diagram: Parse error on line 2');
+    // The fence opens on line 7; mermaid's line 2 is the file's line 9.
+    expect(formatProblem(r.problems[0])).toBe('chapters/01-harbour.md:9:1 invalid Mermaid diagram: Parse error on line 2');
+  });
+
+  it("shortens mermaid's list of expected tokens", () => {
+    const error = "Parse error on line 3: ...  oops -----------------------^ Expecting 'A', 'B', 'C', 'D', 'E', 'F', got 'NEWLINE'";
+    expect(tidyMermaidError(error)).toBe("Parse error on line 3: ...  oops Expecting 'A', 'B', 'C', 'D' or 2 more, got 'NEWLINE'");
+    expect(tidyMermaidError('Lexical error on line 1')).toBe('Lexical error on line 1');
   });
 });
 

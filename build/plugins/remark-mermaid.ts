@@ -4,7 +4,6 @@ import { replaceWithFigure } from './figure-node';
 import type { VFile } from 'vfile';
 import type { MermaidResult } from '../mermaid';
 import { metaTitle } from './remark-ascii-figures';
-import { authorError } from './problems';
 import { visitBlocks } from './walk';
 
 export interface MermaidOptions {
@@ -17,6 +16,16 @@ export interface MermaidOptions {
  * that could not be rendered (no browser, no cache) stays as source for the
  * client-side fallback, and the page is marked so it loads mermaid.
  */
+/** Mermaid's parse errors list every token it would have accepted (often 30): a few are enough. */
+export function tidyMermaidError(error: string): string {
+  return error
+    .replace(/\s-+\^/, '')
+    .replace(/Expecting ((?:'[^']*',?\s*)+), got/, (_m, list: string) => {
+      const tokens = list.split(/,\s*/).filter(Boolean);
+      return `Expecting ${tokens.slice(0, 4).join(', ')}${tokens.length > 4 ? ` or ${tokens.length - 4} more` : ''}, got`;
+    });
+}
+
 export default function remarkMermaid(options: MermaidOptions) {
   return (tree: Root, file: VFile) => {
     visitBlocks<Code>(tree, 'code', (node, index, parent) => {
@@ -25,7 +34,12 @@ export default function remarkMermaid(options: MermaidOptions) {
       const title = metaTitle(node.meta);
       const caption = title ? [h('figcaption', title)] : [];
       if (result?.error) {
-        authorError(file, node, `invalid Mermaid diagram: ${result.error}`, 'mermaid');
+        // Mermaid counts lines from the diagram's first line, the one after the fence.
+        const inDiagram = Number(/on line (\d+)/.exec(result.error)?.[1] ?? 0);
+        const line = (node.position?.start.line ?? 1) + inDiagram;
+        const place = { line, column: 1 };
+        const msg = file.message(`invalid Mermaid diagram: ${tidyMermaidError(result.error)}`, { place, ruleId: 'mermaid', source: 'drydock' });
+        msg.fatal = true;
         return;
       }
       if (result?.svg) {
