@@ -81,7 +81,14 @@ export async function devCommand(argv: string[]): Promise<number> {
     const t = Date.now();
     // One thread: every page renders here, so shiki and the pipeline are warm for the next save
     // (a helper thread would take that warmth away with it, ~2x on the first edits).
-    const r = await buildBook({ root, out, liveReload: true, incremental: true, threads: 1 });
+    let r: Awaited<ReturnType<typeof buildBook>>;
+    try {
+      r = await buildBook({ root, out, liveReload: true, incremental: true, threads: 1 });
+    } catch (err) {
+      // A crash in one build must not stop the server: the next save builds again.
+      process.stderr.write(`drydock dev: the build crashed (${(err as Error).stack ?? err}); save again to retry\n`);
+      return;
+    }
     if (!r.ok) {
       problems = r.problems.map(formatProblem).join('\n');
       process.stderr.write(`${problems}\n(site unchanged)\n`);
