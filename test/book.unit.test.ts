@@ -412,12 +412,18 @@ describe('whole builds', () => {
     expect((await buildBook(opts)).rendered).toBe(1);
   });
 
+  /** `drydock dev` on `root`, resolved once it serves on `port`. */
+  const startDev = async (root: string, port: number) => {
+    const dev = spawn(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((r) => dev.stderr.on('data', (d) => String(d).includes(`localhost:${port}`) && r()));
+    return dev;
+  };
+
   it('serves the book in dev mode and reloads the open page after an edit', async () => {
     const root = copyFixture();
     const port = 4300 + (process.pid % 500);
-    const dev = spawn(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const dev = await startDev(root, port);
     try {
-      await new Promise<void>((r) => dev.stderr.on('data', (d) => String(d).includes(`localhost:${port}`) && r()));
       expect((await fetch(`http://127.0.0.1:${port}/02-tides.html`)).status).toBe(200);
       const events = await fetch(`http://127.0.0.1:${port}/__drydock/events`);
       const reader = events.body!.getReader();
@@ -435,9 +441,8 @@ describe('whole builds', () => {
   it('in dev mode, shows a failed build in the open page, follows new and deleted chapters and course.yaml', async () => {
     const root = copyFixture();
     const port = 4800 + (process.pid % 500);
-    const dev = spawn(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const dev = await startDev(root, port);
     try {
-      await new Promise<void>((r) => dev.stderr.on('data', (d) => String(d).includes(`localhost:${port}`) && r()));
       const reader = (await fetch(`http://127.0.0.1:${port}/__drydock/events`)).body!.getReader();
       let seen = '';
       // The next event matching `wanted`; fails (rather than hangs) when the server stays silent.
