@@ -8,8 +8,10 @@ export interface DockerfileInstruction {
   args: string;
   /** 1-based line where the instruction starts. */
   line: number;
-  /** Flags such as `--from=build`, keyed by name. */
+  /** Flags such as `--from=build`, keyed by name (the last one wins, as in BuildKit). */
   flags: Record<string, string | null>;
+  /** Every flag in order, repeats included (a RUN may have several --mount). */
+  flagList: { name: string; value: string | null }[];
   stage: number;
 }
 
@@ -30,11 +32,9 @@ export interface ParsedDockerfile {
   syntax?: { value: string; line: number };
 }
 
-function flagsOf(ins: Instruction): Record<string, string | null> {
-  const flags: Record<string, string | null> = {};
+function flagsOf(ins: Instruction): { name: string; value: string | null }[] {
   const withFlags = ins as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
-  for (const f of withFlags.getFlags?.() ?? []) flags[f.getName()] = f.getValue();
-  return flags;
+  return (withFlags.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue() }));
 }
 
 const collapse = (s: string) => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
@@ -53,7 +53,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
     const stage = stages.at(-1);
     // Instructions before the first FROM (ARG) belong to no stage.
-    if (stage) stage.instructions.push({ keyword, args, line, flags: flagsOf(ins), stage: stage.index });
+    const flagList = flagsOf(ins);
+    if (stage) stage.instructions.push({ keyword, args, line, flags: Object.fromEntries(flagList.map((f) => [f.name, f.value])), flagList, stage: stage.index });
   }
   const directive = df.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
   const syntax = directive ? { value: directive.getValue(), line: directive.getRange().start.line + 1 } : undefined;

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { runBuild } from './build';
 import { applyBuildLimits } from './build-limits';
 import { registryProblem } from './registry';
-import { cachePlan, cacheVerdictKnown } from './checks/cache-hit';
+import { cachePlan, cacheVerdictKnown, probeSteps, unexplainedReruns } from './cache-probe';
 import { CHECKS } from './checks';
 import type { CheckResult, Observations } from './checks/types';
 import { contextTar } from './context';
 import { parseDockerfile, stripSyntaxDirective } from './dockerfile';
+import { checkDockerfilePolicy } from './dockerfile-policy';
+import { verifyRemoteSources } from './remote-sources';
 import { describe, engineInfo, InfrastructureError, newRunId, removeRun, runLabels } from './engine';
-import { ensureImages, normalizeRef } from './images';
+import { ensureImages, normalizeRef, type EnsuredImage } from './images';
 import { type Lab, labBaseImages, maxScore } from './lab';
 import { createProbeContainer, limitsOf, observeRun, readImageFiles } from './runtime';
 import { openSubmission, SubmissionError, type Submission } from './submission';
@@ -109,13 +111,14 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
   };
 
   let submission: Submission | undefined;
+  let labImages: EnsuredImage[] = [];
   opts.onRunStart?.(runId);
   try {
     try {
       const info = await phase('engine', () => engineInfo(docker));
       report.engine.version = info.version;
       report.engine.apiVersion = info.apiVersion;
-      const ensured = await phase('base images', () => ensureImages(docker, labBaseImages(lab), progress));
+      const ensured = (labImages = await phase('base images', () => ensureImages(docker, labBaseImages(lab), progress)));
       report.engine.standIns = ensured.filter((e) => e.standIn).map((e) => e.ref);
       const allowed = lab.images.allowedBases.map(normalizeRef);
       for (const e of ensured) if (allowed.includes(e.ref)) obs.baseLayers.set(e.ref, e.layers);
@@ -137,6 +140,13 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     let dockerfileText = readFileSync(join(submission.dir, 'Dockerfile'), 'utf8');
     const df = parseDockerfile(dockerfileText);
     obs.dockerfile = df;
+    // Judged before anything reaches the engine: see dockerfile-policy.ts for what the engine would do otherwise.
+    obs.policy = checkDockerfilePolicy(dockerfileText, {
+      images: labImages.map((e) => ({ ref: e.ref, digests: e.repoDigests })),
+      remoteSources: lab.images.remoteSources,
+    });
+    if (obs.policy.length) return finish(verdicts(lab, obs, opts.bookBase, 'build-failed'));
+    await phase('remote sources', () => verifyRemoteSources(lab.images.remoteSources, dockerfileText));
     if (df.syntax) {
       const frontend = await docker.getImage(normalizeRef(df.syntax.value)).inspect().catch(() => undefined);
       if (!frontend && (await registryProblem())) {
@@ -156,16 +166,22 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     if (build.status !== 'built' || !build.imageId) return finish(verdicts(lab, obs, opts.bookBase, 'build-failed'));
 
     const imageId = build.imageId;
-    const plan = cachePlan(df, lab);
+    const plan = cachePlan(df, lab.cache);
     const probeComment = `// drydock cache probe ${runId}`;
-    const sourcePath = join(submission.dir, lab.cache.sourceFile);
-    let probedSource: string | undefined;
+    let sourceText: string | undefined;
     try {
-      probedSource = `${readFileSync(sourcePath, 'utf8')}\n${probeComment}\n`;
+      sourceText = readFileSync(join(submission.dir, lab.cache.sourceFile), 'utf8');
     } catch {
-      probedSource = undefined;
       obs.cacheProbeImpossible = `${lab.cache.sourceFile} is not in the submission, so the cache probe had no source file to change`;
     }
+    const probeBuild = (comment: string) =>
+      runBuild(docker, {
+        context: contextTar(submission!.dir, { Dockerfile: dockerfileText, [lab.cache.sourceFile]: `${sourceText}\n${comment}\n` }),
+        tag: `${tag}:probe`,
+        labels,
+        timeoutMs: buildTimeoutMs,
+        stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
+      });
 
     // The image probes and the cache rebuild are independent: run them side by side.
     const inspectAndRun = phase('inspect and run', async () => {
@@ -185,16 +201,16 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       }
     });
     const rebuild = phase('cache probe rebuild', async () => {
-      if (!probedSource) return;
+      if (sourceText === undefined) return;
       try {
-        const outcome = await runBuild(docker, {
-          context: contextTar(submission!.dir, { Dockerfile: dockerfileText, [lab.cache.sourceFile]: probedSource }),
-          tag: `${tag}:probe`,
-          labels,
-          timeoutMs: buildTimeoutMs,
-          stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
-        });
+        const outcome = await probeBuild(probeComment);
         obs.cache = { outcome, probeComment };
+        // A step above the source copy with unchanged inputs cannot honestly re-run (see cache-probe.ts): look once more.
+        const lost = unexplainedReruns(probeSteps(df, plan, build.steps, outcome.steps));
+        if (lost.length) {
+          const again = `${probeComment} (second probe)`;
+          obs.cache = { outcome: await probeBuild(again), probeComment: again, earlier: lost.map((l) => l.ins) };
+        }
       } catch (err) {
         obs.infraErrors.cache = describe(err);
       }

@@ -17,7 +17,18 @@ export interface EnsuredImage {
   id: string;
   /** Uncompressed layer digests (RootFS.Layers), for matching a built image against its base. */
   layers: string[];
+  /** Registry digests the engine knows for the image (`name@sha256:…`); none for stand-ins. */
+  repoDigests: string[];
 }
+
+const ensured = (ref: string, origin: ImageOrigin, info: Docker.ImageInspectInfo): EnsuredImage => ({
+  ref,
+  origin,
+  standIn: origin === 'stand-in' || isStandIn(info),
+  id: info.Id,
+  layers: info.RootFS?.Layers ?? [],
+  repoDigests: info.RepoDigests ?? [],
+});
 
 type Progress = (line: string) => void;
 
@@ -80,14 +91,14 @@ export async function ensureImages(
     const ref = normalizeRef(raw);
     let info = await inspectImage(docker, ref);
     if (info) {
-      out.push({ ref, origin: 'present', standIn: isStandIn(info), id: info.Id, layers: info.RootFS?.Layers ?? [] });
+      out.push(ensured(ref, 'present', info));
       continue;
     }
     const pullError = opts.pull === false ? 'pulling disabled' : await tryPull(docker, ref, opts.pullTimeoutMs ?? 20_000);
     info = pullError ? undefined : await inspectImage(docker, ref);
     if (info) {
       progress(`pulled ${ref}`);
-      out.push({ ref, origin: 'pulled', standIn: false, id: info.Id, layers: info.RootFS?.Layers ?? [] });
+      out.push(ensured(ref, 'pulled', info));
       continue;
     }
     const recipe = RECIPES.find((r) => r.matches(ref));
@@ -98,7 +109,7 @@ export async function ensureImages(
     await recipe.build(docker, ref, progress);
     info = await inspectImage(docker, ref);
     if (!info) throw new InfrastructureError(`stand-in for ${ref} was built but is not in the engine`);
-    out.push({ ref, origin: 'stand-in', standIn: true, id: info.Id, layers: info.RootFS?.Layers ?? [] });
+    out.push(ensured(ref, 'stand-in', info));
   }
   return out;
 }

@@ -19,6 +19,10 @@ export const LabSchema = z
       .object({
         toolchain: z.array(z.string()).default([]),
         allowedBases: z.array(z.string()).min(1),
+        /** Files a Dockerfile may ADD from the network, each with the sha256 its content must have. */
+        remoteSources: z
+          .array(z.object({ url: z.string().url(), sha256: z.string().regex(/^[a-f0-9]{64}$/, 'a sha256 is 64 lowercase hex digits') }).strict())
+          .default([]),
       })
       .strict(),
     thresholds: z

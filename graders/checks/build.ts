@@ -6,6 +6,15 @@ export const buildCheck: Check = {
   title: 'The Dockerfile builds',
   anchor: 'the-catalog-dockerfile-line-by-line',
   evaluate(obs) {
+    if (obs.policy?.length) {
+      const [first] = obs.policy;
+      return {
+        status: 'fail',
+        summary: `refused before building: line ${first.line}: ${first.message}`,
+        evidence: obs.policy.flatMap((v) => [`line ${v.line}: ${v.message}`, `  why: ${v.why}`]),
+        fix: [...new Set(obs.policy.map((v) => v.fix))].join(' '),
+      };
+    }
     const b = obs.build;
     if (!b) return { status: 'fail', summary: 'the image was not built', evidence: obs.notes };
     const seconds = (b.durationMs / 1000).toFixed(1);

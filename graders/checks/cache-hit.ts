@@ -1,40 +1,8 @@
-import type { BuildStep } from '../buildkit-trace';
-import { copiesFile, instructionForStep, type DockerfileInstruction, type ParsedDockerfile } from '../dockerfile';
-import type { LabDefinition } from '../lab';
+import { cachePlan, probeSteps, unexplainedReruns, type ProbeStep } from '../cache-probe';
 import type { Check } from './types';
 import { where } from './util';
 
-/** Which instructions matter for the cache verdict, read from the Dockerfile alone. */
-export interface CachePlan {
-  /** The first COPY/ADD that brings the changed source file into the build. */
-  sourceCopy?: DockerfileInstruction;
-  /** The dependency download step (e.g. `RUN go mod download`), when the lab names one. */
-  dependencyStep?: DockerfileInstruction;
-}
-
-export function cachePlan(df: ParsedDockerfile, lab: LabDefinition): CachePlan {
-  const all = df.stages.flatMap((s) => s.instructions);
-  const sourceCopy = all.find((i) => copiesFile(i, lab.cache.sourceFile));
-  const dep = lab.cache.dependencyStep;
-  const dependencyStep = dep ? all.find((i) => i.keyword === 'RUN' && i.args.includes(dep)) : undefined;
-  return { sourceCopy, dependencyStep };
-}
-
-const stepFor = (df: ParsedDockerfile, steps: BuildStep[], ins: DockerfileInstruction | undefined) =>
-  ins ? steps.find((s) => instructionForStep(df, s.name) === ins) : undefined;
-
-/**
- * True once the probe rebuild has shown enough: the source copy has started
- * (or came from cache), and so has every step the verdict depends on.
- */
-export function cacheVerdictKnown(df: ParsedDockerfile, plan: CachePlan, steps: BuildStep[]): boolean {
-  const watched = [plan.sourceCopy, plan.dependencyStep].filter(Boolean) as DockerfileInstruction[];
-  if (watched.length === 0) return false;
-  return watched.every((ins) => {
-    const s = stepFor(df, steps, ins);
-    return s !== undefined && (s.cached || s.started !== undefined);
-  });
-}
+const stateOf = (p: ProbeStep) => (p.step.cached ? 'CACHED' : p.step.started !== undefined ? 'RAN   ' : 'not reached');
 
 export const cacheHitCheck: Check = {
   id: 'cache-hit',
@@ -49,20 +17,20 @@ export const cacheHitCheck: Check = {
     }
     if (!df || !probe) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
     const file = obs.lab.cache.sourceFile;
-    const plan = cachePlan(df, obs.lab);
+    const plan = cachePlan(df, obs.lab.cache);
     const orderFix = `Copy only the dependency manifests (\`COPY go.mod go.sum* ./\`), run \`${obs.lab.cache.dependencyStep ?? 'the dependency download'}\`, and only then \`COPY . .\`.`;
     const evidence = [`changed ${file} (added ${JSON.stringify(probe.probeComment)}) and rebuilt`];
     if (!plan.sourceCopy) {
       return { status: 'fail', summary: `no COPY or ADD brings ${file} into the build`, evidence, fix: orderFix };
     }
-    const stage = plan.sourceCopy.stage;
-    const relevant = probe.outcome.steps
-      .map((step) => ({ step, ins: instructionForStep(df, step.name) }))
-      .filter((s): s is { step: BuildStep; ins: DockerfileInstruction } => s.ins !== undefined && s.ins.stage === stage && s.ins.keyword !== 'FROM');
-    for (const { step, ins } of relevant) {
-      evidence.push(`${step.cached ? 'CACHED' : step.started ? 'RAN   ' : 'not reached'}  ${where(ins)}`);
+    const steps = probeSteps(df, plan, obs.build?.steps ?? [], probe.outcome.steps);
+    for (const p of steps) {
+      evidence.push(p.shared ? `shared  ${where(p.ins)} (reads nothing from the context: the edit cannot reach it; not judged)` : `${stateOf(p)}  ${where(p.ins)}`);
     }
-    const srcStep = relevant.find((s) => s.ins === plan.sourceCopy);
+    if (probe.earlier) {
+      evidence.push(`the first probe reported ${probe.earlier.map((p) => where(p)).join(', ')} as re-run although nothing it reads had changed; probed again`);
+    }
+    const srcStep = steps.find((s) => s.ins === plan.sourceCopy && !s.shared);
     if (obs.lab.cache.dependencyStep && !plan.dependencyStep) {
       return {
         status: 'fail',
@@ -72,25 +40,29 @@ export const cacheHitCheck: Check = {
       };
     }
     const dep = plan.dependencyStep;
-    if (dep && dep.line > plan.sourceCopy.line && dep.stage === stage) {
+    if (dep && (dep === plan.sourceCopy || (dep.line > plan.sourceCopy.line && dep.stage === plan.sourceCopy.stage))) {
       return {
         status: 'fail',
-        summary: `${where(plan.sourceCopy)} comes before ${where(dep)}, so every source edit re-runs the download`,
+        summary:
+          dep === plan.sourceCopy
+            ? `${where(dep)} mounts ${file} from the context, so every source edit re-runs the download`
+            : `${where(plan.sourceCopy)} comes before ${where(dep)}, so every source edit re-runs the download`,
         evidence,
         fix: orderFix,
       };
     }
-    const broke = relevant.find((s) => s.ins.line < plan.sourceCopy!.line && !s.step.cached && s.step.started !== undefined);
-    if (broke) {
+    const lost = unexplainedReruns(steps);
+    if (lost.length) {
       return {
-        status: 'fail',
-        summary: `${where(broke.ins)} did not come from the cache, although only ${file} changed`,
+        status: 'error',
+        summary: `the engine re-ran ${where(lost[0].ins)} in two probes although nothing it reads had changed: its build cache lost the step, so no honest verdict could be reached`,
         evidence,
-        fix: 'A step above the source copy must not depend on anything that changes between builds (build args, timestamps, downloads).',
       };
     }
     if (!srcStep) {
-      return { status: 'fail', summary: `the probe rebuild never reached ${where(plan.sourceCopy)}`, evidence, fix: orderFix };
+      // The first build ran every step above the source copy, so a probe that stops short of it is the engine's doing.
+      const why = probe.outcome.status === 'timed-out' ? 'ran out of time' : probe.outcome.status === 'failed' ? `failed: ${probe.outcome.error ?? 'no message'}` : `ended (${probe.outcome.status})`;
+      return { status: 'error', summary: `the probe rebuild ${why} before reaching ${where(plan.sourceCopy)}, which the first build passed`, evidence };
     }
     if (srcStep.step.cached) {
       return {

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { BuildOutcome } from '../build';
-import type { ParsedDockerfile } from '../dockerfile';
+import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile';
+import type { PolicyViolation } from '../dockerfile-policy';
 import type { CheckId, LabDefinition } from '../lab';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
@@ -46,6 +47,8 @@ export interface RunObservation {
 export interface CacheProbe {
   outcome: BuildOutcome;
   probeComment: string;
+  /** Steps a first probe reported as re-run with unchanged inputs, when the grader had to probe again. */
+  earlier?: DockerfileInstruction[];
 }
 
 /**
@@ -58,6 +61,8 @@ export interface Observations {
   dockerfile?: ParsedDockerfile;
   /** Notes the grader wants in the report (syntax directive stripped, starter files filled in). */
   notes: string[];
+  /** What the Dockerfile would make the grading host do that the rules forbid; nothing is built when non-empty. */
+  policy?: PolicyViolation[];
   build?: BuildOutcome;
   image?: Docker.ImageInspectInfo;
   history?: { CreatedBy: string; Size: number }[];

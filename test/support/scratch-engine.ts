@@ -1,0 +1,122 @@
+import Docker from 'dockerode';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A second, throwaway Docker engine on this machine: its own data root (so its
+ * build cache starts empty), exec root, pid file, socket and bridge. Tests use
+ * it to see what a fresh grading server sees without pruning the main
+ * engine's cache, which other work on a shared engine may rely on.
+ *
+ * It must not use `--bridge=none`: that deletes the main engine's docker0.
+ * It runs with `--iptables=false`: published ports go through docker-proxy on
+ * the host, which needs no rules, and the two engines' DOCKER chains never meet.
+ */
+export interface ScratchEngine {
+  docker: Docker;
+  host: string;
+  dir: string;
+  /** Stops the engine; `keepData` leaves its data root for a later start. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+  /** SIGKILLs dockerd (and its containerd), as a crashed server would go. */
+  kill(): void;
+}
+
+const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
+
+function ensureBridge(name: string, cidr: string) {
+  if (sh('ip', ['link', 'show', name]).status === 0) return;
+  for (const args of [['link', 'add', name, 'type', 'bridge'], ['addr', 'add', cidr, 'dev', name], ['link', 'set', name, 'up']]) {
+    const r = sh('ip', args);
+    if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
+  }
+}
+
+export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
+  const index = opts.index ?? 1;
+  const dir = `/var/lib/drydock-scratch/${name}`;
+  const run = `/run/drydock-scratch/${name}`;
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(run, { recursive: true });
+  const bridge = `ddscratch${index}`;
+  ensureBridge(bridge, `172.31.${240 + index}.1/24`);
+  const sock = join(run, 'docker.sock');
+  const pidfile = join(run, 'docker.pid');
+  if (existsSync(pidfile)) {
+    const pid = Number(readFileSync(pidfile, 'utf8'));
+    try {
+      process.kill(pid, 0);
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* stale */
+    }
+    rmSync(pidfile, { force: true });
+  }
+  const log = openSync(join(run, 'dockerd.log'), 'a');
+  const child: ChildProcess = spawn(
+    'dockerd',
+    [
+      `--data-root=${join(dir, 'data')}`,
+      `--exec-root=${join(run, 'exec')}`,
+      `--pidfile=${pidfile}`,
+      `--host=unix://${sock}`,
+      `--bridge=${bridge}`,
+      '--iptables=false',
+      '--ip-masq=false',
+      '--log-level=warn',
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  child.unref();
+  const host = `unix://${sock}`;
+  const docker = new Docker({ socketPath: sock });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await docker.version();
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`scratch engine ${name} did not start: ${readFileSync(join(run, 'dockerd.log'), 'utf8').slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const kill = () => {
+    try {
+      process.kill(child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    // dockerd's managed containerd lives on without its parent.
+    sh('pkill', ['-KILL', '-f', `${join(run, 'exec')}/containerd`]);
+  };
+  const stop = async ({ keepData = false } = {}) => {
+    try {
+      process.kill(child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const until = Date.now() + 30_000;
+    while (child.exitCode === null && child.signalCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    if (child.exitCode === null && child.signalCode === null) kill();
+    sh('pkill', ['-KILL', '-f', `${join(run, 'exec')}/containerd`]);
+    // Leftover overlay mounts keep the data root busy.
+    sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+    if (!keepData) rmSync(dir, { recursive: true, force: true });
+    rmSync(run, { recursive: true, force: true });
+  };
+  return { docker, host, dir, stop, kill };
+}
+
+/** Copies images from one engine to another (`docker save | docker load`), keeping their ids and labels. */
+export async function copyImages(from: Docker, to: Docker, refs: string[]): Promise<void> {
+  const tar = (await (from as unknown as { getImages(o: object): Promise<NodeJS.ReadableStream> }).getImages({ names: refs }));
+  const res = (await to.loadImage(tar)) as unknown as NodeJS.ReadableStream;
+  await new Promise<void>((resolve, reject) => {
+    res.on('data', () => {});
+    res.on('end', resolve);
+    res.on('error', reject);
+  });
+}
