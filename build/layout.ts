@@ -53,14 +53,14 @@ function sidebarFrom(input: LayoutInput, here: string): string {
   const labs = input.labs.length ? `<p class="nav-part">Labs</p><ul class="nav-labs">${input.labs.map((l) => link(l.page, l.title)).join('')}</ul>` : '';
   return `<nav class="sidebar" id="sidebar" aria-label="Chapters">
 <p class="book-title"><a href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a></p>
-<div class="search" role="search" hidden><label for="search-input" class="visually-hidden">Search the book</label><input id="search-input" type="search" placeholder="Search the book" autocomplete="off"><ol id="search-results" aria-live="polite"></ol></div>
 ${parts.join('\n')}
 ${labs}
 <p class="nav-print"><a href="${relativeHref(here, 'print.html')}">Whole book on one page (print)</a></p>
 </nav>`;
 }
 
-function chapterHeader(input: LayoutInput, here: string): string {
+/** The chapter's summary, time, level, prerequisites and outcomes (also printed in the one-page version). */
+export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: string): string {
   const m = input.page.matter;
   if (!m || input.page.page.kind !== 'chapter') return '';
   const facts: string[] = [];
@@ -98,15 +98,34 @@ export function titleAndBody(page: RenderedPage): { head: string; body: string }
   return { head: `<h1>${esc(page.title)}</h1>`, body: page.html };
 }
 
+/** The Previous/Next bar: every chapter and lab page has at least one of the two. */
+function pagerNav(input: LayoutInput, here: string): string {
+  if (!input.prev && !input.next) return '';
+  const a = (rel: 'prev' | 'next', l: NonNullable<LayoutInput['prev']>) =>
+    `<a class="${rel}" rel="${rel}" href="${relativeHref(here, l.page.href)}"><span>${rel === 'prev' ? '← Previous' : 'Next →'}</span>${esc(l.title)}</a>`;
+  return `<nav class="pager" aria-label="Previous and next">${input.prev ? a('prev', input.prev) : '<span></span>'}${input.next ? a('next', input.next) : '<span></span>'}</nav>`;
+}
+
+/**
+ * The header that stays on top: the menu button (a checkbox and its label, so the drawer opens
+ * without JavaScript), the book's title, search (shown when scripts run) and the theme toggle.
+ */
+function topbar(input: LayoutInput, here: string): string {
+  return `<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar">
+<header class="topbar">
+<label for="nav-toggle" class="menu" title="Chapters"><span class="menu-icon" aria-hidden="true"></span><span class="menu-label">Menu</span></label>
+<a class="topbar-title" href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a>
+<div class="search" role="search" hidden><label for="search-input" class="visually-hidden">Search the book</label><input id="search-input" type="search" placeholder="Search" autocomplete="off" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><kbd class="search-key" aria-hidden="true">/</kbd><div id="search-results" class="search-results" role="listbox" aria-label="Search results" hidden></div></div>
+<button type="button" class="theme-toggle" hidden aria-label="Toggle dark mode"><span aria-hidden="true">◐</span></button>
+</header>
+<label for="nav-toggle" class="nav-backdrop" aria-hidden="true"></label>`;
+}
+
 /** The full HTML document of one page of the book. */
 export function layout(input: LayoutInput): string {
   const here = input.page.page.href;
   const asset = (name: string) => relativeHref(here, `assets/${name}`);
   const title = input.page.page.kind === 'index' ? input.course.title : `${input.page.title} · ${input.course.title}`;
-  const pager = [
-    input.prev ? `<a class="prev" rel="prev" href="${relativeHref(here, input.prev.page.href)}"><span>Previous</span>${esc(input.prev.title)}</a>` : '<span></span>',
-    input.next ? `<a class="next" rel="next" href="${relativeHref(here, input.next.page.href)}"><span>Next</span>${esc(input.next.title)}</a>` : '<span></span>',
-  ].join('');
   const { head, body } = titleAndBody(input.page);
   return `<!doctype html>
 <html lang="en">
@@ -122,7 +141,7 @@ ${input.page.matter?.summary ? `<meta name="description" content="${esc(input.pa
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<div class="topbar"><a class="menu" href="#sidebar">Chapters</a><button type="button" class="theme-toggle" hidden aria-label="Toggle dark mode">◐</button></div>
+${topbar(input, here)}
 <div class="layout">
 ${sidebar(input, here)}
 <main id="main" tabindex="-1">
@@ -133,7 +152,7 @@ ${input.before ?? ''}
 ${body}
 ${input.after ?? ''}
 </article>
-<nav class="pager" aria-label="Previous and next">${pager}</nav>
+${pagerNav(input, here)}
 </main>
 ${toc(input.page)}
 </div>

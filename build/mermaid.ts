@@ -6,10 +6,14 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const MERMAID_VERSION: string = require('mermaid/package.json').version;
 export const MERMAID_THEME = 'neutral';
+/** The theme of each diagram's second rendering, shown on dark pages. */
+export const MERMAID_DARK_THEME = 'dark';
 export const mermaidBundle = () => require.resolve('mermaid/dist/mermaid.min.js');
 
 export interface MermaidResult {
   svg?: string;
+  /** The same diagram drawn for dark pages (absent when it could not be rendered: the light one is shown). */
+  svgDark?: string;
   /** Mermaid's own parse message for an invalid diagram. */
   error?: string;
 }
@@ -24,8 +28,8 @@ export function chromiumPath(): string | undefined {
 }
 
 /** Cache key: the diagram, the mermaid version and the theme, so an upgrade re-renders. */
-export function diagramKey(source: string): string {
-  return createHash('sha256').update(`${MERMAID_VERSION}\0${MERMAID_THEME}\0${source}`).digest('hex').slice(0, 32);
+export function diagramKey(source: string, theme: string = MERMAID_THEME): string {
+  return createHash('sha256').update(`${MERMAID_VERSION}\0${theme}\0${source}`).digest('hex').slice(0, 32);
 }
 
 /**
@@ -37,16 +41,22 @@ export function diagramKey(source: string): string {
  */
 export async function renderMermaid(sources: string[], cacheDir: string, warn: (msg: string) => void): Promise<Map<string, MermaidResult>> {
   const out = new Map<string, MermaidResult>();
-  const missing: string[] = [];
+  // Each diagram is drawn twice, for light and for dark pages; both are cached.
+  const missing: { src: string; theme: string }[] = [];
   for (const src of new Set(sources)) {
-    const cached = join(cacheDir, `${diagramKey(src)}.svg`);
-    if (existsSync(cached)) out.set(src, { svg: readFileSync(cached, 'utf8') });
-    else missing.push(src);
+    const result: MermaidResult = {};
+    for (const theme of [MERMAID_THEME, MERMAID_DARK_THEME]) {
+      const cached = join(cacheDir, `${diagramKey(src, theme)}.svg`);
+      if (existsSync(cached)) result[theme === MERMAID_THEME ? 'svg' : 'svgDark'] = readFileSync(cached, 'utf8');
+      else missing.push({ src, theme });
+    }
+    if (result.svg) out.set(src, result);
   }
   if (missing.length === 0) return out;
   const exe = chromiumPath();
   if (!exe) {
-    warn(`${missing.length} Mermaid diagram(s) are not in ${cacheDir} and no Chromium was found: they will render in the reader's browser instead (install Debian's chromium to render them at build time)`);
+    const light = missing.filter((m) => m.theme === MERMAID_THEME).length;
+    if (light) warn(`${light} Mermaid diagram(s) are not in ${cacheDir} and no Chromium was found: they will render in the reader's browser instead (install Debian's chromium to render them at build time)`);
     return out;
   }
   const { chromium } = await import('playwright-core');
@@ -55,28 +65,34 @@ export async function renderMermaid(sources: string[], cacheDir: string, warn: (
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><body></body></html>');
     await page.addScriptTag({ path: mermaidBundle() });
-    await page.evaluate((theme) => {
-      (window as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, theme, securityLevel: 'strict', fontFamily: 'system-ui, sans-serif' });
-    }, MERMAID_THEME);
     mkdirSync(cacheDir, { recursive: true });
-    for (const src of missing) {
-      const key = diagramKey(src);
-      const result = await page.evaluate(
-        async ({ src, id }) => {
-          const m = (window as unknown as { mermaid: { parse(s: string): Promise<unknown>; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
-          try {
-            await m.parse(src);
-            const { svg } = await m.render(id, src);
-            return { svg };
-          } catch (err) {
-            return { error: String((err as Error)?.message ?? err).split('\n').slice(0, 4).join(' ') };
-          }
-        },
-        // Unique per diagram, so two diagrams on one page never share ids.
-        { src, id: `mermaid-${key.slice(0, 12)}` },
-      );
-      if (result.svg) writeFileSync(join(cacheDir, `${key}.svg`), result.svg);
-      out.set(src, result);
+    for (const theme of [MERMAID_THEME, MERMAID_DARK_THEME]) {
+      const todo = missing.filter((m) => m.theme === theme && !out.get(m.src)?.error);
+      if (todo.length === 0) continue;
+      await page.evaluate((theme) => {
+        (window as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, theme, securityLevel: 'strict', fontFamily: 'system-ui, sans-serif' });
+      }, theme);
+      for (const { src } of todo) {
+        const key = diagramKey(src, theme);
+        const result = await page.evaluate(
+          async ({ src, id }) => {
+            const m = (window as unknown as { mermaid: { parse(s: string): Promise<unknown>; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
+            try {
+              await m.parse(src);
+              const { svg } = await m.render(id, src);
+              return { svg };
+            } catch (err) {
+              return { error: String((err as Error)?.message ?? err).split('\n').slice(0, 4).join(' ') };
+            }
+          },
+          // Unique per diagram and theme, so two diagrams (or the two drawings of one) never share ids.
+          { src, id: `mermaid-${key.slice(0, 12)}` },
+        );
+        if (result.svg) writeFileSync(join(cacheDir, `${key}.svg`), result.svg);
+        const entry = out.get(src) ?? {};
+        if (theme === MERMAID_THEME) out.set(src, result.svg ? { ...entry, svg: result.svg } : { error: result.error });
+        else if (result.svg && entry.svg) entry.svgDark = result.svg;
+      }
     }
   } finally {
     await browser.close();

@@ -29,7 +29,7 @@ export function searchDocs(rendered: RenderedPage[]): SearchDoc[] {
 export async function loadSearchIndexer(): Promise<(docs: SearchDoc[]) => string> {
   const { default: MiniSearch } = await import('minisearch');
   return (docs) => {
-    const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading'] });
+    const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading', 'text'] });
     ms.addAll(docs);
     // A script, not JSON: pages opened from file:// cannot fetch(), but they can load a script.
     return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;

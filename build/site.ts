@@ -7,7 +7,9 @@ import yazl from 'yazl';
 import { loadLab, type Lab } from '../graders/lab';
 import { SourceError, type SourceProblem } from '../lib/yaml-schema';
 import { allPages, loadCourse, type Course, type SourcePage } from './course';
-import { layout, titleAndBody } from './layout';
+import { layout } from './layout';
+import { pagerLinks, readingOrder } from './reading-order';
+import { printBook } from './print';
 import { esc } from '../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
@@ -34,6 +36,9 @@ const ASSETS_HASH = createHash('sha256')
   .update(readdirSync(ASSETS).map((f) => readFileSync(join(ASSETS, f))).join('\0'))
   .update(readFileSync(join(BUILD_DIR, 'layout.ts')))
   .update(readFileSync(join(BUILD_DIR, 'site.ts')))
+  .update(readFileSync(join(BUILD_DIR, 'print.ts')))
+  .update(readFileSync(join(BUILD_DIR, 'reading-order.ts')))
+  .update(readFileSync(join(BUILD_DIR, 'mermaid.ts')))
   .digest('hex');
 
 export interface BuildOptions {
@@ -116,29 +121,6 @@ function courseOutline(course: Course, titles: Map<string, string>, summaries: M
   return `<section class="outline" aria-labelledby="outline-title"><h2 id="outline-title">Chapters</h2><ol class="outline-list">${items.join('')}</ol>${labs.length ? `<h2 id="outline-labs">Labs</h2><ul>${labs.join('')}</ul>` : ''}</section>`;
 }
 
-/** Print version: every chapter on one page, ids made unique per chapter. */
-function printPage(course: Course, rendered: RenderedPage[]): string {
-  const body = rendered
-    .filter((r) => r.page.kind === 'chapter')
-    .map((r) => {
-      const slug = r.page.href.replace(/\.html$/, '');
-      const { head, body } = titleAndBody(r);
-      const html = (head + body)
-        .replace(/\sid="(?!mermaid-)([^"]+)"/g, ` id="${slug}--$1"`)
-        .replace(/href="#(?!mermaid-)([^"]+)"/g, `href="#${slug}--$1"`)
-        .replace(/href="([\w.-]+)\.html#([^"]+)"/g, (_m, page, anchor) => `href="#${page}--${anchor}"`);
-      return `<section class="print-chapter" id="${slug}">${html}</section>`;
-    })
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(course.title)} (print version)</title><meta name="color-scheme" content="light dark"><link rel="icon" href="data:,"><link rel="stylesheet" href="assets/book.css"></head>
-<body class="print-book"><main id="main"><h1 class="print-title">${esc(course.title)}</h1>
-<nav aria-label="Contents"><ol>${rendered.filter((r) => r.page.kind === 'chapter').map((r) => `<li><a href="#${r.page.href.replace(/\.html$/, '')}">${esc(r.title)}</a></li>`).join('')}</ol></nav>
-${body}</main></body></html>
-`;
-}
-
 /** Sizes and times of the non-Markdown files beside the chapters and handouts (images, downloads). */
 function contentFilesStamp(root: string): string {
   const parts: string[] = [];
@@ -192,7 +174,7 @@ async function prepare(root: string, cacheDir: string, warn: (m: string) => void
   );
   const keys = pages.map((page) => {
     const text = texts.get(page.path)!;
-    const svgs = mermaidSources(text).map((s) => mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-').join('|');
+    const svgs = mermaidSources(text).map((s) => (mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-') + (mermaid.get(s)?.svgDark ?? '')).join('|');
     return join(cacheDir, `${hashOf(shared, page.path, text, svgs)}.json`);
   });
   return { course, labs, pages, texts, mermaid, keys, problems };
@@ -292,7 +274,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
     const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
     const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
-    const order = new Map(course.chapters.map((c, i) => [c.path, i]));
+    const pager = pagerLinks(readingOrder(course, labs, new Map(rendered.map((r) => [r.page.path, r.matter?.lab]))), titles, course.title);
     const last = lastWritten.get(out);
     // The dev server rewrites only what changed, in place, so an open page reloads at once;
     // otherwise the site is written elsewhere and swapped in.
@@ -321,7 +303,6 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     const searchIndex = helper ? helper.searchIndex(docs) : loadSearchIndexer().then((index) => index(docs));
     const fresh = new Set([...local.values()].map((r) => r.page.path));
     for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
-      const i = order.get(r.page.path) ?? -1;
       const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
       emit(
         r.page.href,
@@ -330,8 +311,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
           page: r,
           nav,
           labs: labNav,
-          prev: i > 0 ? nav[i - 1] : undefined,
-          next: i >= 0 ? nav[i + 1] : r.page.kind === 'index' ? nav[0] : undefined,
+          ...pager.get(r.page.path),
           before: lab ? labExtras(lab, r.page) : undefined,
           after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
           liveReload: opts.liveReload,
@@ -340,10 +320,10 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     }
     if (!course.index) {
       const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-      emit('index.html', layout({ course, page: index, nav, labs: labNav, next: nav[0], after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
+      emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
     }
     mark('pages laid out');
-    emit('print.html', printPage(course, rendered));
+    emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));
     emit('assets/search-index.js', await searchIndex);
     mark('print and search');
     const copies: [string, string][] = [

@@ -58,7 +58,7 @@ describe('ASCII figures', () => {
     const art = '┌──┐   x\n│  │  yy\n└──┘';
     const r = render(md('```ascii title="Box"\n' + art + '\n```'));
     expect(r.html.startsWith('<figure class="ascii-figure">')).toBe(true);
-    expect(r.html).toContain('<figure class="ascii-figure"><div class="ascii-scroll" role="img" aria-label="Box" tabindex="0"><pre class="ascii">' + art + '</pre></div><figcaption>Box</figcaption></figure>');
+    expect(r.html).toContain('<figure class="ascii-figure"><div class="ascii-scroll scroll-x" role="img" aria-label="Box" tabindex="0"><pre class="ascii">' + art + '</pre></div><p class="scroll-hint">Scroll sideways for the rest of the figure</p><figcaption>Box</figcaption></figure>');
   });
   it('treats a text fence with box-drawing characters as a diagram, and plain text as code', () => {
     expect(render(md('```text\n├─ a\n```')).html).toContain('ascii-figure');
@@ -73,6 +73,53 @@ describe('answer drawers', () => {
     expect(r.html).not.toMatch(/<details[^>]* open/);
     expect(r.html).toMatch(/<section class="answer-key" aria-label="Answer key">[\s\S]*Answer 1[\s\S]*logbook/);
     expect(r.drawers).toBe(1);
+  });
+});
+
+describe('answer numbering', () => {
+  it('puts a drawer written after a numbered question under it, and numbers its answer like the question', () => {
+    const r = render(md('## Check\n\n1. First?\n\n:::details[Show answer]\nOne.\n:::\n\n2. Second?\n\n:::details[Show answer]\nTwo.\n:::\n\n## Interview\n\n**Q1. Why?**\n\n:::details[Model answer]\nBecause.\n:::\n\n:::details[Loose]\nAside.\n:::'));
+    expect(r.problems).toEqual([]);
+    // One list, each drawer inside its question's item.
+    expect(r.html.match(/<ol/g)).toHaveLength(1);
+    expect(r.html).toMatch(/<li>First\?\s*<details class="drawer"/);
+    const key = r.html.slice(r.html.indexOf('answer-key'));
+    expect([...key.matchAll(/class="key-label"><strong>([^<]+)</g)].map((m) => m[1])).toEqual(['Question 1', 'Question 2', 'Q1', 'Answer 1']);
+    expect(key).toMatch(/<h3[^>]*>Check[\s\S]*Question 1[\s\S]*<h3[^>]*>Interview/);
+  });
+});
+
+describe('quizzes', () => {
+  const quiz = (body: string) => render(md(body));
+  const good = ':::quiz[Predict the output]\nWhat does `echo $((1+1))` print?\n\n- [ ] `$((1+1))`\n  The shell expands it first.\n- [x] `2`\n  Arithmetic expansion happens before echo runs.\n:::';
+  it('renders the question, lettered options and a closed drawer explaining each option, gathered into the answer key', () => {
+    const r = quiz(good);
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(r.html).toContain('<section class="quiz" id="quiz-1" data-quiz="1" aria-labelledby="quiz-1-title"><p class="quiz-kicker" id="quiz-1-title">Quiz 1 · Predict the output</p>');
+    expect(r.html).toContain('<ol class="quiz-options" type="A">');
+    expect(r.html).toContain('<li data-correct="false" data-option="A"><code>$((1+1))</code></li>');
+    expect(r.html).toContain('<li data-correct="true" data-option="B"><code>2</code></li>');
+    expect(r.html).toMatch(/<details class="drawer" id="answer-1"><summary>Show the answer<\/summary>[\s\S]*data-option="B" data-correct="true">\s*<p><strong>B\. <code>2<\/code> — right\.<\/strong><\/p>\s*<p>Arithmetic expansion happens before echo runs\.<\/p>/);
+    expect(r.html).toMatch(/class="answer-key"[\s\S]*<strong>Quiz 1<\/strong>[\s\S]*Arithmetic expansion/);
+  });
+  it('takes the explanation after a blank line too, and allows several right options', () => {
+    const r = quiz(':::quiz\nPick the even numbers.\n\n- [x] 2\n\n  Two is even.\n\n- [x] 4\n\n  Four is even.\n\n- [ ] 5\n\n  Five is odd.\n:::');
+    expect(r.problems).toEqual([]);
+    expect(r.html.match(/data-correct="true" data-option/g)).toHaveLength(2);
+    expect(r.html).toContain('Five is odd.');
+  });
+  it('fails a quiz without a correct option, with its file and line', () => {
+    const r = quiz('Intro.\n\n:::quiz\nWhich?\n\n- [ ] A\n  No.\n- [ ] B\n  No.\n:::');
+    expect(r.problems.map(formatProblem)).toEqual([expect.stringMatching(/^chapters\/01-harbour\.md:7:1 this :::quiz has no correct option: mark the right one with "- \[x\]"/)]);
+  });
+  it('fails an option without an explanation, at the option\'s line', () => {
+    const r = quiz(':::quiz\nWhich?\n\n- [x] A\n  Yes.\n- [ ] B\n:::');
+    expect(r.problems.map(formatProblem)).toEqual([expect.stringMatching(/^chapters\/01-harbour\.md:10:1 option B \("B"\) of this :::quiz has no explanation/)]);
+  });
+  it('fails a quiz whose options are not a task list', () => {
+    const r = quiz(':::quiz\nWhich?\n\n- A\n- B\n:::');
+    expect(r.problems[0].message).toMatch(/needs its options as a task list/);
   });
 });
 
@@ -128,7 +175,7 @@ describe('directives nobody handles', () => {
       [7, 'unknown directive ::labz'],
       [9, 'unknown directive :::notice'],
     ]);
-    expect(r.warnings[0].message).toContain(':::note, :::tip, :::warning, :::danger, :::production, :::details and ::lab');
+    expect(r.warnings[0].message).toContain(':::note, :::tip, :::warning, :::danger, :::production, :::details, :::quiz, :::screen, :::print and ::lab');
     expect(r.html).toContain('<p>::labz{id=x}</p>');
     expect(r.html).toMatch(/<div><p>Heads up<\/p>\s*<p>Keep me.<\/p><\/div>/);
   });
@@ -137,7 +184,7 @@ describe('directives nobody handles', () => {
 describe('lab card', () => {
   it('renders title, checks and points from the lab definition', () => {
     const html = render(md('::lab{id=demo-lab}')).html;
-    expect(html).toContain('<a href="labs/demo-lab.html">Dock a ship</a>');
+    expect(html).toContain('<a href="labs/demo-lab.html" data-url="labs/demo-lab.html">Dock a ship</a>');
     expect(html).toContain('<td><code>graceful-stop</code></td>');
     expect(html).toContain('7 points in all.');
   });
@@ -154,7 +201,8 @@ describe('code blocks', () => {
   ])('highlights %s at build time with a title and a copy button', (lang, code) => {
     const html = render(md('```' + lang + ' title="example"\n' + code + '\n```')).html;
     expect(html.startsWith('<figure class="code-block">')).toBe(true);
-    expect(html).toContain('<figcaption class="code-title">example</figcaption>');
+    // The title and the copy button share a bar above the code, so the button never covers it.
+    expect(html).toContain('<figcaption class="code-head"><span class="code-title">example</span><button type="button" class="copy" hidden');
     expect(html).toContain('class="copy"');
     expect(html).toMatch(/<pre class="shiki css-variables"[^>]* tabindex="0" data-lang="/);
     expect(html).toContain('color:var(--shiki-token-');
@@ -212,7 +260,11 @@ describe('mermaid', () => {
   it('inlines a rendered SVG, and falls back to client rendering when none exists', () => {
     const src = 'graph TD\n  A-->B';
     const withSvg = renderMarkdown({ ...ctx, mermaid: new Map([[src, { svg: '<svg id="m1"></svg>' }]]) }, page, md('```mermaid\n' + src + '\n```'));
-    expect(withSvg.html).toContain('<figure class="mermaid-figure"><svg id="m1"></svg></figure>');
+    expect(withSvg.html).toContain('<div class="mermaid-light"><svg id="m1"></svg></div>');
+    expect(withSvg.html).not.toContain('mermaid-dark');
+    const both = renderMarkdown({ ...ctx, mermaid: new Map([[src, { svg: '<svg id="m1" width="100%" style="max-width: 450px;" viewBox="-50 -10 450 267"></svg>', svgDark: '<svg id="m2" width="100%" style="max-width: 450px;" viewBox="-50 -10 450 267"></svg>' }]]) }, page, md('```mermaid\n' + src + '\n```'));
+    // Natural size (from the drawing's own box), one drawing per theme, in a box that scrolls.
+    expect(both.html).toContain('<div class="mermaid-scroll scroll-x" role="group" aria-label="Diagram" tabindex="0"><div class="mermaid-light"><svg id="m1" viewBox="-50 -10 450 267" width="450" height="267"></svg></div><div class="mermaid-dark"><svg id="m2" viewBox="-50 -10 450 267" width="450" height="267"></svg></div></div>');
     const without = render(md('```mermaid\n' + src + '\n```'));
     expect(without.needsClientMermaid).toBe(true);
     expect(without.html).toContain('<pre class="mermaid">');
@@ -260,7 +312,8 @@ describe('whole builds', () => {
     const h1s = (file: string) => [...readFileSync(join(root, 'site', file), 'utf8').matchAll(/<h1[^>]*>(.*?)<\/h1>/g)].map((m) => m[1].replace(/<a class="anchor".*$/, ''));
     expect(h1s('01-harbour.html')).toEqual(['The harbour']);
     expect(h1s('02-tides.html')).toEqual(['Tides, <em>twice</em> a day']);
-    expect(h1s('print.html')).toEqual(['Fixture Course', 'The harbour', 'Tides, <em>twice</em> a day']);
+    // The print version ends with the lab handouts.
+    expect(h1s('print.html')).toEqual(['Fixture Course', 'The harbour', 'Tides, <em>twice</em> a day', 'Dock a ship']);
   });
 
   it('orders chapters by course.yaml and reports a chapter missing from it', async () => {

@@ -1,33 +1,91 @@
-import type { Paragraph, Root, RootContent } from 'mdast';
+import type { List, Paragraph, Parent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import type { VFile } from 'vfile';
-import { visitBlocks } from './walk';
+import remarkQuiz from './remark-quiz';
 
 /** One answer drawer, kept so the print version can gather an answer key. */
 export interface Drawer {
   number: number;
+  /** What the answer key calls it: the number of its question ("Question 2", "Q1", "Quiz 1"). */
+  label: string;
+  /** The heading of the section the question sits in. */
+  section: string;
   summary: string;
   children: RootContent[];
 }
 
+const isDrawer = (n: RootContent | undefined): n is ContainerDirective => n?.type === 'containerDirective' && n.name === 'details' && !n.data?.hName;
+const plain = (nodes: readonly RootContent[] | readonly { value?: string; children?: unknown }[]): string =>
+  (nodes as { value?: string; children?: unknown[] }[]).map((n) => n.value ?? (n.children ? plain(n.children as never) : '')).join('');
+
+/**
+ * A drawer written right after a numbered question (at the start of a line, which ends the
+ * list) belongs to that question: it moves into the question's list item, and the list that
+ * the drawer had cut in two is joined again, so the drawer sits under its question.
+ */
+function tuckUnderQuestions(parent: Parent): void {
+  const out: RootContent[] = [];
+  for (const child of parent.children as RootContent[]) {
+    const before = out[out.length - 1];
+    if (isDrawer(child) && !(child.data as { answerLabel?: string } | undefined)?.answerLabel && before?.type === 'list' && before.ordered && before.children.length) {
+      before.children[before.children.length - 1].children.push(child as never);
+      continue;
+    }
+    if (child.type === 'list' && child.ordered && before?.type === 'list' && before.ordered) {
+      const last = before.children[before.children.length - 1];
+      const lastHasDrawer = last?.children.some((c) => isDrawer(c as RootContent));
+      if (lastHasDrawer && (child.start ?? 1) === (before.start ?? 1) + before.children.length) {
+        before.children.push(...child.children);
+        before.spread = before.spread || child.spread;
+        continue;
+      }
+    }
+    out.push(child);
+    if ('children' in child && child.type !== 'paragraph' && child.type !== 'heading' && child.type !== 'table') tuckUnderQuestions(child as Parent);
+  }
+  parent.children = out as never;
+}
+
 /**
  * `:::details[Show answer]` … `:::` becomes a native <details>, closed by
- * default and usable without JavaScript. Each drawer is numbered and its
- * content kept on `file.data.drawers` for the printed answer key.
+ * default and usable without JavaScript. Each drawer is labelled with the
+ * number of the question it answers and its content kept on
+ * `file.data.drawers` for the printed answer key. Quizzes (remark-quiz) run
+ * first: their answers join the same key.
  */
 export default function remarkAnswerDrawers() {
+  const quizzes = remarkQuiz();
   return (tree: Root, file: VFile) => {
+    quizzes(tree, file);
+    tuckUnderQuestions(tree);
     const drawers: Drawer[] = [];
-    visitBlocks<ContainerDirective>(tree, 'containerDirective', (node) => {
-      if (node.name !== 'details') return;
+    let unnumbered = 0;
+    let section = '';
+    const walk = (parent: Parent, question?: string) => {
+      const children = parent.children as RootContent[];
+      for (let index = 0; index < children.length; index++) {
+        const node = children[index];
+        if (parent === tree && node.type === 'heading' && node.depth === 2) section = plain(node.children);
+        if (node.type === 'list' && node.ordered) {
+          node.children.forEach((item, i) => walk(item, `Question ${(node.start ?? 1) + i}`));
+          continue;
+        }
+        if (isDrawer(node)) convert(node, children[index - 1], question);
+        if ('children' in node && node.type !== 'paragraph' && node.type !== 'heading' && node.type !== 'table') walk(node as Parent, node.type === 'listItem' ? question : undefined);
+      }
+    };
+    const convert = (node: ContainerDirective, before: RootContent | undefined, question: string | undefined) => {
       const first = node.children[0] as Paragraph | undefined;
       let summary = 'Show answer';
       if (first?.data && (first.data as { directiveLabel?: boolean }).directiveLabel) {
         summary = first.children.map((c) => ('value' in c ? c.value : '')).join('') || summary;
         node.children.shift();
       }
+      // "**Q1. Why…?**" before an interview answer: the key says Q1.
+      const lead = before?.type === 'paragraph' ? /^\s*(Q\d+|\d+)[.):]/.exec(plain(before.children)) : null;
+      const label = (node.data as { answerLabel?: string } | undefined)?.answerLabel ?? question ?? (lead ? (/^\d/.test(lead[1]) ? `Question ${lead[1]}` : lead[1]) : `Answer ${++unnumbered}`);
       const number = drawers.length + 1;
-      drawers.push({ number, summary, children: structuredClone(node.children) as RootContent[] });
+      drawers.push({ number, label, section, summary, children: structuredClone(node.children) as RootContent[] });
       node.data = { hName: 'details', hProperties: { className: ['drawer'], id: `answer-${number}` } };
       node.children.unshift({
         type: 'paragraph',
@@ -39,20 +97,26 @@ export default function remarkAnswerDrawers() {
         data: { hName: 'div', hProperties: { className: ['drawer-body'] } },
         children: node.children.slice(1) as never,
       });
-    });
+    };
+    walk(tree);
     if (drawers.length === 0) return;
     file.data.drawers = drawers;
-    // The key is hidden on screen and shown in print, where drawers cannot be opened.
+    // The key is hidden on screen and shown in print, where drawers cannot be opened:
+    // grouped under the sections the questions are in, each answer under its question's number.
+    const key: RootContent[] = [{ type: 'heading', depth: 2, data: { hProperties: { id: 'answer-key' } }, children: [{ type: 'text', value: 'Answer key' }] }];
+    let shown: string | undefined;
+    for (const d of drawers) {
+      if (d.section !== shown && d.section) key.push({ type: 'heading', depth: 3, data: { hProperties: { id: `answer-key-${d.number}` } }, children: [{ type: 'text', value: d.section }] });
+      shown = d.section;
+      key.push(
+        { type: 'paragraph', data: { hProperties: { className: ['key-label'] } }, children: [{ type: 'strong', children: [{ type: 'text', value: d.label }] }] },
+        ...(structuredClone(d.children) as RootContent[]),
+      );
+    }
     tree.children.push({
       type: 'blockquote',
       data: { hName: 'section', hProperties: { className: ['answer-key'], 'aria-label': 'Answer key' } },
-      children: [
-        { type: 'heading', depth: 2, data: { hProperties: { id: 'answer-key' } }, children: [{ type: 'text', value: 'Answer key' }] },
-        ...drawers.flatMap((d): RootContent[] => [
-          { type: 'paragraph', children: [{ type: 'strong', children: [{ type: 'text', value: `Answer ${d.number}` }] }] },
-          ...(structuredClone(d.children) as RootContent[]),
-        ]),
-      ] as never,
+      children: key as never,
     });
   };
 }

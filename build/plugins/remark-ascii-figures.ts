@@ -23,7 +23,8 @@ export default function remarkAsciiFigures() {
       const title = metaTitle(node.meta);
       const label = title ?? 'Diagram';
       replaceWithFigure(parent, index, node, 'ascii-figure', [
-        h('div', { className: ['ascii-scroll'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
+        h('div', { className: ['ascii-scroll', 'scroll-x'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
+        h('p', { className: ['scroll-hint'] }, 'Scroll sideways for the rest of the figure'),
         ...(title ? [h('figcaption', title)] : []),
       ]);
     });

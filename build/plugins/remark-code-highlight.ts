@@ -6,6 +6,8 @@ import { replaceWithFigure } from './figure-node';
 import { metaTitle } from './remark-ascii-figures';
 import { visitBlocks } from './walk';
 
+const PLAIN = new Set(['text', 'txt', 'output', 'plaintext', 'plain']);
+
 export interface CodeHighlightOptions {
   /** Turns a block into highlighted HTML: shiki on this thread, or a highlighting thread working ahead. */
   highlight: Highlight;
@@ -24,11 +26,13 @@ export default function remarkCodeHighlight(options: CodeHighlightOptions) {
       }
       const html = options.highlight(lang, node.value);
       const title = metaTitle(node.meta);
-      replaceWithFigure(parent, index, node, 'code-block', [
-        ...(title ? [h('figcaption', { className: ['code-title'] }, title)] : []),
-        h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': 'Copy code' }, 'Copy'),
-        { type: 'raw', value: html } as never,
-      ]);
+      const copy = h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': title ? `Copy ${title}` : 'Copy code' }, 'Copy');
+      // A bar above the code holds the title (or the language) and the copy button, so neither covers code.
+      const label = lang && !PLAIN.has(lang) ? node.lang ?? lang : '';
+      const head = title
+        ? h('figcaption', { className: ['code-head'] }, [h('span', { className: ['code-title'] }, title), copy])
+        : h('div', { className: ['code-head'] }, [h('span', { className: ['code-lang'] }, label), copy]);
+      replaceWithFigure(parent, index, node, 'code-block', [head, { type: 'raw', value: html } as never]);
     });
   };
 }

@@ -50,7 +50,7 @@ export default function remarkLabCard(options: LabCardOptions) {
         hProperties: { className: ['lab-card'], 'aria-label': `Lab: ${lab.title}` },
         hChildren: [
           h('p', { className: ['lab-card-kicker'] }, 'Hands-on lab'),
-          h('p', { className: ['lab-card-title'] }, h('a', { href: options.hrefFor(id, file) }, lab.title)),
+          h('p', { className: ['lab-card-title'] }, h('a', { href: options.hrefFor(id, file), dataUrl: `labs/${id}.html` }, lab.title)),
           ...(lab.summary ? [h('p', lab.summary)] : []),
           checksTable(lab),
           h('p', [`${total} points in all. `, h('a', { href: options.hrefFor(id, file) }, 'Open the lab handout →')]),

@@ -26,6 +26,27 @@ export function tidyMermaidError(error: string): string {
     });
 }
 
+/**
+ * Mermaid draws at 100% of its container with its natural width as a maximum, so a wide
+ * diagram shrinks until its labels are unreadable on a phone. The book keeps the natural
+ * size (width and height from the drawing's own box) and lets the figure scroll instead.
+ */
+export function naturalSize(svg: string): string {
+  const end = svg.indexOf('>');
+  if (end < 0) return svg;
+  const open = svg.slice(0, end);
+  const box = /viewBox="([-\d.]+)[\s,]+([-\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)"/.exec(open);
+  if (!box) return svg;
+  const width = Number(box[3]);
+  const height = Number(box[4]);
+  const sized = open
+    .replace(/\swidth="[^"]*"/, '')
+    .replace(/\sheight="[^"]*"/, '')
+    .replace(/max-width:\s*[\d.]+px;?\s*/, '')
+    .replace(/\sstyle=""/, '');
+  return `${sized} width="${Math.ceil(width)}" height="${Math.ceil(height)}"${svg.slice(end)}`;
+}
+
 export default function remarkMermaid(options: MermaidOptions) {
   return (tree: Root, file: VFile) => {
     visitBlocks<Code>(tree, 'code', (node, index, parent) => {
@@ -43,7 +64,16 @@ export default function remarkMermaid(options: MermaidOptions) {
         return;
       }
       if (result?.svg) {
-        replaceWithFigure(parent, index, node, 'mermaid-figure', [{ type: 'raw', value: result.svg } as never, ...caption]);
+        // Both drawings sit in the page; the stylesheet shows the one that matches the theme (no script needed).
+        const drawings = `<div class="mermaid-light">${naturalSize(result.svg)}</div>${result.svgDark ? `<div class="mermaid-dark">${naturalSize(result.svgDark)}</div>` : ''}`;
+        replaceWithFigure(parent, index, node, 'mermaid-figure', [
+          h('div', { className: ['mermaid-scroll', 'scroll-x'], role: 'group', 'aria-label': title ? `Diagram: ${title}` : 'Diagram', tabIndex: 0 }, [{ type: 'raw', value: drawings } as never]),
+          h('div', { className: ['figure-bar'] }, [
+            h('p', { className: ['scroll-hint'] }, 'Scroll sideways for the rest of the diagram'),
+            h('button', { type: 'button', className: ['open-full'], hidden: true }, 'Open full size'),
+          ]),
+          ...caption,
+        ]);
         return;
       }
       file.data.needsClientMermaid = true;

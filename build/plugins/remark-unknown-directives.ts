@@ -5,7 +5,7 @@ import { authorError } from './problems';
 import { CALLOUTS } from './remark-callouts';
 import { visitBlocks, visitNodes } from './walk';
 
-const CONTAINERS = new Set([...Object.keys(CALLOUTS), 'details']);
+const CONTAINERS = new Set([...Object.keys(CALLOUTS), 'details', 'quiz', 'screen', 'print']);
 const KNOWN = `${[...CONTAINERS].map((n) => `:::${n}`).join(', ')} and ::lab`;
 
 // A paragraph that opens like a container directive but is not one: `::: details Title`, `:::tip Title`.
