@@ -3,7 +3,8 @@
 # chapters/captured/<name>.txt with what the engine really printed.
 #
 #   bash scripts/capture-chapter-outputs.sh            # all captures (about 5-8 minutes)
-#   bash scripts/capture-chapter-outputs.sh stop-exec  # only the named captures
+#   bash scripts/capture-chapter-outputs.sh stop-sh oom  # only these (and the files captured with them)
+#   bash scripts/capture-chapter-outputs.sh --paste      # copy the files into the chapter's blocks
 #
 # test/chapter-claims.test.ts then checks that every output block in the chapter matches its
 # file (ids, digests, PIDs, timestamps and durations normalised) and that the files still
@@ -20,9 +21,23 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/chapters/captured"
 LAB="$ROOT/labs/catalog-image"
+# --paste: no engine; copy every captured file into the chapter block that names it
+# (```text ... captured=<name>). For when a command was changed on purpose; review the diff.
+if [ "${1:-}" = --paste ]; then
+  exec node -e '
+    const fs = require("fs"), p = process.argv[1], dir = process.argv[2];
+    const text = fs.readFileSync(p, "utf8").replace(/^(```text[^\n]*\bcaptured=([\w-]+)[^\n]*)\n[\s\S]*?^```$/gm,
+      (_, head, name) => `${head}\n${fs.readFileSync(`${dir}/${name}.txt`, "utf8")}\`\`\``);
+    fs.writeFileSync(p, text);' "$ROOT/chapters/01-containers-and-images.md" "$OUT"
+fi
 WORK=$(mktemp -d /tmp/drydock-capture.XXXXXX)
 LABEL=io.drydock.capture=1
-ONLY=("$@")
+# Captures are made in groups; a file's name selects its group.
+ONLY=()
+for a in "$@"; do
+  case $a in host-view|stop-exec) a=run ;; stop-busybox) a=shells ;; oom) a=cgroups ;; esac
+  ONLY+=("$a")
+done
 mkdir -p "$OUT"
 
 for img in golang:1.26-alpine gcr.io/distroless/static:nonroot; do
@@ -95,12 +110,16 @@ for v in on-debian:golang:1.26-alpine on-busybox:capture/busybox:1.35; do
     "$SRC/Dockerfile" >"$SRC/Dockerfile.$tag"
 done
 
-echo "building images (the classic builder; this engine's CLI has no buildx)" >&2
-( cd "$SRC" && docker build -q -t bookstore/catalog:dev . ) >/dev/null || exit 2
-( cd "$NOH" && docker build -q -t bookstore/catalog:no-handler . ) >/dev/null || exit 2
-for tag in on-debian on-busybox; do
-  ( cd "$SRC" && docker build -q -f "Dockerfile.$tag" -t "bookstore/catalog:$tag" . ) >/dev/null || exit 2
-done
+# Build only what the wanted captures use (the classic builder: this engine's CLI has no buildx).
+build() { # build TAG DIR [DOCKERFILE]
+  docker image inspect "$1" >/dev/null 2>&1 && return 0
+  echo "building $1" >&2
+  ( cd "$2" && docker build -q -f "${3:-Dockerfile}" -t "$1" . ) >/dev/null || { echo "build of $1 failed" >&2; exit 2; }
+}
+for n in image layers run expose cache-rebuild; do wanted $n && build bookstore/catalog:dev "$SRC"; done
+if wanted stop-no-handler; then build bookstore/catalog:no-handler "$NOH"; fi
+if wanted stop-sh || wanted shells; then build bookstore/catalog:on-debian "$SRC" Dockerfile.on-debian; fi
+if wanted shells; then build bookstore/catalog:on-busybox "$SRC" Dockerfile.on-busybox; fi
 
 # --- captures -----------------------------------------------------------------------------
 if wanted image; then
@@ -129,7 +148,7 @@ if wanted run; then
   done_cap
 
   cap host-view
-  run "docker top catalog"
+  run "docker top catalog -o user,pid,ppid,args"
   run "pid=\$(docker inspect -f '{{.State.Pid}}' catalog); echo \$pid"
   run "ps -o user,pid,ppid,cmd -p \$pid"
   run "for ns in pid net mnt uts ipc cgroup user; do echo \"\$ns: catalog \$(readlink /proc/\$pid/ns/\$ns)  this shell \$(readlink /proc/\$\$/ns/\$ns)\"; done"
@@ -171,6 +190,7 @@ if wanted shells; then
   run "docker run --rm --entrypoint sh bookstore/catalog:on-debian -c 'echo starting; cat /proc/1/cmdline' | tr '\\0' ' '; echo"
   run "docker run --rm --entrypoint sh capture/busybox:1.35 -c 'echo starting; cat /proc/1/cmdline' | tr '\\0' ' '; echo"
   run "docker run --rm --entrypoint bash bookstore/catalog:on-debian -c 'echo starting; cat /proc/1/cmdline' | tr '\\0' ' '; echo"
+  run "docker run --rm --entrypoint sh bookstore/catalog:on-debian -c 'cat /proc/1/cmdline' | tr '\\0' ' '; echo"
   done_cap
 
   cap stop-busybox

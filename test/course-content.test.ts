@@ -47,6 +47,31 @@ describe('the course content', () => {
     expect(chapter).toContain('USER 65532:65532');
   });
 
+  it('asks prediction questions with one right option and an explanation for every wrong one', () => {
+    const questions = [...chapter.matchAll(/^\d+\. [\s\S]*?(?=^:::details)/gm)].map((m) => m[0]);
+    const predictions = [...chapter.matchAll(/^:::details\[Check your prediction\]\n([\s\S]*?)^:::$/gm)];
+    expect(predictions.length).toBeGreaterThanOrEqual(4);
+    for (const p of predictions) {
+      const question = questions.find((q) => chapter.indexOf(q) + q.length === p.index)!;
+      const options = [...question.matchAll(/^ +- \*\*([A-D])\.\*\*/gm)].map((m) => m[1]);
+      expect(options.length, question).toBeGreaterThanOrEqual(3);
+      const answer = /^\*\*([A-D])\.\*\*/.exec(p[1]!)?.[1];
+      expect(options, question).toContain(answer);
+      for (const wrong of options.filter((o) => o !== answer)) expect(p[1], `${question}: option ${wrong}`).toMatch(new RegExp(`^- ${wrong} `, 'm'));
+    }
+    for (const topic of ['137', 'COPY . .', 'EXPOSE', 'docker rm']) expect(questions.join('\n'), topic).toContain(topic);
+  });
+
+  it('keeps the starter and the handout true to what the engine does with SIGTERM', () => {
+    const main = readFileSync(join(LAB_DIR, 'starter/main.go'), 'utf8');
+    expect(main).toContain('signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)');
+    expect(main).not.toMatch(/ignore SIGTERM entirely|no default handlers/);
+    expect(main).toMatch(/status 2/);
+    const handout = readFileSync(join(LAB_DIR, 'README.md'), 'utf8');
+    expect(handout).toContain('exit code 137');
+    expect(handout).toContain('exit code 2');
+  });
+
   it('lists every chapter in reading order', () => {
     expect(loadCourse(ROOT).chapters.map((c) => c.path)).toEqual(['chapters/01-containers-and-images.md']);
   });

@@ -81,8 +81,10 @@ func main() {
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 
-	// Only SIGTERM and SIGINT start a shutdown; as PID 1 the process has no
-	// default handlers, so without this it would ignore SIGTERM entirely.
+	// SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C) start a graceful
+	// shutdown. Without this, Go's runtime would still catch SIGTERM, but only
+	// to exit at once with status 2, cutting off requests in flight. (It is a
+	// process with no handler at all, such as sh as PID 1, that never sees it.)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 
