@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBook } from '../build/site';
+import { buildQueue, watchCourse } from './dev-session';
 import { formatProblem } from '../lib/yaml-schema';
 import { PACKAGE_ROOT } from '../lib/paths';
 
@@ -131,32 +132,18 @@ export async function devCommand(argv: string[]): Promise<number> {
     process.stderr.write(`drydock dev: cannot serve on port ${port}: ${why}\n`);
     return 2;
   }
-  // Builds run one after another: a save during a build is built after it.
-  let building = rebuild('start');
-  await building;
+  // The watchers are up before the first build starts, so an edit at any moment from here on is
+  // built: one build at a time, and a change during a build makes another one after it.
+  const queue = buildQueue(rebuild);
+  const unwatch = watchCourse(root, (name) => queue.changed(name));
+  queue.changed('start', true);
+  await queue.idle();
   process.stderr.write(`drydock dev: http://localhost:${(server.address() as AddressInfo).port}/ (Ctrl-C to stop)\n`);
-  let timer: NodeJS.Timeout | undefined;
-  const changed = new Set<string>();
-  const onChange = (name: string) => {
-    changed.add(name);
-    clearTimeout(timer);
-    // Editors write in bursts (temp file, rename); wait for the burst to end.
-    timer = setTimeout(() => {
-      const why = [...changed].join(', ');
-      changed.clear();
-      building = building.then(() => rebuild(why));
-    }, 10);
-  };
-  const watchers = [
-    ...['chapters', 'labs'].map((d) => join(root, d)).filter(existsSync).map((dir) => watch(dir, { recursive: true }, (_e, name) => onChange(String(name ?? dir)))),
-    // course.yaml sits beside the site folder: watch the root itself, for that one file.
-    watch(root, (_e, name) => name === 'course.yaml' && onChange(name)),
-  ];
   // Stop on Ctrl-C or SIGTERM: close watchers and the open live-reload streams, or the process lingers.
   await new Promise<void>((r) => {
     const stop = () => {
-      clearTimeout(timer);
-      for (const w of watchers) w.close();
+      queue.stop();
+      unwatch();
       for (const c of clients) c.end();
       server.closeAllConnections();
       server.close(() => r());
