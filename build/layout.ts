@@ -111,7 +111,7 @@ function pagerNav(input: LayoutInput, here: string): string {
  * without JavaScript), the book's title, search (shown when scripts run) and the theme toggle.
  */
 function topbar(input: LayoutInput, here: string): string {
-  return `<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar">
+  return `<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar" aria-label="Show the chapters">
 <header class="topbar">
 <label for="nav-toggle" class="menu" title="Chapters"><span class="menu-icon" aria-hidden="true"></span><span class="menu-label">Menu</span></label>
 <a class="topbar-title" href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a>

@@ -246,7 +246,7 @@ describe('a chapter in Chromium', () => {
         const [cardBg, pageBg] = await page.evaluate(() => [getComputedStyle(document.querySelector('.mermaid-scroll')!).backgroundColor, getComputedStyle(document.body).backgroundColor]);
         expect(cardBg).toBe(pageBg);
         // Inline code is a chip (a background unlike the page's) that never wraps.
-        const chip = await page.locator('p > code').first().evaluate((c) => [getComputedStyle(c).backgroundColor, getComputedStyle(c).whiteSpace]);
+        const chip = await page.locator('article :not(pre) > code').first().evaluate((c) => [getComputedStyle(c).backgroundColor, getComputedStyle(c).whiteSpace]);
         expect(chip[0]).not.toBe(pageBg);
         expect(chip[1]).toBe('nowrap');
         await page.context().close();

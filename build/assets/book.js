@@ -40,12 +40,16 @@
     });
   });
 
-  // Figures wider than the column: say so under them.
+  // Figures wider than the column: say so under them. Wide tables scroll too, and take focus to scroll by keyboard.
   function markOverflow() {
     document.querySelectorAll('.scroll-x').forEach(function (box) {
       var fig = box.closest('figure') || box;
       if (box.scrollWidth > box.clientWidth + 1) fig.setAttribute('data-overflow', '');
       else fig.removeAttribute('data-overflow');
+    });
+    document.querySelectorAll('article table').forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) table.setAttribute('tabindex', '0');
+      else table.removeAttribute('tabindex');
     });
   }
   markOverflow();
@@ -110,7 +114,7 @@
       ticking = false;
       var header = document.querySelector('.topbar');
       var line = (header ? header.offsetHeight : 0) + 24;
-      var active = -1;
+      var active = 0;
       for (var i = 0; i < targets.length; i++) if (targets[i] && targets[i].getBoundingClientRect().top <= line + 40) active = i;
       // At the bottom of the page the last sections cannot reach the top: the last one is being read.
       if (innerHeight + scrollY >= document.documentElement.scrollHeight - 4) active = targets.length - 1;

@@ -16,6 +16,9 @@ export interface SearchSection {
   text: string;
 }
 
+/** Characters beyond which an inline code span may wrap (about a third of a phone's line). */
+const LONG_CODE = 24;
+
 const isHeading = (n: Element) => /^h[1-6]$/.test(n.tagName);
 
 /**
@@ -28,6 +31,16 @@ export default function rehypeHeadingAnchors() {
     const ids = new Set<string>();
     const toc: TocEntry[] = [];
     visitElements(tree, (node, _i, parent) => {
+      // Inline code never breaks inside a short span; a long one may, rather than push the page sideways.
+      if (node.tagName === 'code' && (parent as Element).tagName !== 'pre' && toString(node).length > LONG_CODE) {
+        node.properties.className = ['code-long'];
+        return;
+      }
+      // A task list's checkbox is named by its item's text.
+      if (node.tagName === 'input' && node.properties?.type === 'checkbox' && !node.properties.ariaLabel) {
+        node.properties.ariaLabel = toString(parent as Element).trim().slice(0, 120) || 'Done';
+        return;
+      }
       const id = node.properties?.id;
       if (typeof id === 'string') ids.add(id);
       if (!isHeading(node) || typeof id !== 'string') return;
