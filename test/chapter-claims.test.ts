@@ -111,6 +111,7 @@ describe('what the captured output shows, as the chapter says', () => {
     expect(outputOf(t, '--entrypoint sh bookstore/catalog:on-debian')).toContain('sh -c echo starting; cat /proc/1/cmdline');
     expect(outputOf(t, 'capture/busybox').trim().split('\n').at(-1)!.trim()).toBe('cat /proc/1/cmdline');
     expect(outputOf(t, '--entrypoint bash').trim().split('\n').at(-1)!.trim()).toBe('cat /proc/1/cmdline');
+    expect(outputOf(t, "on-debian -c 'cat /proc/1/cmdline'").trim()).toBe('sh -c cat /proc/1/cmdline');
     const bb = captured('stop-busybox');
     expect(outputOf(bb, 'docker top').split('\n')[1]).toMatch(/\d+\s+\/catalog$/);
     expect(outputOf(bb, '.State.ExitCode').trim()).toBe('0');
