@@ -3,16 +3,8 @@
 // is newer (a few milliseconds to check). DRYDOCK_FROM_SOURCE=1 runs the
 // TypeScript directly through tsx instead.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-// A book build is a short burst over a large library (micromark, shiki, yaml):
-// with V8's default tiering, optimizing compiles took ~1 s of CPU on background
-// threads, competing with the render threads for the cores; tiering up later
-// (8x the default budget) made cold builds ~10% faster on 2 cores. Set before
-// any of that code loads; worker threads share the process's flags.
-if (process.argv[2] === 'build') setFlagsFromString('--interrupt-budget=540672');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'main.js');

@@ -15,7 +15,7 @@ import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from
 import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
 import type { RenderedPage } from './render';
-import { renderPages, threadBudget, type RenderedBatch } from './render-pool';
+import { renderPages, threadBudget } from './render-pool';
 import { loadSearchIndexer, searchDocs } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
@@ -188,27 +188,25 @@ function readCached(key: string): RenderedPage | undefined {
   }
 }
 
-/** Renders the pages at `indexes` (and writes them to the page cache), on as many threads as pay off. */
-async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage>; threads: number; helper?: RenderedBatch['helper'] }> {
+/**
+ * Renders the pages at `indexes` on as many threads as pay off, and writes
+ * each page that has no problems to the page cache (the only writer; `readCached` the only reader).
+ */
+async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage>; threads: number }> {
   const out = new Map<number, RenderedPage>();
   if (indexes.length === 0) return { pages: out, threads: 0 };
   // The renderer (unified, shiki) loads only when a page must be rendered: an up-to-date build never pays for it.
   const { fenceLanguages } = await import('./highlight');
   const texts = indexes.map((i) => p.texts.get(p.pages[i].path)!);
-  const batch = await renderPages(
-    {
-      course: p.course,
-      labs: [...p.labs],
-      mermaid: [...p.mermaid],
-      pages: indexes.map((i) => p.pages[i]),
-      texts,
-      keys: indexes.map((i) => p.keys[i]),
-      langs: [...new Set(texts.flatMap(fenceLanguages))],
-    },
-    budget,
-  );
-  indexes.forEach((pageIndex, j) => out.set(pageIndex, batch.pages[j]));
-  return { pages: out, threads: batch.threads, helper: batch.helper };
+  // Cache files are written by libuv's threads while pages keep coming.
+  const writes: Promise<void>[] = [];
+  const task = { course: p.course, labs: [...p.labs], mermaid: [...p.mermaid], pages: indexes.map((i) => p.pages[i]), texts, langs: [...new Set(texts.flatMap(fenceLanguages))] };
+  const threads = await renderPages(task, budget, (j, page) => {
+    out.set(indexes[j], page);
+    if (page.problems.length === 0) writes.push(writeFile(p.keys[indexes[j]], JSON.stringify(page)));
+  });
+  await Promise.all(writes);
+  return { pages: out, threads };
 }
 
 /** What the dev server last wrote into each output folder. */
@@ -249,106 +247,99 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const fromCache = keys.map((k) => memory.get(k) ?? readCached(k));
   const missing = fromCache.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
   const renderedCount = missing.length;
-  const { pages: local, threads, helper } = await renderInto(prepared, missing, threadBudget(opts.threads));
+  const { pages: local, threads } = await renderInto(prepared, missing, threadBudget(opts.threads));
   mark('rendered');
-  // The helper thread stays up for the search index; it is closed however the build ends.
-  try {
-    const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
-    rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
-    mark('pages ready');
-    const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
-    for (const r of rendered) {
-      problems.push(...r.problems);
-      for (const w of r.warnings) warn(`${w.file}:${w.line}:${w.column} ${w.message}`);
-      for (const l of r.links) {
-        if (l.anchor && !idsByPage.get(l.target.path)?.has(l.anchor)) {
-          problems.push({ file: r.page.path, line: l.line ?? 1, column: l.column ?? 1, message: `broken anchor: #${l.anchor} is not a heading or id in ${l.target.path}` });
-        }
+  const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
+  rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
+  mark('pages ready');
+  const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
+  for (const r of rendered) {
+    problems.push(...r.problems);
+    for (const w of r.warnings) warn(`${w.file}:${w.line}:${w.column} ${w.message}`);
+    for (const l of r.links) {
+      if (l.anchor && !idsByPage.get(l.target.path)?.has(l.anchor)) {
+        problems.push({ file: r.page.path, line: l.line ?? 1, column: l.column ?? 1, message: `broken anchor: #${l.anchor} is not a heading or id in ${l.target.path}` });
       }
     }
-    if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
-
-    const files = new Map<string, string>();
-    const byPath = new Map(rendered.map((r) => [r.page.path, r]));
-    const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
-    const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
-    const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
-    const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
-    const pager = pagerLinks(readingOrder(course, labs, new Map(rendered.map((r) => [r.page.path, r.matter?.lab]))), titles, course.title);
-    const last = lastWritten.get(out);
-    // The dev server rewrites only what changed, in place, so an open page reloads at once;
-    // otherwise the site is written elsewhere and swapped in.
-    const inPlace = Boolean(opts.incremental && last && existsSync(out));
-    const target = inPlace ? out : `${out}.tmp-${process.pid}`;
-    if (!inPlace) rmSync(target, { recursive: true, force: true });
-    const dirs = new Set<string>();
-    const writes: Promise<void>[] = [];
-    const emit = (rel: string, text: string) => {
-      files.set(rel, text);
-      if (inPlace && last?.get(rel) === text) return;
-      const file = join(target, rel);
-      if (!dirs.has(dirname(file))) {
-        mkdirSync(dirname(file), { recursive: true });
-        dirs.add(dirname(file));
-      }
-      // In place, the page is on disk before the next one is laid out; a fresh folder is written by
-      // libuv's threads while this one lays out and indexes the rest.
-      if (inPlace) writeFileSync(file, text);
-      else writes.push(writeFile(file, text));
-    };
-    // Freshly rendered pages first: in place, the edited page reaches the disk (and the
-    // reader) before the other pages are laid out and compared.
-    // The helper thread, if there is one, builds the search index while this one lays out the pages.
-    const docs = searchDocs(rendered);
-    const searchIndex = helper ? helper.searchIndex(docs) : loadSearchIndexer().then((index) => index(docs));
-    const fresh = new Set([...local.values()].map((r) => r.page.path));
-    for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
-      const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
-      emit(
-        r.page.href,
-        layout({
-          course,
-          page: r,
-          nav,
-          labs: labNav,
-          ...pager.get(r.page.path),
-          before: lab ? labExtras(lab, r.page) : undefined,
-          after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
-          liveReload: opts.liveReload,
-        }),
-      );
-    }
-    if (!course.index) {
-      const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-      emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
-    }
-    mark('pages laid out');
-    emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));
-    emit('assets/search-index.js', await searchIndex);
-    mark('print and search');
-    const copies: [string, string][] = [
-      ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),
-      ...readdirSync(ASSETS).map((f): [string, string] => [join(ASSETS, f), `assets/${f}`]),
-      [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
-      ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
-    ];
-    for (const [src, rel] of copies) {
-      mkdirSync(dirname(join(target, rel)), { recursive: true });
-      copyFileSync(src, join(target, rel));
-    }
-    mkdirSync(join(target, 'labs'), { recursive: true });
-    await Promise.all([...writes, ...starters.map((l) => starterZip(l, join(target, 'labs', `${l.id}-starter.zip`)))]);
-    if (!inPlace) {
-      mkdirSync(dirname(out), { recursive: true });
-      swapInto(target, out);
-    }
-    // In place, a page whose chapter is gone (or renamed) goes too: the dev server serves what is on disk.
-    if (inPlace) for (const rel of last!.keys()) if (!files.has(rel)) rmSync(join(out, rel), { force: true });
-    if (opts.incremental) lastWritten.set(out, files);
-    writeFileSync(stampFile, stamp);
-    mark('written');
-    return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
-  } finally {
-    await helper?.close();
   }
+  if (problems.length) return { ok: false, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
+
+  const files = new Map<string, string>();
+  const byPath = new Map(rendered.map((r) => [r.page.path, r]));
+  const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
+  const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
+  const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
+  const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
+  const pager = pagerLinks(readingOrder(course, labs, new Map(rendered.map((r) => [r.page.path, r.matter?.lab]))), titles, course.title);
+  const last = lastWritten.get(out);
+  // The dev server rewrites only what changed, in place, so an open page reloads at once;
+  // otherwise the site is written elsewhere and swapped in.
+  const inPlace = Boolean(opts.incremental && last && existsSync(out));
+  const target = inPlace ? out : `${out}.tmp-${process.pid}`;
+  if (!inPlace) rmSync(target, { recursive: true, force: true });
+  const dirs = new Set<string>();
+  const writes: Promise<void>[] = [];
+  const emit = (rel: string, text: string) => {
+    files.set(rel, text);
+    if (inPlace && last?.get(rel) === text) return;
+    const file = join(target, rel);
+    if (!dirs.has(dirname(file))) {
+      mkdirSync(dirname(file), { recursive: true });
+      dirs.add(dirname(file));
+    }
+    // In place, the page is on disk before the next one is laid out; a fresh folder is written by
+    // libuv's threads while this one lays out and indexes the rest.
+    if (inPlace) writeFileSync(file, text);
+    else writes.push(writeFile(file, text));
+  };
+  // Freshly rendered pages first: in place, the edited page reaches the disk (and the
+  // reader) before the other pages are laid out and compared.
+  const searchIndex = loadSearchIndexer().then((index) => index(searchDocs(rendered)));
+  const fresh = new Set([...local.values()].map((r) => r.page.path));
+  for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
+    const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
+    emit(
+      r.page.href,
+      layout({
+        course,
+        page: r,
+        nav,
+        labs: labNav,
+        ...pager.get(r.page.path),
+        before: lab ? labExtras(lab, r.page) : undefined,
+        after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+        liveReload: opts.liveReload,
+      }),
+    );
+  }
+  if (!course.index) {
+    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+    emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
+  }
+  mark('pages laid out');
+  emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));
+  emit('assets/search-index.js', await searchIndex);
+  mark('print and search');
+  const copies: [string, string][] = [
+    ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),
+    ...readdirSync(ASSETS).map((f): [string, string] => [join(ASSETS, f), `assets/${f}`]),
+    [join(dirname(require.resolve('minisearch')), '../umd/index.js'), 'assets/minisearch.js'],
+    ...(rendered.some((r) => r.needsClientMermaid) ? [[mermaidBundle(), 'assets/mermaid.min.js'] as [string, string]] : []),
+  ];
+  for (const [src, rel] of copies) {
+    mkdirSync(dirname(join(target, rel)), { recursive: true });
+    copyFileSync(src, join(target, rel));
+  }
+  mkdirSync(join(target, 'labs'), { recursive: true });
+  await Promise.all([...writes, ...starters.map((l) => starterZip(l, join(target, 'labs', `${l.id}-starter.zip`)))]);
+  if (!inPlace) {
+    mkdirSync(dirname(out), { recursive: true });
+    swapInto(target, out);
+  }
+  // In place, a page whose chapter is gone (or renamed) goes too: the dev server serves what is on disk.
+  if (inPlace) for (const rel of last!.keys()) if (!files.has(rel)) rmSync(join(out, rel), { force: true });
+  if (opts.incremental) lastWritten.set(out, files);
+  writeFileSync(stampFile, stamp);
+  mark('written');
+  return { ok: true, problems, warnings, pages: pages.length, rendered: renderedCount, threads, ms: Date.now() - t0 };
 }

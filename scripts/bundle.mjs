@@ -11,7 +11,7 @@ export async function bundle() {
   const tmp = join(root, `dist.tmp-${process.pid}`);
   await build({
     // Worker threads' scripts are entries of their own, found beside the chunks at run time.
-    entryPoints: [join(root, 'cli/main.ts'), join(root, 'build/render-worker.ts'), join(root, 'build/helper-worker.ts')],
+    entryPoints: [join(root, 'cli/main.ts'), join(root, 'build/render-worker.ts')],
     outdir: tmp,
     entryNames: '[name]',
     bundle: true,

@@ -15,10 +15,7 @@ import type { Code } from 'mdast';
 import { renderMarkdown, type RenderContext, type RenderedPage } from '../build/render';
 import { mermaidSources } from '../build/mermaid';
 import { tidyMermaidError } from '../build/plugins/remark-mermaid';
-import { HELPER_THREAD_PAGES, PAGES_PER_THREAD, planThreads, renderWithPlan, type RenderTask } from '../build/render-pool';
-import { startHelperThread } from '../build/helper-thread';
-import { claimBack, claimFront, newPageClaims } from '../build/page-claims';
-import { loadSearchIndexer, searchDocs } from '../build/search-index';
+import { PAGES_PER_WORKER, renderHere, renderPages, workersFor, type RenderTask } from '../build/render-pool';
 import { buildBook } from '../build/site';
 import { loadLab } from '../graders/lab';
 import { formatProblem } from '../lib/yaml-schema';
@@ -332,15 +329,16 @@ describe('whole builds', () => {
   /** A generated course big enough for the thread plans, with fences the quick scan cannot see. */
   const threadCourse = () => {
     const root = mkdtempSync(join(tmpdir(), 'drydock-threads-'));
-    generateCourse(root, 40);
+    // Enough pages for two page workers.
+    generateCourse(root, 2 * PAGES_PER_WORKER - 1);
     writeFileSync(
-      join(root, 'chapters/041-odd-fences.md'),
+      join(root, `chapters/${2 * PAGES_PER_WORKER}-odd-fences.md`),
       '---\ntitle: Odd fences\n---\n\n> Quoted:\n>\n> ```go\n> package quoted\n> ```\n\n- In a list:\n\n  ~~~yaml\n  key: value\n  ~~~\n\n````bash\necho "```"\n````\n',
     );
     return root;
   };
 
-  it('builds the same site on one thread as with a helper thread', async () => {
+  it('builds the same site on one thread as on page workers', async () => {
     const root = threadCourse();
     const one = await buildBook({ root, out: join(root, 'one'), cacheDir: join(root, '.cache-one'), threads: 1 });
     const two = await buildBook({ root, out: join(root, 'two'), cacheDir: join(root, '.cache-two'), threads: 2 });
@@ -349,80 +347,42 @@ describe('whole builds', () => {
     const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).filter((f) => !f.endsWith('.drydock-stamp')).sort();
     expect(files(join(root, 'two'))).toEqual(files(join(root, 'one')));
     for (const f of files(join(root, 'one'))) expect(readFileSync(join(root, 'two', f)).equals(readFileSync(join(root, 'one', f))), f).toBe(true);
-    expect(readFileSync(join(root, 'two/041-odd-fences.html'), 'utf8')).toMatch(/data-lang="go"[\s\S]*package[\s\S]*data-lang="yaml"/);
+    expect(readFileSync(join(root, `two/${2 * PAGES_PER_WORKER}-odd-fences.html`), 'utf8')).toMatch(/data-lang="go"[\s\S]*package[\s\S]*data-lang="yaml"/);
   });
 
-  const renderTask = (root: string) => {
+  it('renders the same pages on page workers as on this thread', async () => {
+    const root = threadCourse();
     const course = loadCourse(root);
     const pages = allPages(course);
     const texts = pages.map((p) => readFileSync(p.abs, 'utf8'));
-    return (cache: string): RenderTask => {
-      mkdirSync(join(root, cache), { recursive: true });
-      return { course, labs: [], mermaid: [], pages, texts, keys: pages.map((_, i) => join(root, cache, `${i}.json`)), langs: [...new Set(texts.flatMap(fenceLanguages))] };
-    };
-  };
-
-  it('renders the same pages with a helper thread as alone', async () => {
-    const root = threadCourse();
-    const task = renderTask(root);
-    const alone = await renderWithPlan(task('alone'), { pageThreads: 1, helperThread: false });
-    const ahead = await renderWithPlan(task('ahead'), { pageThreads: 1, helperThread: true });
-    expect(alone.helper).toBeUndefined();
-    expect(ahead.helper).toBeDefined();
-    await ahead.helper!.close();
-    expect([alone.threads, ahead.threads]).toEqual([1, 2]);
-    expect(alone.pages[0].html).toContain('--shiki-');
-    expect(ahead.pages).toEqual(alone.pages);
-    expect(readdirSync(join(root, 'ahead')).length).toBe(alone.pages.length);
-  });
-
-  it('lets the helper thread render pages from the back of the book and build the search index', async () => {
-    const root = threadCourse();
-    const task = renderTask(root);
-    const alone = await renderWithPlan(task('alone'), { pageThreads: 1, helperThread: false });
-    // This thread takes no page: the helper renders every one, last page first, and writes their cache files.
-    const claims = newPageClaims();
+    const task: RenderTask = { course, labs: [], mermaid: [], pages, texts, langs: [...new Set(texts.flatMap(fenceLanguages))] };
+    const here: RenderedPage[] = [];
+    await renderHere(task, pages.map((_, i) => i), (i, page) => (here[i] = page));
+    const pooled: RenderedPage[] = [];
     const order: number[] = [];
-    const pages: RenderedPage[] = [];
-    const helper = await startHelperThread(task('helper'), claims, (i, page) => {
-      order.push(i);
-      pages[i] = page;
-    });
-    expect(helper).toBeDefined();
-    try {
-      await helper!.pagesDone;
-      expect(order).toEqual(alone.pages.map((_, i) => i).reverse());
-      expect(pages).toEqual(alone.pages);
-      expect(readdirSync(join(root, 'helper')).length).toBe(alone.pages.length);
-      expect(claimFront(claims, alone.pages.length)).toBeUndefined();
-      const docs = searchDocs(alone.pages);
-      expect(await helper!.searchIndex(docs)).toBe((await loadSearchIndexer())(docs));
-    } finally {
-      await helper!.close();
-    }
+    expect(
+      await renderPages(task, 2, (i, page) => {
+        order.push(i);
+        pooled[i] = page;
+      }),
+    ).toBe(2);
+    expect(order.sort((a, b) => a - b)).toEqual(pages.map((_, i) => i));
+    expect(here[0].html).toContain('--shiki-');
+    expect(pooled).toEqual(here);
   });
 
-  it('hands every page to exactly one end of the book', () => {
-    const claims = newPageClaims();
-    const taken = [claimFront(claims, 5), claimBack(claims, 5), claimBack(claims, 5), claimFront(claims, 5), claimFront(claims, 5)];
-    expect(taken).toEqual([0, 4, 3, 1, 2]);
-    expect([claimFront(claims, 5), claimBack(claims, 5)]).toEqual([undefined, undefined]);
-    // Both ends are counted in halves of one 64-bit word: a book past 16-bit counts still splits cleanly.
-    const big = newPageClaims();
-    expect([claimBack(big, 70_000), claimFront(big, 70_000), claimBack(big, 70_000)]).toEqual([69_999, 0, 69_998]);
-  });
-
-  it('splits a large book across page threads in the bundled CLI, with the same site as one thread', () => {
+  it('splits a large book across page workers in the bundled CLI, with the same site as one thread', () => {
     const root = mkdtempSync(join(tmpdir(), 'drydock-big-'));
-    generateCourse(root, 2 * PAGES_PER_THREAD + 10);
+    generateCourse(root, 3 * PAGES_PER_WORKER + 10);
     const build = (threads: number) => {
       const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'build', '--threads', String(threads), '--root', root, '--out', join(root, `site-${threads}`)], { encoding: 'utf8', env: { ...process.env, DRYDOCK_CACHE_DIR: join(root, `.cache-${threads}`), DRYDOCK_CHROMIUM: 'none' } });
       expect(r.status, r.stderr).toBe(0);
       return r.stderr;
     };
-    expect(build(1)).toMatch(/\(310 rendered, 0 from cache\)/);
-    // Two page threads and the helper, each of which worked (a page thread that started but got no page is not counted).
-    expect(build(3)).toMatch(/\(310 rendered on 3 threads, 0 from cache\)/);
+    const n = 3 * PAGES_PER_WORKER + 10;
+    expect(build(1)).toContain(`(${n} rendered, 0 from cache)`);
+    // Three page workers, each of which rendered pages.
+    expect(build(3)).toContain(`(${n} rendered on 3 threads, 0 from cache)`);
     const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).filter((f) => !f.endsWith('.drydock-stamp')).sort();
     expect(files(join(root, 'site-3'))).toEqual(files(join(root, 'site-1')));
     for (const f of files(join(root, 'site-1'))) expect(readFileSync(join(root, 'site-3', f)).equals(readFileSync(join(root, 'site-1', f))), f).toBe(true);
@@ -442,14 +402,13 @@ describe('whole builds', () => {
     expect(fencedBlocks('> ```go\n> x\n> ```\n')).toEqual([]);
   });
 
-  it('adds a helper thread when there is a second core, and page threads only for large books', () => {
-    expect(planThreads(HELPER_THREAD_PAGES - 1, 4)).toEqual({ pageThreads: 1, helperThread: false });
-    expect(planThreads(200, 4)).toEqual({ pageThreads: 1, helperThread: true });
-    expect(planThreads(200, 1)).toEqual({ pageThreads: 1, helperThread: false });
-    expect(planThreads(3 * PAGES_PER_THREAD, 2)).toEqual({ pageThreads: 1, helperThread: true });
-    expect(planThreads(3 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 3, helperThread: true });
-    expect(planThreads(10 * PAGES_PER_THREAD, 4)).toEqual({ pageThreads: 3, helperThread: true });
-    expect(planThreads(10 * PAGES_PER_THREAD, 1)).toEqual({ pageThreads: 1, helperThread: false });
+  it('renders on page workers, as many as cores allow and the book repays, and on this thread for a small book', () => {
+    expect(workersFor(2 * PAGES_PER_WORKER - 1, 16)).toBe(0);
+    expect(workersFor(2 * PAGES_PER_WORKER, 16)).toBe(2);
+    expect(workersFor(200, 2)).toBe(2);
+    expect(workersFor(200, 16)).toBe(Math.floor(200 / PAGES_PER_WORKER));
+    expect(workersFor(600, 16)).toBe(16);
+    expect(workersFor(600, 1)).toBe(0);
   });
 
   it('renders from the page cache when nothing changed', async () => {
