@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../lib/paths';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connect, removeRun } from '../graders/engine';
@@ -20,9 +21,16 @@ function localBook(lab: Lab): string | undefined {
   return existsSync(site) ? pathToFileURL(site).href : undefined;
 }
 
+/** A lab folder, or the id of a lab that ships with Drydock (`catalog-image`), as an installed student copy has no course checkout. */
+function labDir(arg: string): string {
+  if (existsSync(arg)) return arg;
+  const shipped = join(PACKAGE_ROOT, 'labs', arg);
+  return /^[a-z0-9][a-z0-9-]*$/.test(arg) && existsSync(shipped) ? shipped : arg;
+}
+
 function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
   try {
-    const lab = loadLab(dir);
+    const lab = loadLab(labDir(dir));
     if (buildTimeout) lab.limits.buildTimeoutSeconds = Number(buildTimeout);
     return lab;
   } catch (err) {
@@ -80,7 +88,7 @@ async function batchCommand(positionals: string[], values: Record<string, string
   }
 }
 
-const HELP = `Usage: drydock grade <lab-dir> <submission> [options]
+const HELP = `Usage: drydock grade <lab-dir|lab-id> <submission> [options]
        drydock grade <lab-dir> --batch <submissions-dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
 
 Builds <submission> (a folder, .zip, .tar or .tar.gz holding a Dockerfile) in the
@@ -143,6 +151,10 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   if (values.batch) return batchCommand(positionals, values);
   if (positionals.length !== 2) {
     process.stderr.write(`drydock grade: expected <lab-dir> <submission>\n\n${HELP}`);
+    return 2;
+  }
+  if (!existsSync(positionals[1])) {
+    process.stderr.write(`drydock grade: no such submission: ${positionals[1]} (give a folder, .zip, .tar or .tar.gz)\n`);
     return 2;
   }
   const lab = loadLabOrExit(positionals[0], values['build-timeout']);
