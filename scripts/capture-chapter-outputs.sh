@@ -35,7 +35,7 @@ LABEL=io.drydock.capture=1
 # Captures are made in groups; a file's name selects its group.
 ONLY=()
 for a in "$@"; do
-  case $a in host-view|stop-exec) a=run ;; stop-busybox) a=shells ;; oom) a=cgroups ;; esac
+  case $a in host-view|stop-exec) a=run ;; stop-busybox) a=shells ;; stop-sh-init) a=stop-sh ;; oom) a=cgroups ;; esac
   ONLY+=("$a")
 done
 mkdir -p "$OUT"
@@ -182,6 +182,16 @@ if wanted stop-sh; then
   run "docker inspect catalog-sh --format '{{.State.ExitCode}}'"
   run "docker logs catalog-sh"
   quiet "docker rm catalog-sh"
+  done_cap
+
+  cap stop-sh-init
+  run "docker run -d --init --name catalog-sh-init -p 8084:8080 bookstore/catalog:on-debian"
+  quiet "healthy 8084"
+  run "docker top catalog-sh-init -o pid,args"
+  timed "docker stop catalog-sh-init"
+  run "docker inspect catalog-sh-init --format '{{.State.ExitCode}}'"
+  run "docker logs catalog-sh-init"
+  quiet "docker rm catalog-sh-init"
   done_cap
 fi
 

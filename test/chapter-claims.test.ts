@@ -106,6 +106,14 @@ describe('what the captured output shows, as the chapter says', () => {
     expect(t).not.toContain('shutdown signal received');
   });
 
+  it('under --init the shell dies of SIGTERM at once (143), and the catalog still never drains', () => {
+    const t = captured('stop-sh-init');
+    expect(outputOf(t, 'docker top').split('\n')[1]).toMatch(/docker-init -- sh -c/);
+    expect(took(t)[0]).toBeLessThan(3);
+    expect(outputOf(t, '.State.ExitCode').trim()).toBe('143');
+    expect(t).not.toContain('shutdown signal received');
+  });
+
   it('busybox and bash exec the last command of a list; dash does not', () => {
     const t = captured('shells');
     expect(outputOf(t, '--entrypoint sh bookstore/catalog:on-debian')).toContain('sh -c echo starting; cat /proc/1/cmdline');
@@ -164,6 +172,9 @@ describe('what the captured output shows, as the chapter says', () => {
     expect(size).toBeDefined();
     expect(Number(size)).toBeLessThan(25);
     expect(chapter).toContain(`${size} MB`);
+    const toolchain = /golang:1\.26-alpine\s+([\d.]+)MB/.exec(captured('image'))?.[1];
+    expect(chapter).toContain(`${toolchain} MB here`);
+    expect(chapter).toContain(`about ${Math.round(Number(toolchain) / Number(size))} times larger`);
     expect(captured('image')).toContain('Entrypoint=[/catalog] Cmd=[] User=65532:65532 Exposed=map[8080/tcp:{}]');
   });
 
