@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classroomWorkflow } from '../graders/classroom';
-import { CHECK_IDS, type CheckId } from '../graders/lab';
+import { CHECK_IDS } from '../graders/checks';
 import { SourceError } from '../lib/yaml-schema';
 import { loadLab } from '../graders/lab';
 
@@ -54,7 +54,7 @@ export async function classroomCommand(argv: string[]): Promise<number> {
 /** `drydock report-check <report.json> <check-id>`: exit 0 if that check passed, 1 if not, 2 if unreadable. */
 export async function reportCheckCommand(argv: string[]): Promise<number> {
   const [file, id] = argv;
-  if (!file || !CHECK_IDS.includes(id as CheckId)) {
+  if (!file || !CHECK_IDS.includes(id)) {
     process.stderr.write(`Usage: drydock report-check <report.json> <${CHECK_IDS.join('|')}>\n`);
     return 2;
   }

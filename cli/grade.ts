@@ -10,6 +10,7 @@ import { renderJson } from '../graders/report/json';
 import { renderJunit } from '../graders/report/junit';
 import { renderTerminal } from '../graders/report/terminal';
 import { SourceError } from '../lib/yaml-schema';
+import { CHECKS } from '../graders/checks';
 import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/batch';
 import { Progress } from './progress';
@@ -92,8 +93,9 @@ const HELP = `Usage: drydock grade <lab-dir|lab-id> <submission> [options]
        drydock grade <lab-dir> --batch <submissions-dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
 
 Builds <submission> (a folder, .zip, .tar or .tar.gz holding a Dockerfile) in the
-Docker engine named by DOCKER_HOST (or the default socket) and runs the lab's checks:
-build, size, distroless, user, exec-entrypoint, graceful-stop, cache-hit.
+Docker engine named by DOCKER_HOST (or the default socket) and runs the checks the
+lab scores (its lab.yaml \`points\`), from these:
+${CHECKS.map((c) => `  ${c.id.padEnd(16)} ${c.title}`).join('\n')}
 
 Options:
   --format terminal|json|junit   report format (default: terminal)

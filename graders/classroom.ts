@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { CHECK_IDS, type Lab } from './lab';
+import { labChecks } from './checks';
+import type { Lab } from './lab';
 
 export interface ClassroomOptions {
   /** npm install spec of the grader: a registry name, a git URL or a tarball URL. */
@@ -18,7 +19,8 @@ export const stepId = (checkId: string) => checkId.replace(/-/g, '_');
  */
 export function classroomWorkflow(lab: Lab, opts: ClassroomOptions): string {
   const gradeCmd = `drydock grade ${opts.labPath} . --format json --out drydock-report.json --quiet || test -s drydock-report.json`;
-  const checkSteps = CHECK_IDS.map((id) => ({
+  const ids = labChecks(lab).map((c) => c.id);
+  const checkSteps = ids.map((id) => ({
     name: `Check: ${id}`,
     id: stepId(id),
     uses: 'classroom-resources/autograding-command-grader@v1',
@@ -48,8 +50,8 @@ export function classroomWorkflow(lab: Lab, opts: ClassroomOptions): string {
           {
             name: 'Report points to GitHub Classroom',
             uses: 'classroom-resources/autograding-grading-reporter@v1',
-            env: Object.fromEntries(CHECK_IDS.map((id) => [`${stepId(id).toUpperCase()}_RESULTS`, `\${{steps.${stepId(id)}.outputs.result}}`])),
-            with: { runners: CHECK_IDS.map(stepId).join(',') },
+            env: Object.fromEntries(ids.map((id) => [`${stepId(id).toUpperCase()}_RESULTS`, `\${{steps.${stepId(id)}.outputs.result}}`])),
+            with: { runners: ids.map(stepId).join(',') },
           },
         ],
       },

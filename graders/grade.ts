@@ -5,7 +5,7 @@ import { runBuild } from './build';
 import { applyBuildLimits } from './build-limits';
 import { registryProblem } from './registry';
 import { cachePlan, cacheVerdictKnown, probeSteps, unexplainedReruns } from './cache-probe';
-import { CHECKS } from './checks';
+import { labChecks, labNeeds } from './checks';
 import type { CheckResult, Observations } from './checks/types';
 import { contextTar } from './context';
 import { parseDockerfile, stripSyntaxDirective } from './dockerfile';
@@ -57,8 +57,8 @@ function learnMoreFor(lab: Lab, anchor: string, bookBase?: string): string | und
 }
 
 function verdicts(lab: Lab, obs: Observations, bookBase?: string, only?: 'build-failed' | 'infra' , infraMessage?: string): CheckResult[] {
-  return CHECKS.map((check) => {
-    const max = lab.points[check.id];
+  return labChecks(lab).map((check) => {
+    const max = lab.points[check.id] ?? 0;
     const base = { id: check.id, title: check.title, maxScore: max, learnMore: learnMoreFor(lab, check.anchor, bookBase) };
     if (only === 'infra') return { ...base, status: 'error' as const, score: 0, summary: `infrastructure error: ${infraMessage}`, evidence: [] };
     if (only === 'build-failed' && check.id !== 'build') {
@@ -131,8 +131,9 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       submission = await phase('open submission', () => openSubmission(source, { maxBytes: lab.limits.contextMB * 1024 * 1024, starterDir: lab.starterDir }));
     } catch (err) {
       if (!(err instanceof SubmissionError)) throw err;
-      const results = verdicts(lab, obs, opts.bookBase, 'build-failed');
-      results[0] = { ...results[0], status: 'fail', score: 0, summary: err.reason, evidence: [], fix: err.fix };
+      const results = verdicts(lab, obs, opts.bookBase, 'build-failed').map((r) =>
+        r.id === 'build' ? { ...r, status: 'fail' as const, score: 0, summary: err.reason, evidence: [], fix: err.fix } : r,
+      );
       return finish(results);
     }
     if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
@@ -166,25 +167,11 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     if (build.status !== 'built' || !build.imageId) return finish(verdicts(lab, obs, opts.bookBase, 'build-failed'));
 
     const imageId = build.imageId;
-    const plan = cachePlan(df, lab.cache);
-    const probeComment = `// drydock cache probe ${runId}`;
-    let sourceText: string | undefined;
-    try {
-      sourceText = readFileSync(join(submission.dir, lab.cache.sourceFile), 'utf8');
-    } catch {
-      obs.cacheProbeImpossible = `${lab.cache.sourceFile} is not in the submission, so the cache probe had no source file to change`;
-    }
-    const probeBuild = (comment: string) =>
-      runBuild(docker, {
-        context: contextTar(submission!.dir, { Dockerfile: dockerfileText, [lab.cache.sourceFile]: `${sourceText}\n${comment}\n` }),
-        tag: `${tag}:probe`,
-        labels,
-        timeoutMs: buildTimeoutMs,
-        stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
-      });
+    const needs = labNeeds(lab);
 
     // The image probes and the cache rebuild are independent: run them side by side.
     const inspectAndRun = phase('inspect and run', async () => {
+      if (!needs.has('image') && !needs.has('files') && !needs.has('run')) return;
       try {
         obs.image = await docker.getImage(imageId).inspect();
         obs.history = (await docker.getImage(imageId).history()) as { CreatedBy: string; Size: number }[];
@@ -192,16 +179,35 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         obs.infraErrors.inspect = describe(err);
         return;
       }
+      if (!needs.has('files') && !needs.has('run')) return;
       try {
         const container = await createProbeContainer(docker, obs.image, lab, labels, limitsOf(lab));
         obs.files = await readImageFiles(container);
-        obs.run = await observeRun(docker, container, lab);
+        if (needs.has('run')) obs.run = await observeRun(docker, container, lab);
       } catch (err) {
         obs.infraErrors.run = describe(err);
       }
     });
+    const cache = lab.cache;
     const rebuild = phase('cache probe rebuild', async () => {
-      if (sourceText === undefined) return;
+      if (!needs.has('cache') || !cache) return;
+      let sourceText: string;
+      try {
+        sourceText = readFileSync(join(submission!.dir, cache.sourceFile), 'utf8');
+      } catch {
+        obs.cacheProbeImpossible = `${cache.sourceFile} is not in the submission, so the cache probe had no source file to change`;
+        return;
+      }
+      const plan = cachePlan(df, cache);
+      const probeBuild = (comment: string) =>
+        runBuild(docker, {
+          context: contextTar(submission!.dir, { Dockerfile: dockerfileText, [cache.sourceFile]: `${sourceText}\n${comment}\n` }),
+          tag: `${tag}:probe`,
+          labels,
+          timeoutMs: buildTimeoutMs,
+          stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
+        });
+      const probeComment = `// drydock cache probe ${runId}`;
       try {
         const outcome = await probeBuild(probeComment);
         obs.cache = { outcome, probeComment };

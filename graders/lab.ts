@@ -2,13 +2,14 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlWith, SourceError } from '../lib/yaml-schema';
+import { CHECK_IDS, labChecks } from './checks';
 
-export const CHECK_IDS = ['build', 'size', 'distroless', 'user', 'exec-entrypoint', 'graceful-stop', 'cache-hit'] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
+export { CHECK_IDS } from './checks';
+export type { CheckId } from './checks/types';
 
 const points = z.number().int().nonnegative();
 
-export const LabSchema = z
+const LabShape = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
     title: z.string().min(1),
@@ -44,8 +45,12 @@ export const LabSchema = z
         sourceFile: z.string().min(1),
         dependencyStep: z.string().min(1).optional(),
       })
-      .strict(),
-    points: z.object(Object.fromEntries(CHECK_IDS.map((id) => [id, points])) as Record<CheckId, typeof points>).strict(),
+      .strict()
+      .optional(),
+    /** The checks this lab scores and their points; a check left out is not run. */
+    points: z.record(z.string(), points),
+    /** When given, the points must add up to it. */
+    total: z.number().int().positive().optional(),
     limits: z
       .object({
         buildTimeoutSeconds: z.number().positive().default(300),
@@ -60,7 +65,20 @@ export const LabSchema = z
   })
   .strict();
 
-export type LabDefinition = z.infer<typeof LabSchema>;
+export type LabDefinition = z.infer<typeof LabShape>;
+
+export const LabSchema = LabShape.superRefine((lab, ctx) => {
+  for (const id of Object.keys(lab.points)) {
+    if (!CHECK_IDS.includes(id)) ctx.addIssue({ code: 'custom', path: ['points', id], message: `unknown check "${id}" (known: ${CHECK_IDS.join(', ')})` });
+  }
+  if (lab.points.build === undefined) ctx.addIssue({ code: 'custom', path: ['points'], message: 'every lab scores the build check (the others need an image)' });
+  for (const check of labChecks(lab)) {
+    const missing = check.requires?.(lab);
+    if (missing) ctx.addIssue({ code: 'custom', path: ['points', check.id], message: `${check.id} needs ${missing}` });
+  }
+  const sum = maxScore(lab);
+  if (lab.total !== undefined && sum !== lab.total) ctx.addIssue({ code: 'custom', path: ['total'], message: `the points add up to ${sum}, not ${lab.total}` });
+});
 
 /** A lab as found on disk: its definition plus where its parts live. */
 export interface Lab extends LabDefinition {
@@ -98,6 +116,6 @@ export function labBaseImages(lab: LabDefinition): string[] {
   return [...lab.images.toolchain, ...lab.images.allowedBases];
 }
 
-export function maxScore(lab: LabDefinition): number {
-  return CHECK_IDS.reduce((sum, id) => sum + lab.points[id], 0);
+export function maxScore(lab: Pick<LabDefinition, 'points'>): number {
+  return Object.values(lab.points).reduce((sum, p) => sum + p, 0);
 }

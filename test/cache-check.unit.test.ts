@@ -93,7 +93,7 @@ describe('cache-hit', () => {
 
   it('knows when to stop the probe: once the dependency step and the source copy have shown', () => {
     const df = parseDockerfile(SOLUTION);
-    const plan = cachePlan(df, lab.cache);
+    const plan = cachePlan(df, lab.cache!);
     expect(cacheVerdictKnown(df, plan, steps([['dl', '[build 4/6] RUN go mod download', 'C']]))).toBe(false);
     expect(cacheVerdictKnown(df, plan, steps([['dl', '[build 4/6] RUN go mod download', 'C'], ['src', '[build 5/6] COPY . .', 'R']]))).toBe(true);
   });

@@ -10,7 +10,8 @@ import { BuildTrace } from '../graders/buildkit-trace';
 import { resolveUid, isShellCommand } from '../graders/checks/util';
 import { contextFiles } from '../graders/context';
 import { copiesFile, instructionForStep, isExecForm, parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile';
-import { loadLab } from '../graders/lab';
+import { labChecks, labNeeds } from '../graders/checks';
+import { loadLab, maxScore } from '../graders/lab';
 import { openSubmission, SubmissionError } from '../graders/submission';
 import { SourceError } from '../lib/yaml-schema';
 
@@ -120,6 +121,33 @@ describe('lab definitions', () => {
       expect(msg).toMatch(/lab\.yaml:3:1 .*colour/);
       expect(msg).toMatch(/lab\.yaml:7:19 thresholds\.maxImageSizeMB: /);
     }
+  });
+
+  const labText = (points: string, extra = '') =>
+    `id: x\ntitle: X\nimages:\n  allowedBases: [a]\nthresholds:\n  maxImageSizeMB: 25\n  user: 65532\n  gracePeriodSeconds: 10\n  readiness: { path: /healthz, port: 8080 }\n${extra}points:\n${points}`;
+  const problemsOf = (text: string) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'lab.yaml'), text);
+    try {
+      loadLab(dir);
+      return [];
+    } catch (err) {
+      return (err as SourceError).problems.map((p) => `${p.line} ${p.message}`);
+    }
+  };
+  it('lets a lab score only some checks', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'lab.yaml'), labText('  build: 40\n  user: 60\n', 'total: 100\n'));
+    const lab = loadLab(dir);
+    expect(labChecks(lab).map((c) => c.id)).toEqual(['build', 'user']);
+    expect(maxScore(lab)).toBe(100);
+    expect([...labNeeds(lab)].sort()).toEqual(['files', 'image', 'run']);
+  });
+  it('names an unknown check, a check missing its parameters, a missing build check and a wrong total, each at its line', () => {
+    expect(problemsOf(labText('  build: 10\n  sizee: 10\n'))).toEqual([expect.stringMatching(/^12 points\.sizee: unknown check "sizee" \(known: build, size, /)]);
+    expect(problemsOf(labText('  build: 10\n  cache-hit: 10\n'))).toEqual(['12 points.cache-hit: cache-hit needs a `cache` section naming the source file the probe edits (and the dependency step, if any)']);
+    expect(problemsOf(labText('  size: 10\n'))).toEqual([expect.stringMatching(/^11 points: every lab scores the build check/)]);
+    expect(problemsOf(labText('  build: 10\n  size: 10\n', 'total: 100\n'))).toEqual(['10 total: the points add up to 20, not 100']);
   });
 });
 

@@ -2,7 +2,8 @@ import { h } from 'hastscript';
 import type { Root } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
 import type { VFile } from 'vfile';
-import { CHECK_IDS, type Lab } from '../../graders/lab';
+import { labChecks } from '../../graders/checks';
+import { maxScore, type Lab } from '../../graders/lab';
 import { authorError } from './problems';
 import { visitBlocks } from './walk';
 
@@ -13,22 +14,12 @@ export interface LabCardOptions {
   hrefFor: (labId: string, file: VFile) => string;
 }
 
-const CHECK_TITLES: Record<string, string> = {
-  build: 'Builds with BuildKit',
-  size: 'Image size',
-  distroless: 'Distroless base, no shell',
-  user: 'Runs as the nonroot user',
-  'exec-entrypoint': 'Exec-form entrypoint, app is PID 1',
-  'graceful-stop': 'Graceful stop on SIGTERM',
-  'cache-hit': 'Layer cache survives a source edit',
-};
-
 export function checksTable(lab: Lab) {
   return h('table', { className: ['lab-checks'] }, [
     h('thead', h('tr', [h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'What it measures'), h('th', { scope: 'col' }, 'Points')])),
     h(
       'tbody',
-      CHECK_IDS.map((id) => h('tr', [h('td', h('code', id)), h('td', CHECK_TITLES[id]), h('td', String(lab.points[id]))])),
+      labChecks(lab).map((c) => h('tr', [h('td', h('code', c.id)), h('td', c.title), h('td', String(lab.points[c.id]))])),
     ),
   ]);
 }
@@ -44,7 +35,7 @@ export default function remarkLabCard(options: LabCardOptions) {
         authorError(file, node, `unknown lab id "${id}" (labs: ${[...options.labs.keys()].join(', ') || 'none'})`, 'lab-card');
         return;
       }
-      const total = CHECK_IDS.reduce((s, c) => s + lab.points[c], 0);
+      const total = maxScore(lab);
       node.data = {
         hName: 'section',
         hProperties: { className: ['lab-card'], 'aria-label': `Lab: ${lab.title}` },

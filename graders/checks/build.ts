@@ -5,6 +5,7 @@ export const buildCheck: Check = {
   id: 'build',
   title: 'The Dockerfile builds',
   anchor: 'the-catalog-dockerfile-line-by-line',
+  needs: [],
   evaluate(obs) {
     if (obs.policy?.length) {
       const [first] = obs.policy;

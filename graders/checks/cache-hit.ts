@@ -8,17 +8,20 @@ export const cacheHitCheck: Check = {
   id: 'cache-hit',
   title: 'A source-only change rebuilds from cache',
   anchor: 'the-catalog-dockerfile-line-by-line',
+  needs: ['cache'],
+  requires: (lab) => (lab.cache ? undefined : 'a `cache` section naming the source file the probe edits (and the dependency step, if any)'),
   evaluate(obs) {
     if (obs.infraErrors.cache) return { status: 'error', summary: 'the probe rebuild failed in the engine', evidence: [obs.infraErrors.cache] };
     const df = obs.dockerfile;
     const probe = obs.cache;
     if (obs.cacheProbeImpossible) {
-      return { status: 'fail', summary: obs.cacheProbeImpossible, evidence: [], fix: `Keep ${obs.lab.cache.sourceFile} at the top of your submission, next to the Dockerfile.` };
+      return { status: 'fail', summary: obs.cacheProbeImpossible, evidence: [], fix: `Keep ${obs.lab.cache?.sourceFile} at the top of your submission, next to the Dockerfile.` };
     }
-    if (!df || !probe) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
-    const file = obs.lab.cache.sourceFile;
-    const plan = cachePlan(df, obs.lab.cache);
-    const orderFix = `Copy only the dependency manifests (\`COPY go.mod go.sum* ./\`), run \`${obs.lab.cache.dependencyStep ?? 'the dependency download'}\`, and only then \`COPY . .\`.`;
+    const cache = obs.lab.cache;
+    if (!df || !probe || !cache) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
+    const file = cache.sourceFile;
+    const plan = cachePlan(df, cache);
+    const orderFix = `Copy only the dependency manifests (\`COPY go.mod go.sum* ./\`), run \`${cache.dependencyStep ?? 'the dependency download'}\`, and only then \`COPY . .\`.`;
     const evidence = [`changed ${file} (added ${JSON.stringify(probe.probeComment)}) and rebuilt`];
     if (!plan.sourceCopy) {
       return { status: 'fail', summary: `no COPY or ADD brings ${file} into the build`, evidence, fix: orderFix };
@@ -31,10 +34,10 @@ export const cacheHitCheck: Check = {
       evidence.push(`the first probe reported ${probe.earlier.map((p) => where(p)).join(', ')} as re-run although nothing it reads had changed; probed again`);
     }
     const srcStep = steps.find((s) => s.ins === plan.sourceCopy && !s.shared);
-    if (obs.lab.cache.dependencyStep && !plan.dependencyStep) {
+    if (cache.dependencyStep && !plan.dependencyStep) {
       return {
         status: 'fail',
-        summary: `the Dockerfile has no \`${obs.lab.cache.dependencyStep}\` step, so dependencies are never cached on their own`,
+        summary: `the Dockerfile has no \`${cache.dependencyStep}\` step, so dependencies are never cached on their own`,
         evidence,
         fix: orderFix,
       };

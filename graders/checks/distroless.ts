@@ -13,6 +13,7 @@ export const distrolessCheck: Check = {
   id: 'distroless',
   title: 'The final stage is distroless',
   anchor: 'multi-stage-builds-and-distroless',
+  needs: ['image', 'files'],
   evaluate(obs) {
     if (!obs.image || !obs.files) {
       return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? obs.infraErrors.run ?? ''] };

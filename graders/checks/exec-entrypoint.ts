@@ -6,6 +6,7 @@ export const execEntrypointCheck: Check = {
   id: 'exec-entrypoint',
   title: 'The entrypoint is exec form and the app is PID 1',
   anchor: 'stopping-it-sigterm-exec-form-and-pid-1',
+  needs: ['image', 'run'],
   evaluate(obs) {
     if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
     const entrypoint = obs.image.Config?.Entrypoint ?? [];

@@ -4,6 +4,7 @@ export const gracefulStopCheck: Check = {
   id: 'graceful-stop',
   title: 'The container stops gracefully on SIGTERM',
   anchor: 'stopping-it-sigterm-exec-form-and-pid-1',
+  needs: ['run'],
   evaluate(obs) {
     if (obs.infraErrors.run) return { status: 'error', summary: 'the container could not be run', evidence: [obs.infraErrors.run] };
     const grace = obs.lab.thresholds.gracePeriodSeconds;

@@ -4,8 +4,20 @@ import { distrolessCheck } from './distroless';
 import { execEntrypointCheck } from './exec-entrypoint';
 import { gracefulStopCheck } from './graceful-stop';
 import { sizeCheck } from './size';
-import type { Check } from './types';
+import type { Check, ObservationNeed } from './types';
 import { userCheck } from './user';
 
-/** Every check, in report order. */
-export const CHECKS: Check[] = [buildCheck, sizeCheck, distrolessCheck, userCheck, execEntrypointCheck, gracefulStopCheck, cacheHitCheck];
+/** Every check Drydock knows, in report order: the one list the lab schema, reports, the lab card and help texts derive from. */
+export const CHECKS: readonly Check[] = [buildCheck, sizeCheck, distrolessCheck, userCheck, execEntrypointCheck, gracefulStopCheck, cacheHitCheck];
+
+export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
+
+/** The checks a lab scores, in report order. */
+export function labChecks(lab: { points: Record<string, number | undefined> }): Check[] {
+  return CHECKS.filter((c) => lab.points[c.id] !== undefined);
+}
+
+/** What the grader must observe for a lab's checks. */
+export function labNeeds(lab: { points: Record<string, number | undefined> }): Set<ObservationNeed> {
+  return new Set(labChecks(lab).flatMap((c) => c.needs));
+}

@@ -5,6 +5,7 @@ export const sizeCheck: Check = {
   id: 'size',
   title: 'The image is small',
   anchor: 'multi-stage-builds-and-distroless',
+  needs: ['image'],
   evaluate(obs) {
     const size = obs.image?.Size;
     if (size === undefined) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };

@@ -2,7 +2,10 @@ import type Docker from 'dockerode';
 import type { BuildOutcome } from '../build';
 import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile';
 import type { PolicyViolation } from '../dockerfile-policy';
-import type { CheckId, LabDefinition } from '../lab';
+import type { LabDefinition } from '../lab';
+
+/** A check's id, as labs name it in `points`. */
+export type CheckId = string;
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
@@ -77,11 +80,22 @@ export interface Observations {
   infraErrors: Partial<Record<'inspect' | 'run' | 'cache', string>>;
 }
 
-/** One assertion about a submission, in the manner of container-structure-test. */
+/** What the grader must observe for a check, beyond the build itself. */
+export type ObservationNeed = 'image' | 'files' | 'run' | 'cache';
+
+/**
+ * One assertion about a submission, in the manner of container-structure-test:
+ * it says what it is (id, title, book anchor), what it needs observed, what
+ * it needs from the lab definition, and judges observations alone.
+ */
 export interface Check {
   id: CheckId;
+  /** The one title used by reports, the lab card and help texts. */
   title: string;
   /** The section of the lab's chapter that teaches this property. */
   anchor: string;
+  needs: ObservationNeed[];
+  /** Why a lab that scores this check cannot, when a parameter it needs is missing. */
+  requires?: (lab: LabDefinition) => string | undefined;
   evaluate(obs: Observations): Omit<CheckResult, 'id' | 'title' | 'score' | 'maxScore' | 'learnMore'>;
 }

@@ -5,6 +5,7 @@ export const userCheck: Check = {
   id: 'user',
   title: 'The container runs as the nonroot user',
   anchor: 'the-catalog-dockerfile-line-by-line',
+  needs: ['image', 'files', 'run'],
   evaluate(obs) {
     const want = obs.lab.thresholds.user;
     if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };

@@ -1,6 +1,7 @@
 import type { StudentEntry, StudentStatus } from '../batch';
 import type { Report } from '../grade';
-import { CHECK_IDS, type Lab, maxScore } from '../lab';
+import { labChecks } from '../checks';
+import { type Lab, maxScore } from '../lab';
 
 export interface GradebookRow {
   student: StudentEntry;
@@ -17,10 +18,11 @@ export function csvField(v: string | number | undefined): string {
 
 /** One row per student, one column per check with its points, then total and status. */
 export function renderGradebook(lab: Lab, rows: GradebookRow[]): string {
-  const header = ['student_id', 'name', 'email', ...CHECK_IDS, 'total', 'max', 'status'];
+  const ids = labChecks(lab).map((c) => c.id);
+  const header = ['student_id', 'name', 'email', ...ids, 'total', 'max', 'status'];
   const lines = rows.map((row) => {
     const infra = row.status === 'infrastructure error' || row.status === 'missing';
-    const points = CHECK_IDS.map((id) => (infra ? '' : (row.report?.checks.find((c) => c.id === id)?.score ?? '')));
+    const points = ids.map((id) => (infra ? '' : (row.report?.checks.find((c) => c.id === id)?.score ?? '')));
     return [row.student.id, row.student.name, row.student.email, ...points, infra ? '' : row.report?.score, maxScore(lab), row.status].map(csvField).join(',');
   });
   return `${[header.join(','), ...lines].join('\n')}\n`;

@@ -1,5 +1,6 @@
 import { esc } from '../../lib/html';
-import { CHECK_IDS, type Lab, maxScore } from '../lab';
+import { labChecks } from '../checks';
+import { type Lab, maxScore } from '../lab';
 import type { GradebookRow } from './gradebook';
 
 /** A bar chart of the score distribution in ten bins, as inline SVG (no script, prints fine). */
@@ -32,7 +33,7 @@ export function renderSummaryHtml(lab: Lab, rows: GradebookRow[], durationMs: nu
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1d232b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .7rem;text-align:left}</style></head><body>
 <h1>${esc(lab.title)}: class summary</h1>
 <p>${rows.length} students: ${count('graded')} graded, ${count('failed')} failed to build or open, ${infra.length} infrastructure errors, ${missing.length} missing. Run took ${(durationMs / 1000).toFixed(0)} s.</p>
-<h2>Pass rate per check</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Passed</th></tr></thead><tbody>${CHECK_IDS.map((id) => `<tr><td>${id}</td><td>${rate(id)}</td></tr>`).join('')}</tbody></table>
+<h2>Pass rate per check</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Passed</th></tr></thead><tbody>${labChecks(lab).map(({ id }) => `<tr><td>${id}</td><td>${rate(id)}</td></tr>`).join('')}</tbody></table>
 <h2>Score distribution</h2>${histogram(graded.map((r) => r.report!.score), maxScore(lab))}
 <h2>Slowest submissions</h2><table><thead><tr><th scope="col">Student</th><th scope="col">Time</th><th scope="col">Score</th></tr></thead><tbody>${slow.map((r) => `<tr><td>${esc(r.student.id)}</td><td>${(r.report!.durationMs / 1000).toFixed(1)} s</td><td>${r.report!.score}</td></tr>`).join('')}</tbody></table>
 <h2>Infrastructure errors</h2>${infra.length ? `<ul>${infra.map((r) => `<li>${esc(r.student.id)}: ${esc(r.report?.checks.find((c) => c.status === 'error')?.summary ?? '')}</li>`).join('')}</ul>` : '<p>None.</p>'}
