@@ -9,7 +9,15 @@ Usage:
   drydock doctor [<lab-dir>]      Report the engine, registry reachability and base images
   drydock grade <lab-dir> --batch <dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
       Grade a whole class: gradebook.csv, feedback, Gradescope results, summary.html, junit.xml.
+      [--shard I/N | --shards N] [--engine URL[#jobs=N]]... [--engines-file FILE]
+      One shard of the class (a CI matrix job, a Kubernetes Indexed Job, a Slurm/AWS Batch array task),
+      or one class across several engines from this machine.
+  drydock gradebook merge --out DIR [--roster FILE] RESULTS...   Combine shard results into one gradebook
   drydock classroom <lab-dir> [--out REPO]  Write a GitHub Classroom autograding workflow
+  drydock ci github|gitlab|kubernetes <lab-dir> --shards N [--out DIR]
+      Write a sharded class-grading job for GitHub Actions, GitLab CI or a Kubernetes Indexed Job
+  drydock lab test <lab-dir>      Prove the lab: the solution scores full marks, each broken variant fails what it says
+  drydock lab new <id>            Scaffold a lab folder that passes 'lab test' as written
   drydock build [--root DIR] [--out DIR]   Render the course book into site/
   drydock dev [--root DIR] [--port N]      Serve the book with live reload
 
@@ -27,6 +35,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dev: async () => (await import('./book')).devCommand,
   classroom: async () => (await import('./classroom')).classroomCommand,
   'report-check': async () => (await import('./classroom')).reportCheckCommand,
+  gradebook: async () => (await import('./gradebook')).gradebookCommand,
+  ci: async () => (await import('./ci')).ciCommand,
+  lab: async () => (await import('./lab')).labCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
