@@ -14,6 +14,8 @@ import { CHECKS } from '../graders/checks';
 import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/batch';
 import { Progress } from './progress';
+import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/shard';
+import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engines';
 import type { Lab } from '../graders/lab';
 
 /** The course's built book next to the lab (`<course>/site`), for "read:" links when no --book is given. */
@@ -43,7 +45,7 @@ function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
   }
 }
 
-async function batchCommand(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+async function batchCommand(positionals: string[], values: Record<string, string | boolean | string[] | undefined>): Promise<number> {
   if (positionals.length !== 1 || typeof values.out !== 'string') {
     process.stderr.write(`drydock grade: batch mode needs <lab-dir> --batch <submissions-dir> --out <results-dir>\n`);
     return 2;
@@ -55,31 +57,57 @@ async function batchCommand(positionals: string[], values: Record<string, string
     process.stderr.write('drydock grade: --jobs must be a whole number of at least 1\n');
     return 2;
   }
-  const docker = connect();
+  let shard: ShardSpec | undefined;
+  let engines: EngineSlot[];
+  try {
+    shard = resolveShard(values.shard as string | undefined, values.shards as string | undefined);
+    engines = engineSlots((values.engine as string[] | undefined) ?? [], values['engines-file'] as string | undefined);
+  } catch (err) {
+    if (!(err instanceof ShardError || err instanceof EngineSpecError)) throw err;
+    process.stderr.write(`drydock grade: ${err.message}\n`);
+    return 2;
+  }
+  if (engines.length && values.jobs) {
+    process.stderr.write('drydock grade: with --engine, give each engine its own concurrency (URL#jobs=N) instead of -j\n');
+    return 2;
+  }
+  const docker = engines.length ? engines[0].docker : connect();
   const abort = new AbortController();
   const activeRuns = new Set<string>();
   const release = onInterrupt(async () => {
     abort.abort();
-    for (const id of activeRuns) await removeRun(docker, id);
-    process.stderr.write('drydock: stopped; finished students are saved, run the same command again to continue\n');
+    for (const id of activeRuns) for (const d of engines.length ? engines.map((e) => e.docker) : [docker]) await removeRun(d, id).catch(() => []);
+    process.stderr.write(`drydock: stopped; finished students are saved, run the same command again to continue${shard ? ` (shard ${shardName(shard)})` : ''}\n`);
   });
   const progress = new Progress();
+  const say = (line: string) => !values.quiet && process.stderr.write(`drydock: ${line}\n`);
+  if (shard) say(`shard ${shardName(shard)} (from ${shard.source}): grading only this shard's students`);
+  if (engines.length > 1) say(`${engines.length} engines: ${engines.map((e) => `${e.name} (${e.jobs} at a time)`).join(', ')}`);
   try {
     const result = await gradeBatch(lab, values.batch as string, values.out, {
       docker,
       jobs,
+      engines: engines.length > 1 ? engines : undefined,
+      shard,
       regrade: Boolean(values.regrade),
       rosterFile: values.roster as string | undefined,
       bookBase: values.book as string | undefined,
       signal: abort.signal,
       activeRuns,
       onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
+      onEngine: (name, event, detail) => say(event === 'down' ? `engine ${name} ${detail}: its students go to the other engines` : `engine ${name} ${detail}`),
       onStudent: (o, done) =>
         !values.quiet &&
-        progress.step(`${o.student.id}: ${o.status}${o.report && o.status !== 'missing' ? ` ${o.report.score}/${o.report.maxScore}` : ''}${o.reused ? ' (unchanged, kept)' : ''}${o.attempts > 1 ? ' (retried)' : ''}`, done, !o.reused),
+        progress.step(
+          `${o.student.id}: ${o.status}${o.report && o.status !== 'missing' ? ` ${o.report.score}/${o.report.maxScore}` : ''}${o.reused ? ' (unchanged, kept)' : ''}${o.attempts > 1 ? ' (retried)' : ''}${o.engine ? ` [${o.engine}]` : ''}${o.requeued ? ` (moved off a lost engine${o.requeued > 1 ? ` ${o.requeued}×` : ''})` : ''}`,
+          done,
+          !o.reused,
+          o.engine,
+        ),
     });
     const infra = result.outcomes.filter((o) => o.status === 'infrastructure error').length;
-    if (!values.quiet) process.stderr.write(`drydock: ${result.outcomes.length} student(s) in ${(result.durationMs / 1000).toFixed(0)} s; results in ${values.out}/gradebook.csv\n`);
+    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${e.wallMs ? Math.round((e.graded / e.wallMs) * 3_600_000) : 0} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
+    say(`${result.outcomes.length} student(s) in ${(result.durationMs / 1000).toFixed(0)} s; results in ${values.out}/gradebook.csv`);
     return infra ? 2 : 0;
   } catch (err) {
     process.stderr.write(`drydock grade: ${(err as Error).message}\n`);
@@ -91,6 +119,7 @@ async function batchCommand(positionals: string[], values: Record<string, string
 
 const HELP = `Usage: drydock grade <lab-dir|lab-id> <submission> [options]
        drydock grade <lab-dir> --batch <submissions-dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
+                     [--shard I/N | --shards N] [--engine URL]... [--engines-file FILE]
 
 Builds <submission> (a folder, .zip, .tar or .tar.gz holding a Dockerfile) in the
 Docker engine named by DOCKER_HOST (or the default socket) and runs the checks the
@@ -113,6 +142,19 @@ students whose submission and lab are unchanged; Ctrl-C stops cleanly and a re-r
   --regrade                      grade everyone again, even if unchanged
   --roster FILE                  CSV with id,name,email; lists who submitted nothing
   --build-timeout SECONDS        override the lab's build time limit
+
+Shards (one class over N machines or CI jobs; merge with 'drydock gradebook merge'):
+  --shard I/N                    grade only shard I of N (1-based); a student's shard is a hash of
+                                 their id, so it is the same on every machine and every re-run
+  --shards N                     take the index from the scheduler: JOB_COMPLETION_INDEX (Kubernetes
+                                 Indexed Job), AWS_BATCH_JOB_ARRAY_INDEX; CI_NODE_INDEX/CI_NODE_TOTAL
+                                 (GitLab parallel) and SLURM_ARRAY_TASK_ID/_COUNT need no --shards
+
+Several engines from this machine (each student graded wholly on one):
+  --engine URL[#jobs=N]          unix:///path, tcp://host:2376 (TLS: #certs=DIR with ca.pem, cert.pem,
+                                 key.pem, or DOCKER_CERT_PATH), tcp://host:2375, ssh://user@host;
+                                 repeat for each engine (default jobs: 2)
+  --engines-file FILE            one engine URL a line (# starts a comment line)
   -h, --help                     this help
 
 Exit codes: 0 every check passed, 1 a check failed, 2 usage or infrastructure error.
@@ -133,6 +175,10 @@ export async function gradeCommand(argv: string[]): Promise<number> {
         regrade: { type: 'boolean' },
         roster: { type: 'string' },
         'build-timeout': { type: 'string' },
+        shard: { type: 'string' },
+        shards: { type: 'string' },
+        engine: { type: 'string', multiple: true },
+        'engines-file': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -1,18 +1,22 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { removeRun } from './engine';
+import { newRunId, removeRun } from './engine';
+import { answers, type EngineSlot } from './engines';
 import { gradeSubmission, type Report } from './grade';
-import type { Lab } from './lab';
+import { ensureImages } from './images';
+import { labBaseImages, type Lab } from './lab';
+import { PACKAGE_ROOT } from '../lib/paths';
 import { renderJson } from './report/json';
 import { renderFeedbackHtml, renderFeedbackMarkdown } from './report/feedback';
 import { renderGradescope } from './report/gradescope';
 import { renderGradebook, type GradebookRow } from './report/gradebook';
 import { renderJunit } from './report/junit';
-import { renderSummaryHtml } from './report/summary';
+import { renderSummaryHtml, type EngineThroughput } from './report/summary';
+import { inShard, type ShardSpec } from './shard';
 import { hashTree } from './submission';
 
 /** How one student's grading ended, as the gradebook says it. */
@@ -33,11 +37,22 @@ export interface StudentOutcome {
   /** True when an earlier run's result was kept because nothing changed. */
   reused: boolean;
   attempts: number;
+  /** The engine that graded the student (several engines only). */
+  engine?: string;
+  /** Times the student was moved off an engine that stopped answering. */
+  requeued?: number;
 }
 
 export interface BatchOptions {
-  docker: Docker;
+  /** The one engine, `jobs` students at a time; or give `engines`. */
+  docker?: Docker;
   jobs?: number;
+  /** Several engines, each with its own concurrency: each student is graded wholly on one of them. */
+  engines?: EngineSlot[];
+  /** Grade only this shard of the class (see shard.ts); recorded in shard.json for the merge. */
+  shard?: ShardSpec;
+  /** An engine stopped answering (its students go back to the queue) or came back. */
+  onEngine?: (name: string, event: 'down' | 'back', detail: string) => void;
   regrade?: boolean;
   rosterFile?: string;
   bookBase?: string;
@@ -54,10 +69,31 @@ export interface BatchResult {
   outcomes: StudentOutcome[];
   interrupted: boolean;
   durationMs: number;
+  engines: EngineThroughput[];
 }
 
 const ARCHIVE = /\.(zip|tar|tgz|tar\.gz)$/i;
 const STATE_FILE = '.drydock-state.json';
+/** What a batch's output folder holds, for `drydock gradebook merge`: shard, lab version, students. */
+export const MANIFEST_FILE = 'shard.json';
+/** Run ids left on an engine that stopped answering, removed when it answers again. */
+const ORPHANS_FILE = '.drydock-orphans.json';
+
+export interface ShardManifest {
+  format: 1;
+  drydock: string;
+  shard: ShardSpec | null;
+  lab: { id: string; title: string; hash: string; definition: string };
+  /** The students of this shard, in the order an unsharded batch lists them (`order` counts the whole class). */
+  students: { id: string; name?: string; email?: string; status: StudentStatus; order: number }[];
+  interrupted: boolean;
+  startedAt: string;
+  durationMs: number;
+  engines: EngineThroughput[];
+}
+
+/** The lab version a result was graded against: the definition file's bytes. */
+export const labHash = (definition: Buffer | string) => createHash('sha256').update(definition).digest('hex');
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(4, Math.floor(cpus().length)));
@@ -99,7 +135,7 @@ function studentStatus(r: Report): StudentStatus {
 }
 
 /** Writes a file through a temporary name, so an interrupted run never leaves half a report. */
-function writeAtomic(file: string, text: string): void {
+export function writeAtomic(file: string, text: string): void {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
@@ -125,24 +161,72 @@ function previous(outDir: string, id: string): { inputHash: string; status: Stud
   }
 }
 
+interface EngineState {
+  slot: EngineSlot;
+  up: boolean;
+  workers: number;
+  /** Run ids being graded on it now. */
+  inFlight: Set<string>;
+  /** Run ids it was grading when it stopped answering: removed when it answers again. */
+  orphans: Set<string>;
+  graded: number;
+  requeued: number;
+  busyMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function asInfrastructureError(r: Report, why: string): Report {
+  const checks = r.checks.map((c) => ({ ...c, status: 'error' as const, score: 0, summary: `infrastructure error: ${why}`, evidence: [] }));
+  return { ...r, checks, score: 0 };
+}
+
+function readOrphans(outDir: string): Record<string, string[]> {
+  try {
+    return JSON.parse(readFileSync(join(outDir, ORPHANS_FILE), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function drydockVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /**
  * Grades every submission in a folder, N at a time. Each student gets a
  * verdict whatever their submission does; an infrastructure error is
  * retried once and then reported as such, never as a zero. Results already
  * on disk for unchanged input are kept unless `regrade` is set, so an
  * interrupted run continues where it stopped.
+ *
+ * With `shard`, only that shard's students are graded (and listed); with
+ * several `engines`, each engine runs its own number of students at once
+ * from one queue. A student whose engine stops answering goes back to the
+ * queue for another engine: the result from a lost engine is never scored,
+ * and the student is never dropped.
  */
 export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: string, opts: BatchOptions): Promise<BatchResult> {
   const t0 = Date.now();
+  const startedAt = new Date(t0).toISOString();
   mkdirSync(outDir, { recursive: true });
+  const slots: EngineSlot[] = opts.engines?.length ? opts.engines : opts.docker ? [{ name: 'engine', url: '', docker: opts.docker, jobs: opts.jobs ?? defaultJobs() }] : [];
+  if (!slots.length) throw new Error('gradeBatch needs an engine (docker or engines)');
+  const multi = slots.length > 1;
   const found = listSubmissions(submissionsDir);
   const roster = opts.rosterFile ? readRoster(opts.rosterFile) : undefined;
-  const students: StudentEntry[] = roster
+  const everyone: StudentEntry[] = roster
     ? [
         ...roster.map((r) => ({ ...r, path: found.find((f) => f.id === r.id)?.path })),
         ...found.filter((f) => !roster.some((r) => r.id === f.id)),
       ]
     : found;
+  const order = new Map(everyone.map((s, i) => [s.id, i]));
+  const students = everyone.filter((s) => inShard(s.id, opts.shard));
   const outcomes: StudentOutcome[] = [];
   const definition = readFileSync(lab.definitionFile);
   const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(definition, s.path!)]));
@@ -152,6 +236,33 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     return prev !== undefined && prev.inputHash === hashes.get(s.id) && prev.status !== 'infrastructure error';
   };
   const toGrade = students.filter((s) => s.path && (opts.regrade || !finished(s)));
+  const engines: EngineState[] = slots.map((slot) => ({ slot, up: true, workers: 0, inFlight: new Set(), orphans: new Set(), graded: 0, requeued: 0, busyMs: 0 }));
+
+  // What an engine that stopped answering in an earlier run left behind, now that it may answer again.
+  const leftOver = readOrphans(outDir);
+  const cleanOrphans = async (e: EngineState, ids: Iterable<string>) => {
+    for (const id of ids) await removeRun(e.slot.docker, id);
+  };
+  for (const e of engines) {
+    const ids = leftOver[e.slot.url || e.slot.name];
+    if (ids?.length && (await answers(e.slot.docker))) {
+      await cleanOrphans(e, ids);
+      delete leftOver[e.slot.url || e.slot.name];
+    }
+  }
+  // Base images on every engine before any student starts, so stand-ins are not built twice at once.
+  if (multi) {
+    for (const e of engines) {
+      try {
+        await ensureImages(e.slot.docker, labBaseImages(lab));
+      } catch (err) {
+        e.up = false;
+        opts.onEngine?.(e.slot.name, 'down', `base images: ${(err as Error).message}`);
+      }
+    }
+    if (engines.every((e) => !e.up)) engines[0].up = true; // its students then end as infrastructure errors, never lost
+  }
+
   opts.onStart?.(students.length, toGrade.length);
   let done = 0;
   const finish = (o: StudentOutcome) => {
@@ -165,43 +276,153 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       finish({ student: s, status: prev.status, report: prev.report, reused: true, attempts: 0 });
     }
   }
-  const limit = pLimit(opts.jobs ?? defaultJobs());
-  await Promise.all(
-    toGrade.map((s) =>
-      limit(async () => {
-        if (opts.signal?.aborted) return;
-        let report: Report | undefined;
-        let buildLog = '';
-        let attempts = 0;
-        // An engine hiccup gets one more try; a second failure is reported, not scored.
-        while (attempts < 2) {
-          attempts++;
-          buildLog = '';
-          report = await gradeSubmission(lab, s.path!, {
-            docker: opts.docker,
-            bookBase: opts.bookBase,
-            onRunStart: (id) => opts.activeRuns?.add(id),
-            onBuildLog: (text) => (buildLog = text),
-          });
-          opts.activeRuns?.delete(report.runId);
-          if (studentStatus(report) !== 'infrastructure error' || opts.signal?.aborted) break;
-        }
-        if (opts.signal?.aborted && report && studentStatus(report) === 'infrastructure error') return;
-        report!.submission = s.id;
-        const o: StudentOutcome = { student: s, status: studentStatus(report!), report, reused: false, attempts };
-        writeStudent(outDir, o, hashes.get(s.id)!, buildLog, lab);
-        finish(o);
-      }),
-    ),
-  );
-  for (const id of opts.activeRuns ?? []) await removeRun(opts.docker, id);
 
-  const order = new Map(students.map((s, i) => [s.id, i]));
+  // One queue for every engine. Workers wait while students are in flight elsewhere,
+  // because a lost engine puts its students back.
+  const queue = [...toGrade];
+  const requeues = new Map<string, number>();
+  let inFlight = 0;
+  let wake: () => void = () => {};
+  let changed = new Promise<void>((r) => (wake = r));
+  const notify = () => {
+    wake();
+    changed = new Promise<void>((r) => (wake = r));
+  };
+  const othersUp = (e: EngineState) => engines.some((x) => x !== e && x.up);
+  const markDown = (e: EngineState, why: string) => {
+    if (!e.up) return;
+    e.up = false;
+    opts.onEngine?.(e.slot.name, 'down', why);
+    notify();
+  };
+
+  const gradeOne = async (e: EngineState, s: StudentEntry): Promise<'done' | 'lost'> => {
+    let report: Report | undefined;
+    let buildLog = '';
+    let attempts = 0;
+    const t = Date.now();
+    // An engine hiccup gets one more try; a second failure is reported, not scored.
+    while (attempts < 2) {
+      attempts++;
+      buildLog = '';
+      const runId = newRunId();
+      e.inFlight.add(runId);
+      opts.activeRuns?.add(runId);
+      report = await gradeSubmission(lab, s.path!, {
+        docker: e.slot.docker,
+        runId,
+        bookBase: opts.bookBase,
+        onBuildLog: (text) => (buildLog = text),
+      });
+      e.inFlight.delete(runId);
+      opts.activeRuns?.delete(report.runId);
+      // With other engines to go to, a result from an engine that no longer answers is not trusted,
+      // whatever it says: a build cut off by a dying daemon reads like a failed build.
+      if (multi && !opts.signal?.aborted && (!e.up || !(await answers(e.slot.docker)))) {
+        e.orphans.add(runId);
+        markDown(e, 'stopped answering');
+        if (othersUp(e)) {
+          e.requeued++;
+          requeues.set(s.id, (requeues.get(s.id) ?? 0) + 1);
+          return 'lost';
+        }
+        // No engine left to move to: an attempt like any engine error, and never a grade.
+        report = asInfrastructureError(report, `the engine ${e.slot.name} stopped answering`);
+      }
+      if (studentStatus(report) !== 'infrastructure error' || opts.signal?.aborted) break;
+    }
+    e.busyMs += Date.now() - t;
+    if (opts.signal?.aborted && report && studentStatus(report) === 'infrastructure error') return 'done';
+    report!.submission = s.id;
+    const o: StudentOutcome = { student: s, status: studentStatus(report!), report, reused: false, attempts, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id) };
+    writeStudent(outDir, o, hashes.get(s.id)!, buildLog, lab);
+    if (o.status !== 'infrastructure error') e.graded++;
+    finish(o);
+    return 'done';
+  };
+
+  const worker = async (e: EngineState): Promise<void> => {
+    e.workers++;
+    try {
+      for (;;) {
+        // A lost engine's workers stop while another engine can take the queue; with none left, they go on
+        // (each student then ends as an infrastructure error), so no student is ever left in the queue.
+        if (opts.signal?.aborted || (!e.up && othersUp(e))) return;
+        const s = queue.shift();
+        if (!s) {
+          if (inFlight === 0) return;
+          await changed;
+          continue;
+        }
+        inFlight++;
+        let result: 'done' | 'lost' = 'done';
+        try {
+          result = await gradeOne(e, s);
+        } finally {
+          if (result === 'lost') queue.unshift(s);
+          inFlight--;
+          notify();
+        }
+      }
+    } finally {
+      e.workers--;
+    }
+  };
+
+  const running = new Set<Promise<void>>();
+  const startWorkers = (e: EngineState) => {
+    for (let i = e.workers; i < e.slot.jobs; i++) {
+      const p = worker(e).finally(() => running.delete(p));
+      running.add(p);
+    }
+  };
+  for (const e of engines) if (e.up) startWorkers(e);
+  // A lost engine is asked every few seconds whether it is back: its leftovers are removed, then it takes students again.
+  let monitoring = multi;
+  const monitor = (async () => {
+    while (monitoring) {
+      await Promise.race([sleep(2000), changed]);
+      for (const e of engines) {
+        if (e.up || !monitoring || !(await answers(e.slot.docker))) continue;
+        await cleanOrphans(e, e.orphans);
+        e.orphans.clear();
+        e.up = true;
+        opts.onEngine?.(e.slot.name, 'back', 'answers again; its leftovers were removed');
+        if (queue.length || inFlight) startWorkers(e);
+      }
+    }
+  })();
+  while (running.size) await Promise.race([...running]);
+  monitoring = false;
+  notify();
+  await monitor;
+  for (const id of opts.activeRuns ?? []) for (const e of engines) if (e.up) await removeRun(e.slot.docker, id);
+  const orphans = Object.fromEntries(Object.entries(leftOver).filter(([, ids]) => ids.length));
+  for (const e of engines) if (e.orphans.size) orphans[e.slot.url || e.slot.name] = [...(orphans[e.slot.url || e.slot.name] ?? []), ...e.orphans];
+  if (Object.keys(orphans).length) writeAtomic(join(outDir, ORPHANS_FILE), JSON.stringify(orphans));
+  else rmSync(join(outDir, ORPHANS_FILE), { force: true });
+
+  const durationMs = Date.now() - t0;
   outcomes.sort((a, b) => order.get(a.student.id)! - order.get(b.student.id)!);
+  const throughput: EngineThroughput[] = multi
+    ? engines.map((e) => ({ name: e.slot.name, jobs: e.slot.jobs, graded: e.graded, requeued: e.requeued, busyMs: e.busyMs, wallMs: durationMs, up: e.up }))
+    : [];
   const rows: GradebookRow[] = outcomes.map((o) => ({ student: o.student, status: o.status, report: o.report }));
   writeAtomic(join(outDir, 'gradebook.csv'), renderGradebook(lab, rows));
   writeAtomic(join(outDir, 'junit.xml'), renderJunit(outcomes.filter((o) => o.report).map((o) => o.report!)));
-  writeAtomic(join(outDir, 'summary.html'), renderSummaryHtml(lab, rows, Date.now() - t0));
-  return { outcomes, interrupted: Boolean(opts.signal?.aborted), durationMs: Date.now() - t0 };
+  writeAtomic(join(outDir, 'summary.html'), renderSummaryHtml(lab, rows, durationMs, { shard: opts.shard, engines: throughput }));
+  const interrupted = Boolean(opts.signal?.aborted);
+  const manifest: ShardManifest = {
+    format: 1,
+    drydock: drydockVersion(),
+    shard: opts.shard ?? null,
+    lab: { id: lab.id, title: lab.title, hash: labHash(definition), definition: definition.toString('utf8') },
+    students: outcomes.map((o) => ({ id: o.student.id, name: o.student.name, email: o.student.email, status: o.status, order: order.get(o.student.id)! })),
+    interrupted,
+    startedAt,
+    durationMs,
+    engines: throughput,
+  };
+  writeAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { outcomes, interrupted, durationMs, engines: throughput };
 }
-

@@ -1,7 +1,49 @@
 import { esc } from '../../lib/html';
 import { labChecks } from '../checks';
 import { type Lab, maxScore } from '../lab';
+import type { ShardSpec } from '../shard';
 import type { GradebookRow } from './gradebook';
+
+/** One engine's share of a batch graded on several engines. */
+export interface EngineThroughput {
+  name: string;
+  jobs: number;
+  /** Students it graded (infrastructure errors not counted). */
+  graded: number;
+  /** Students moved off it because it stopped answering. */
+  requeued: number;
+  /** Time its students spent being graded, summed. */
+  busyMs: number;
+  /** The batch's wall time, for students per hour. */
+  wallMs: number;
+  /** Whether it answered at the end of the batch. */
+  up: boolean;
+}
+
+export interface SummaryExtras {
+  shard?: ShardSpec;
+  engines?: EngineThroughput[];
+  /** For a merged gradebook: each shard, where it ran from, and its time. */
+  shards?: { spec: ShardSpec; students: number; durationMs: number; dir: string }[];
+}
+
+const perHour = (n: number, ms: number) => (ms > 0 ? Math.round((n / ms) * 3_600_000) : 0);
+
+function extrasHtml(x: SummaryExtras): string {
+  const out: string[] = [];
+  if (x.shard) out.push(`<p>Shard ${x.shard.index} of ${x.shard.count} (from ${esc(x.shard.source)}): this page covers only this shard's students; <code>drydock gradebook merge</code> combines the shards.</p>`);
+  if (x.shards?.length) {
+    out.push(`<h2>Shards</h2><table><thead><tr><th scope="col">Shard</th><th scope="col">Students</th><th scope="col">Time</th><th scope="col">Index from</th></tr></thead><tbody>${x.shards
+      .map((s) => `<tr><td>${s.spec.index}/${s.spec.count}</td><td>${s.students}</td><td>${(s.durationMs / 1000).toFixed(0)} s</td><td>${esc(s.spec.source)}</td></tr>`)
+      .join('')}</tbody></table>`);
+  }
+  if (x.engines?.length) {
+    out.push(`<h2>Engines</h2><table><thead><tr><th scope="col">Engine</th><th scope="col">Jobs</th><th scope="col">Graded</th><th scope="col">Students/hour</th><th scope="col">Moved off (stopped answering)</th><th scope="col">At the end</th></tr></thead><tbody>${x.engines
+      .map((e) => `<tr><td>${esc(e.name)}</td><td>${e.jobs}</td><td>${e.graded}</td><td>${perHour(e.graded, e.wallMs)}</td><td>${e.requeued}</td><td>${e.up ? 'answering' : 'not answering'}</td></tr>`)
+      .join('')}</tbody></table>`);
+  }
+  return out.join('\n');
+}
 
 /** A bar chart of the score distribution in ten bins, as inline SVG (no script, prints fine). */
 function histogram(scores: number[], max: number): string {
@@ -19,7 +61,7 @@ function histogram(scores: number[], max: number): string {
 }
 
 /** The instructor's overview of a batch: pass rates, distribution, slow submissions, infrastructure errors. */
-export function renderSummaryHtml(lab: Lab, rows: GradebookRow[], durationMs: number): string {
+export function renderSummaryHtml(lab: Pick<Lab, 'title' | 'points'>, rows: GradebookRow[], durationMs: number, extras: SummaryExtras = {}): string {
   const graded = rows.filter((r) => r.report && (r.status === 'graded' || r.status === 'failed'));
   const rate = (id: string) => {
     const n = graded.filter((r) => r.report!.checks.find((c) => c.id === id)?.status === 'pass').length;
@@ -33,6 +75,7 @@ export function renderSummaryHtml(lab: Lab, rows: GradebookRow[], durationMs: nu
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1d232b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .7rem;text-align:left}</style></head><body>
 <h1>${esc(lab.title)}: class summary</h1>
 <p>${rows.length} students: ${count('graded')} graded, ${count('failed')} failed to build or open, ${infra.length} infrastructure errors, ${missing.length} missing. Run took ${(durationMs / 1000).toFixed(0)} s.</p>
+${extrasHtml(extras)}
 <h2>Pass rate per check</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Passed</th></tr></thead><tbody>${labChecks(lab).map(({ id }) => `<tr><td>${id}</td><td>${rate(id)}</td></tr>`).join('')}</tbody></table>
 <h2>Score distribution</h2>${histogram(graded.map((r) => r.report!.score), maxScore(lab))}
 <h2>Slowest submissions</h2><table><thead><tr><th scope="col">Student</th><th scope="col">Time</th><th scope="col">Score</th></tr></thead><tbody>${slow.map((r) => `<tr><td>${esc(r.student.id)}</td><td>${(r.report!.durationMs / 1000).toFixed(1)} s</td><td>${r.report!.score}</td></tr>`).join('')}</tbody></table>

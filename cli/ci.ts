@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { githubWorkflow, gitlabPipeline, kubernetesManifests, type CiOptions } from '../graders/ci';
+import { loadLab } from '../graders/lab';
+import { SourceError } from '../lib/yaml-schema';
+import { PACKAGE_ROOT } from '../lib/paths';
+
+const HELP = `Usage: drydock ci github|gitlab|kubernetes <lab-dir> --shards N [--out DIR] [--package SPEC] [--lab-path PATH]
+
+Writes a job that grades a whole class in N shards and merges them into one gradebook:
+  github       .github/workflows/drydock-grade.yml: a workflow_dispatch workflow (input: the
+               submissions folder or a .tar.gz URL), a matrix of N grading jobs, one artifact
+               per shard, and a merge job that publishes the gradebook
+  gitlab       .gitlab-ci.yml: a parallel: N grading job with a docker:dind service each, and a
+               merge job (the runner must allow privileged containers)
+  kubernetes   drydock-volume.yaml, drydock-grade-job.yaml (an Indexed Job, one pod per shard with
+               its own dockerd sidecar; needs privileged pods) and drydock-merge-job.yaml
+  --shards N        how many jobs grade at once (each a machine with its own engine)
+  --out DIR         the repository (github, gitlab) or folder (kubernetes) to write into (default: .)
+  --package SPEC    npm install spec of the grader (default: the course repository's git remote)
+  --lab-path PATH   the lab as the job names it (default: its path inside --out, else
+                    /class/lab on the Kubernetes volume, else the lab's id)
+`;
+
+function courseRemote(dir: string): string | undefined {
+  const r = spawnSync('git', ['-C', dir, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' });
+  const url = r.status === 0 ? r.stdout.trim() : '';
+  if (!url) return undefined;
+  return url.startsWith('git@') ? `git+ssh://${url.replace(':', '/')}` : `git+${url}`;
+}
+
+export async function ciCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { shards: { type: 'string' }, out: { type: 'string', default: '.' }, package: { type: 'string' }, 'lab-path': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    process.stderr.write(`drydock ci: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const [kind, labArg] = positionals;
+  if (!['github', 'gitlab', 'kubernetes'].includes(kind) || !labArg || positionals.length !== 2) {
+    process.stderr.write(`drydock ci: expected github, gitlab or kubernetes and a lab\n\n${HELP}`);
+    return 2;
+  }
+  const shards = Number(values.shards);
+  if (!values.shards || !Number.isInteger(shards) || shards < 1 || shards > 256) {
+    process.stderr.write('drydock ci: --shards N is needed, a whole number from 1 to 256\n');
+    return 2;
+  }
+  try {
+    const labDir = existsSync(labArg) ? labArg : join(PACKAGE_ROOT, 'labs', labArg);
+    const lab = loadLab(labDir);
+    const packageSpec = values.package ?? courseRemote(lab.dir);
+    if (!packageSpec) {
+      process.stderr.write("drydock ci: the course repository has no git remote; pass --package with where the jobs can install the grader from\n");
+      return 2;
+    }
+    const out = resolve(values.out!);
+    const inside = relative(out, lab.dir);
+    const labPath = values['lab-path'] ?? (!inside.startsWith('..') && !isAbsolute(inside) ? inside || '.' : kind === 'kubernetes' ? '/class/lab' : lab.id);
+    const opts: CiOptions = { shards, packageSpec, labPath };
+    const files: Record<string, string> =
+      kind === 'github' ? { '.github/workflows/drydock-grade.yml': githubWorkflow(lab, opts) }
+      : kind === 'gitlab' ? { '.gitlab-ci.yml': gitlabPipeline(lab, opts) }
+      : { ...kubernetesManifests(lab, opts) };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(out, f)), { recursive: true });
+      writeFileSync(join(out, f), text);
+    }
+    process.stderr.write(`drydock ci: wrote ${Object.keys(files).join(', ')} in ${out} (${shards} shard(s), lab ${labPath})\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`drydock ci: ${err instanceof SourceError ? err.message : (err as Error).message}\n`);
+    return 2;
+  }
+}
