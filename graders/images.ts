@@ -143,40 +143,78 @@ function run(cmd: string, args: string[], progress: Progress): Promise<void> {
   });
 }
 
-/** Debian trixie minbase with Debian's Go toolchain, standing in for the official golang image. */
-const golangRecipe: StandInRecipe = {
-  kind: 'Debian trixie minbase + golang-go',
-  matches: (ref) => /^(docker\.io\/)?(library\/)?golang:/.test(ref),
-  async build(docker, ref, progress) {
-    const rootfs = join(CACHE_DIR, 'rootfs-golang');
-    if (!existsSync(join(rootfs, 'usr/lib/go/bin/go'))) {
-      rmSync(rootfs, { recursive: true, force: true });
-      mkdirSync(rootfs, { recursive: true });
-      progress('debootstrap trixie (minbase) with golang-go, about 30 s');
-      await run('debootstrap', ['--variant=minbase', '--include=golang-go,ca-certificates', 'trixie', rootfs, DEBIAN_MIRROR], progress);
-      // Package caches and docs only make the image bigger.
-      for (const p of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/locale']) {
-        rmSync(join(rootfs, p), { recursive: true, force: true });
+/**
+ * A Debian trixie minbase root filesystem with some packages, imported as an
+ * image: how toolchain images are stood in for when no registry answers.
+ * The rootfs is kept in CACHE_DIR, so a second engine or a re-import costs no download.
+ */
+function debianRecipe(o: { kind: string; matches: RegExp; name: string; packages: string[]; marker: string; changes: string[] }): StandInRecipe {
+  return {
+    kind: o.kind,
+    matches: (ref) => o.matches.test(ref),
+    async build(docker, ref, progress) {
+      const rootfs = join(CACHE_DIR, `rootfs-${o.name}`);
+      if (!existsSync(join(rootfs, o.marker))) {
+        rmSync(rootfs, { recursive: true, force: true });
+        mkdirSync(rootfs, { recursive: true });
+        progress(`debootstrap trixie (minbase) with ${o.packages.join(', ')}, about 30 s`);
+        await run('debootstrap', ['--variant=minbase', `--include=${[...o.packages, 'ca-certificates'].join(',')}`, 'trixie', rootfs, DEBIAN_MIRROR], progress);
+        // Package caches and docs only make the image bigger.
+        for (const p of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/locale']) {
+          rmSync(join(rootfs, p), { recursive: true, force: true });
+        }
+        mkdirSync(join(rootfs, 'var/cache/apt/archives/partial'), { recursive: true });
       }
-      mkdirSync(join(rootfs, 'var/cache/apt/archives/partial'), { recursive: true });
-    }
-    const tarProc = spawn('tar', ['--numeric-owner', '-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const done = new Promise<void>((resolve, reject) =>
-      tarProc.on('close', (code) => (code === 0 ? resolve() : reject(new InfrastructureError(`tar of ${rootfs} exited ${code}`)))),
-    );
-    await importTar(docker, tarProc.stdout, ref, [
-      `LABEL ${MANAGED_LABEL}=true ${STAND_IN_LABEL}=golang`,
-      'LABEL org.opencontainers.image.description="Drydock local stand-in: Debian trixie with golang-go"',
-      'ENV PATH=/usr/lib/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      'ENV GOTOOLCHAIN=local',
-      'ENV GOPATH=/go',
-      'ENV GOFLAGS=-buildvcs=false',
-      'WORKDIR /go',
-      'CMD ["bash"]',
-    ]);
-    await done;
-  },
-};
+      const tarProc = spawn('tar', ['--numeric-owner', '-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const done = new Promise<void>((resolve, reject) =>
+        tarProc.on('close', (code) => (code === 0 ? resolve() : reject(new InfrastructureError(`tar of ${rootfs} exited ${code}`)))),
+      );
+      await importTar(docker, tarProc.stdout, ref, [
+        `LABEL ${MANAGED_LABEL}=true ${STAND_IN_LABEL}=${o.name}`,
+        `LABEL org.opencontainers.image.description="Drydock local stand-in: Debian trixie with ${o.packages.join(', ')}"`,
+        ...o.changes,
+      ]);
+      await done;
+    },
+  };
+}
+
+/** Debian's Go toolchain (Go 1.24) for the official golang image. */
+const golangRecipe = debianRecipe({
+  kind: 'Debian trixie minbase + golang-go',
+  matches: /^(docker\.io\/)?(library\/)?golang:/,
+  name: 'golang',
+  packages: ['golang-go'],
+  marker: 'usr/lib/go/bin/go',
+  changes: [
+    'ENV PATH=/usr/lib/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'ENV GOTOOLCHAIN=local',
+    'ENV GOPATH=/go',
+    'ENV GOFLAGS=-buildvcs=false',
+    'WORKDIR /go',
+    'CMD ["bash"]',
+  ],
+});
+
+/**
+ * Debian's Python 3.13 with pip for the official python:3.13 images. pip may
+ * install system-wide, as in the official image (Debian marks its Python
+ * externally managed), and `python` names python3.
+ */
+const pythonRecipe = debianRecipe({
+  kind: 'Debian trixie minbase + python3, pip',
+  matches: /^(docker\.io\/)?(library\/)?python:3\.13(-slim)?(-trixie)?$/,
+  name: 'python',
+  packages: ['python3', 'python3-pip', 'python-is-python3'],
+  marker: 'usr/bin/pip3',
+  changes: [
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'ENV PIP_BREAK_SYSTEM_PACKAGES=1',
+    'ENV PYTHONDONTWRITEBYTECODE=1',
+    'ENV LANG=C.UTF-8',
+    'CMD ["python3"]',
+  ],
+});
 
 const PASSWD = [
   'root:x:0:0:root:/root:/sbin/nologin',
@@ -242,4 +280,4 @@ const distrolessRecipe: StandInRecipe = {
   },
 };
 
-const RECIPES: StandInRecipe[] = [golangRecipe, distrolessRecipe];
+const RECIPES: StandInRecipe[] = [golangRecipe, pythonRecipe, distrolessRecipe];
