@@ -13,16 +13,16 @@ const HELP = `Usage: drydock lab test <lab-dir> [-j N] [--format terminal|json]
 lab test  Grades the lab's reference solution (starter + solution/), which must score
           full marks, and every broken variant in variants/<name>/ (the files that
           differ from the solution, plus expect.yaml: \`mistake: …\` and \`fails: [check]\`),
-          each of which must fail exactly the checks it declares. Also lists the
-          checks the lab scores that no variant fails: nothing shows they discriminate.
+          each of which must fail the checks it declares. Also warns about checks the
+          lab scores that no variant fails: nothing shows they discriminate.
   -j, --jobs N          submissions graded at once (default 2)
   --format json         the whole result as JSON on stdout
 lab new   Writes labs/<id>/ (definition with comments, handout, starter, solution and
           one variant) that passes \`drydock lab test\` as written; then make it yours.
   --dir DIR             where the lab folder goes (default: labs)
 
-Exit codes: 0 the lab grades what it says, 1 a check did not discriminate (or the
-solution lost points), 2 usage, a lab definition error or an infrastructure error.
+Exit codes: 0 the lab grades what it says, 1 a variant passed a check it should fail
+(or the solution lost points), 2 usage, a lab definition error or an infrastructure error.
 `;
 
 function line(c: SelfTestCase): string {
@@ -71,8 +71,9 @@ export async function labCommand(argv: string[]): Promise<number> {
     const result = await selfTestLab(lab, { docker: connect(), jobs, onCase: (c) => !json && process.stdout.write(`${line(c)}\n`) });
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-      for (const id of result.undiscriminated) process.stdout.write(`${pc.red('FAIL')} ${id}: no variant fails this check, so nothing shows it tells right from wrong\n`);
-      process.stdout.write(result.ok ? pc.green(`${lab.id}: every check discriminates\n`) : pc.red(`${lab.id}: the lab does not grade what it says (see above)\n`));
+      for (const id of result.uncovered) process.stdout.write(`${pc.yellow('warn')} ${id}: no variant fails this check, so nothing shows it tells right from wrong; add one\n`);
+      const verdict = result.ok ? (result.uncovered.length ? 'the solution and every variant grade as declared' : 'every check discriminates') : 'the lab does not grade what it says (see above)';
+      process.stdout.write((result.ok ? pc.green : pc.red)(`${lab.id}: ${verdict}\n`));
     }
     if (result.infrastructureErrors) return 2;
     return result.ok ? 0 : 1;
