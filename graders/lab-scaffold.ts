@@ -29,6 +29,7 @@ thresholds:
 cache:
   sourceFile: main.go                          # the file the cache probe edits
   dependencyStep: go mod download              # must stay cached when only the source changes
+  dependencyFiles: [go.mod, go.sum*]           # what that step reads, named in the feedback
 # The checks this lab scores; leave one out to not run it. \`drydock grade --help\` lists them all.
 points:
   build: 10

@@ -44,7 +44,21 @@ const LabShape = z
       .object({
         sourceFile: z.string().min(1),
         dependencyStep: z.string().min(1).optional(),
+        /** The files the dependency step reads (`go.mod go.sum*`, `requirements.txt`), named in the fix. */
+        dependencyFiles: z.array(z.string().min(1)).optional(),
       })
+      .strict()
+      .optional(),
+    /** read-only-root: paths mounted as a tmpfs in the read-only run (e.g. [/tmp]); none when left out. */
+    readOnlyRoot: z
+      .object({ tmpfs: z.array(z.string().regex(/^\/[^\s,:]+$/, 'an absolute path other than /, without spaces, commas or colons')).default([]) })
+      .strict()
+      .optional(),
+    /** dockerignore: what the build context must leave out, as .dockerignore patterns; one without a slash matches at any depth. */
+    dockerignore: z.object({ exclude: z.array(z.string().min(1)).min(1) }).strict().optional(),
+    /** cmd-args: arguments the grader appends (`docker run IMAGE ARG…`), and whether ENTRYPOINT must hold the program and CMD its default flags. */
+    cmdArgs: z
+      .object({ extraArgs: z.array(z.string().min(1)).min(1), requireSplit: z.boolean().default(true) })
       .strict()
       .optional(),
     /** The checks this lab scores and their points; a check left out is not run. */

@@ -21,7 +21,8 @@ export const cacheHitCheck: Check = {
     if (!df || !probe || !cache) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
     const file = cache.sourceFile;
     const plan = cachePlan(df, cache);
-    const orderFix = `Copy only the dependency manifests (\`COPY go.mod go.sum* ./\`), run \`${cache.dependencyStep ?? 'the dependency download'}\`, and only then \`COPY . .\`.`;
+    const manifests = cache.dependencyFiles?.length ? `\`COPY ${cache.dependencyFiles.join(' ')} ./\`` : 'the files that list them';
+    const orderFix = `Copy only the dependency manifests (${manifests}), run \`${cache.dependencyStep ?? 'the dependency download'}\`, and only then the rest of the source.`;
     const evidence = [`changed ${file} (added ${JSON.stringify(probe.probeComment)}) and rebuilt`];
     if (!plan.sourceCopy) {
       return { status: 'fail', summary: `no COPY or ADD brings ${file} into the build`, evidence, fix: orderFix };
