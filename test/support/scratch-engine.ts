@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -33,8 +33,23 @@ function ensureBridge(name: string, cidr: string) {
   }
 }
 
+const CLAIMS = '/run/drydock-scratch/bridges';
+
+/** Each running engine claims its own bridge and subnet, so engines started side by side never share addresses. */
+function claimBridge(name: string): number {
+  mkdirSync(CLAIMS, { recursive: true });
+  for (let i = 1; i <= 14; i++) {
+    const claim = join(CLAIMS, String(i));
+    if (!existsSync(claim) || readFileSync(claim, 'utf8') === name) {
+      writeFileSync(claim, name);
+      return i;
+    }
+  }
+  throw new Error(`no free scratch bridge: ${CLAIMS} holds 14 claims`);
+}
+
 export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
-  const index = opts.index ?? 1;
+  const index = opts.index ?? claimBridge(name);
   const dir = `/var/lib/drydock-scratch/${name}`;
   const run = `/run/drydock-scratch/${name}`;
   mkdirSync(dir, { recursive: true });
@@ -106,6 +121,7 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     if (!keepData) rmSync(dir, { recursive: true, force: true });
     rmSync(run, { recursive: true, force: true });
+    rmSync(join(CLAIMS, String(index)), { force: true });
   };
   return { docker, host, dir, stop, kill };
 }
