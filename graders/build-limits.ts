@@ -6,7 +6,14 @@ export interface BuildLimits {
   memoryBytes: number;
 }
 
-const V1 = '/sys/fs/cgroup';
+const ROOT = '/sys/fs/cgroup';
+
+/** The buildkit cgroup's limit files and the values they take, for this host's cgroup version (v2 when cgroup.controllers exists). */
+export function buildLimitFiles(limits: BuildLimits): [dir: string, file: string, value: string][] {
+  return existsSync(join(ROOT, 'cgroup.controllers'))
+    ? [[join(ROOT, 'docker/buildkit'), 'pids.max', String(limits.pids)], [join(ROOT, 'docker/buildkit'), 'memory.max', String(limits.memoryBytes)]]
+    : [[join(ROOT, 'pids/docker/buildkit'), 'pids.max', String(limits.pids)], [join(ROOT, 'memory/docker/buildkit'), 'memory.limit_in_bytes', String(limits.memoryBytes)]];
+}
 
 /**
  * Caps the processes and memory of BuildKit's RUN steps. The engine API of
@@ -19,9 +26,7 @@ const V1 = '/sys/fs/cgroup';
 export function applyBuildLimits(limits: BuildLimits): string | undefined {
   const host = process.env.DOCKER_HOST;
   if (host && host !== 'unix:///var/run/docker.sock') return `build steps ran without a process cap: the engine at ${host} is not on this machine`;
-  const targets: [string, string, string][] = existsSync(join(V1, 'cgroup.controllers'))
-    ? [[join(V1, 'docker/buildkit'), 'pids.max', String(limits.pids)], [join(V1, 'docker/buildkit'), 'memory.max', String(limits.memoryBytes)]]
-    : [[join(V1, 'pids/docker/buildkit'), 'pids.max', String(limits.pids)], [join(V1, 'memory/docker/buildkit'), 'memory.limit_in_bytes', String(limits.memoryBytes)]];
+  const targets = buildLimitFiles(limits);
   try {
     for (const [dir, file, value] of targets) {
       if (!existsSync(dir)) mkdirSync(dir, { recursive: true });

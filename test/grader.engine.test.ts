@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../graders/engine';
-import { ensureImages } from '../graders/images';
+import { connect, STAND_IN_LABEL } from '../graders/engine';
+import { buildLimitFiles } from '../graders/build-limits';
+import { ensureImages, normalizeRef } from '../graders/images';
 import { gradeSubmission, reportExitCode, type Report } from '../graders/grade';
 import { labBaseImages, type CheckId } from '../graders/lab';
 import { drydock, engineInventory, expectEngineUnchanged, fastLab, FIXTURES, LAB_DIR, solutionSubmission } from './helpers';
@@ -44,9 +45,14 @@ describe('reference solution', () => {
     expect(r.phases.map((p) => p.name)).toContain('build');
   });
 
-  it('reports stand-in base images plainly', async () => {
+  it('reports stand-in base images plainly, exactly when the engine holds them', async () => {
     const r = await grade('solution', solutionSubmission());
-    if (r.engine.standIns.length) expect(r.notes.join('\n')).toMatch(/stand-ins/);
+    const standIns: string[] = [];
+    for (const ref of labBaseImages(lab).map(normalizeRef)) {
+      if ((await docker.getImage(ref).inspect()).Config?.Labels?.[STAND_IN_LABEL]) standIns.push(ref);
+    }
+    expect(r.engine.standIns).toEqual(standIns);
+    expect(/graded with local stand-ins/.test(r.notes.join('\n'))).toBe(standIns.length > 0);
   });
 
   it('ignores its # syntax= directive offline, in both builds, and says so', async () => {
@@ -78,7 +84,8 @@ describe('build', () => {
   it('survives a fork bomb in a RUN step: the process cap holds and a verdict comes back', async () => {
     const r = await grade('fork-bomb-build');
     expect(r.checks.every((c) => c.status !== 'error')).toBe(true);
-    expect(readFileSync('/sys/fs/cgroup/pids/docker/buildkit/pids.max', 'utf8').trim()).toBe(String(lab.limits.pids * 8));
+    const [dir, file, value] = buildLimitFiles({ pids: lab.limits.pids * 8, memoryBytes: 0 })[0];
+    expect(readFileSync(join(dir, file), 'utf8').trim()).toBe(value);
   });
 
 });
