@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { connect } from '../graders/engine';
+import { connect, InfrastructureError } from '../graders/engine';
 import { loadLab } from '../graders/lab';
 import { scaffoldLab } from '../graders/lab-scaffold';
 import { selfTestLab, type SelfTestCase } from '../graders/lab-selftest';
@@ -78,8 +78,8 @@ export async function labCommand(argv: string[]): Promise<number> {
     if (result.infrastructureErrors) return 2;
     return result.ok ? 0 : 1;
   } catch (err) {
-    if (err instanceof SourceError) {
-      process.stderr.write(`${err.message}\n`);
+    if (err instanceof SourceError || err instanceof InfrastructureError) {
+      process.stderr.write(`${err instanceof InfrastructureError ? 'drydock lab test: infrastructure error: ' : ''}${err.message}\n`);
       return 2;
     }
     throw err;

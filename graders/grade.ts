@@ -1,20 +1,20 @@
 import type Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBuild } from './build';
-import { applyBuildLimits } from './build-limits';
 import { registryProblem } from './registry';
 import { cachePlan, cacheVerdictKnown, probeSteps, unexplainedReruns } from './cache-probe';
 import { labChecks, labNeeds } from './checks';
 import type { CheckResult, Observations } from './checks/types';
-import { contextTar } from './context';
+import { contextFiles, contextTar } from './context';
 import { parseDockerfile, stripSyntaxDirective } from './dockerfile';
 import { checkDockerfilePolicy } from './dockerfile-policy';
 import { verifyRemoteSources } from './remote-sources';
-import { describe, engineInfo, InfrastructureError, newRunId, removeRun, runLabels } from './engine';
-import { ensureImages, normalizeRef, type EnsuredImage } from './images';
-import { type Lab, labBaseImages, maxScore } from './lab';
-import { createProbeContainer, limitsOf, observeRun, readImageFiles } from './runtime';
+import { describe, InfrastructureError, newRunId, removeRun, runLabels } from './engine';
+import { prepareEngine, type EngineSetup } from './engine-setup';
+import { normalizeRef, type EnsuredImage } from './images';
+import { type Lab, maxScore } from './lab';
+import { createProbeContainer, describeVariant, limitsOf, observeRun, readImageFiles, scanImageLayers, type ProbeVariant } from './runtime';
 import { openSubmission, SubmissionError, type Submission } from './submission';
 
 export interface Report {
@@ -43,6 +43,8 @@ export interface GradeOptions {
   onRunStart?: (runId: string) => void;
   /** Keeps the build log text for the batch grader. */
   onBuildLog?: (text: string) => void;
+  /** The engine prepared once for many students (graders/engine-setup.ts); prepared here when absent. */
+  setup?: EngineSetup;
 }
 
 export function reportExitCode(r: Report): 0 | 1 | 2 {
@@ -115,14 +117,14 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
   opts.onRunStart?.(runId);
   try {
     try {
-      const info = await phase('engine', () => engineInfo(docker));
-      report.engine.version = info.version;
-      report.engine.apiVersion = info.apiVersion;
-      const ensured = (labImages = await phase('base images', () => ensureImages(docker, labBaseImages(lab), progress)));
-      report.engine.standIns = ensured.filter((e) => e.standIn).map((e) => e.ref);
+      const setup = opts.setup ?? (await phase('engine setup', () => prepareEngine(docker, lab, progress)));
+      report.engine.version = setup.info.version;
+      report.engine.apiVersion = setup.info.apiVersion;
+      labImages = setup.images;
+      report.engine.standIns = labImages.filter((e) => e.standIn).map((e) => e.ref);
       const allowed = lab.images.allowedBases.map(normalizeRef);
-      for (const e of ensured) if (allowed.includes(e.ref)) obs.baseLayers.set(e.ref, e.layers);
-      if (report.engine.standIns.length) obs.notes.push(`graded with local stand-ins for ${report.engine.standIns.join(', ')} (no registry reachable)`);
+      for (const e of labImages) if (allowed.includes(e.ref)) obs.baseLayers.set(e.ref, e.layers);
+      obs.notes.push(...setup.notes);
     } catch (err) {
       return finish(verdicts(lab, obs, opts.bookBase, 'infra', err instanceof InfrastructureError ? err.message : describe(err)));
     }
@@ -155,8 +157,12 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         obs.notes.push(`line ${df.syntax.line}: \`# syntax=${df.syntax.value}\` was ignored in both builds: the frontend image cannot be fetched offline, so BuildKit's built-in Dockerfile frontend was used`);
       }
     }
-    const capNote = applyBuildLimits({ pids: lab.limits.pids * 8, memoryBytes: lab.limits.memoryMB * 16 * 1024 * 1024 });
-    if (capNote) obs.notes.push(capNote);
+    if (labNeeds(lab).has('context')) {
+      // What contextTar sends: contextFiles plus the Dockerfile the grader substitutes.
+      const files = contextFiles(submission.dir);
+      if (!files.includes('Dockerfile')) files.push('Dockerfile');
+      obs.context = { files, hasDockerignore: existsSync(join(submission.dir, '.dockerignore')) };
+    }
     const tag = `drydock-grade/${runId}`;
     const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
     const build = await phase('build', () =>
@@ -171,7 +177,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
 
     // The image probes and the cache rebuild are independent: run them side by side.
     const inspectAndRun = phase('inspect and run', async () => {
-      if (!needs.has('image') && !needs.has('files') && !needs.has('run')) return;
+      if (!needs.has('image') && !needs.has('files') && !needs.has('run') && !needs.has('layers') && !needs.has('read-only-run') && !needs.has('args-run')) return;
       try {
         obs.image = await docker.getImage(imageId).inspect();
         obs.history = (await docker.getImage(imageId).history()) as { CreatedBy: string; Size: number }[];
@@ -179,14 +185,42 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         obs.infraErrors.inspect = describe(err);
         return;
       }
-      if (!needs.has('files') && !needs.has('run')) return;
-      try {
-        const container = await createProbeContainer(docker, obs.image, lab, labels, limitsOf(lab));
-        obs.files = await readImageFiles(container);
-        if (needs.has('run')) obs.run = await observeRun(docker, container, lab);
-      } catch (err) {
-        obs.infraErrors.run = describe(err);
-      }
+      const image = obs.image;
+      // The probes below are independent; each runs only when a scored check needs it.
+      const firstRun = async () => {
+        if (!needs.has('files') && !needs.has('run')) return;
+        try {
+          const container = await createProbeContainer(docker, image, lab, labels, limitsOf(lab));
+          obs.files = await readImageFiles(container);
+          if (needs.has('run')) obs.run = await observeRun(docker, container, lab);
+        } catch (err) {
+          obs.infraErrors.run = describe(err);
+        }
+      };
+      const layerScan = async () => {
+        if (!needs.has('layers')) return;
+        try {
+          obs.layerScan = await scanImageLayers(docker, imageId, new Set(labImages.flatMap((e) => e.layers)));
+        } catch (err) {
+          obs.infraErrors.layers = describe(err);
+        }
+      };
+      const variantRun = async (need: 'read-only-run' | 'args-run', variant: ProbeVariant) => {
+        if (!needs.has(need)) return;
+        try {
+          const container = await createProbeContainer(docker, image, lab, labels, limitsOf(lab), variant);
+          const run = await observeRun(docker, container, lab, { stop: 'kill' });
+          obs[need === 'read-only-run' ? 'readOnlyRun' : 'argsRun'] = { how: describeVariant(variant), run };
+        } catch (err) {
+          obs.infraErrors[need] = describe(err);
+        }
+      };
+      await Promise.all([
+        firstRun(),
+        layerScan(),
+        variantRun('read-only-run', { readOnly: true, tmpfs: lab.readOnlyRoot?.tmpfs ?? [] }),
+        variantRun('args-run', { args: lab.cmdArgs?.extraArgs ?? [] }),
+      ]);
     });
     const cache = lab.cache;
     const rebuild = phase('cache probe rebuild', async () => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseYamlWith, SourceError, type SourceProblem } from '../lib/yaml-schema';
 import { CHECK_IDS, labChecks } from './checks';
 import type { CheckStatus } from './checks/types';
+import { prepareEngine } from './engine-setup';
 import { gradeSubmission, type Report } from './grade';
 import type { Lab } from './lab';
 
@@ -116,12 +117,13 @@ export function judgeVariant(variant: Variant, report: Report): string[] {
 export async function selfTestLab(lab: Lab, opts: { docker: Docker; jobs?: number; onCase?: (c: SelfTestCase) => void }): Promise<SelfTestResult> {
   if (!lab.solutionDir) throw new SourceError([{ file: `labs/${lab.id}`, line: 1, column: 1, message: 'the lab has no solution/ folder to test against' }]);
   const variants = loadVariants(lab);
+  const setup = await prepareEngine(opts.docker, lab);
   const limit = pLimit(opts.jobs ?? 2);
   const run = (variant?: Variant) =>
     limit(async () => {
       const dir = assemble(lab, variant);
       try {
-        const report = await gradeSubmission(lab, dir, { docker: opts.docker });
+        const report = await gradeSubmission(lab, dir, { docker: opts.docker, setup });
         const c: SelfTestCase = variant
           ? { name: variant.name, expected: `fails ${variant.fails.join(', ')} (${variant.mistake})`, report, problems: judgeVariant(variant, report) }
           : { name: 'solution', expected: 'every check passes', report, problems: judgeSolution(report) };
