@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeBatch, type BatchResult, type ShardManifest } from '../graders/batch';
-import { connect, RUN_LABEL } from '../graders/engine';
+import { connect } from '../graders/engine';
+import { runObjects } from './support/run-objects';
 import { shardOf } from '../graders/shard';
 import { drydock, engineInventory, expectEngineUnchanged, fastLab, FIXTURES, LAB_DIR, ROOT } from './helpers';
 
@@ -21,12 +22,6 @@ let wholeOut: string;
 let seqOut: string[];
 let parOut: string[];
 let parCodes: (number | null)[];
-/** Containers and images that carry a grading run's label: what a batch must never leave. */
-export async function runObjects(d: typeof docker): Promise<string[]> {
-  const filters = JSON.stringify({ label: [RUN_LABEL] });
-  const [c, i] = await Promise.all([d.listContainers({ all: true, filters }), d.listImages({ all: true, filters })]);
-  return [...c.map((x) => `container ${x.Id.slice(0, 12)}`), ...i.map((x) => `image ${x.Id.slice(7, 19)}`)];
-}
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `drydock-${p}-`));
 
 // ids chosen so that every shard of 3 holds a solution, a failed build and more (see shardOf).

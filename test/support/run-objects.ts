@@ -1,0 +1,13 @@
+import type Docker from 'dockerode';
+import { RUN_LABEL } from '../../graders/engine';
+
+/**
+ * Containers and images that carry a grading run's label: what a batch must
+ * never leave behind. (The shared engine may hold others' managed objects,
+ * such as a container of a stand-in image, which inherits its label.)
+ */
+export async function runObjects(d: Docker): Promise<string[]> {
+  const filters = JSON.stringify({ label: [RUN_LABEL] });
+  const [c, i] = await Promise.all([d.listContainers({ all: true, filters }), d.listImages({ all: true, filters })]);
+  return [...c.map((x) => `container ${x.Id.slice(0, 12)}`), ...i.map((x) => `image ${x.Id.slice(7, 19)}`)];
+}
