@@ -59,6 +59,7 @@ cleanup() {
     [ "$(docker image inspect -f '{{len .RepoTags}}' "$id" 2>/dev/null)" = 0 ] && docker image rm "$id" >/dev/null 2>&1
   done
   rm -rf "$WORK"
+  rm -f "$OUT"/*.tmp
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -204,7 +205,7 @@ if wanted shells; then
   done_cap
 
   cap stop-busybox
-  run "docker run -d --name catalog-bb -p 8083:8080 --entrypoint sh bookstore/catalog:on-busybox -c 'echo starting; /catalog'"
+  run "docker run -d --name catalog-bb -p 8083:8080 --entrypoint sh bookstore/catalog:on-busybox -c 'cd /; /catalog'"
   quiet "healthy 8083"
   run "docker top catalog-bb -o pid,args"
   timed "docker stop catalog-bb"

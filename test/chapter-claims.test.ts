@@ -23,7 +23,9 @@ const blocks = [...chapter.matchAll(/^```text\b([^\n]*)\n([\s\S]*?)^```$/gm)]
  * published host ports, clock times and exact durations. Each distinct value becomes a
  * numbered placeholder in order of appearance, so "the same digest twice" and "the base's layer
  * is the image's first layer" still have to hold. Durations keep their scale (under 3 s, or
- * whole seconds), so "stopped at once" and "waited out the grace period" cannot swap.
+ * whole seconds), so "stopped at once" and "waited out the grace period" cannot swap. PIDs are
+ * the leading numbers of `ps`/`docker top` rows (whose column widths follow them) and the
+ * output of a command that prints `.State.Pid`.
  */
 export function normalise(text: string): string {
   const seen = new Map<string, Map<string, string>>();
@@ -32,7 +34,29 @@ export function normalise(text: string): string {
     if (!m.has(value)) m.set(value, `<${kind}${m.size + 1}>`);
     return m.get(value)!;
   };
-  return text
+  const KEEP = new Set(['0', '65532']); // root and nonroot in a USER column
+  const pid = (n: string) => (KEEP.has(n) ? n : name('pid', n));
+  let command = '';
+  let table = false;
+  const lines = text.split('\n').map((line) => {
+    if (line.startsWith('$ ')) {
+      command = line;
+      table = false;
+      return line;
+    }
+    if (/^\s*(USER|UID|PID)\s.*\b(PID|COMMAND|CMD)\b/.test(line)) {
+      table = true;
+      return line.trim().replace(/\s+/g, ' ');
+    }
+    if (table) {
+      const [, lead = '', rest = ''] = /^\s*((?:\d+\s+)*)(.*)$/.exec(line) ?? [];
+      return [...lead.trim().split(/\s+/).filter(Boolean).map(pid), rest.replace(/\s+/g, ' ')].join(' ');
+    }
+    if (command.includes('.State.Pid') && /^\d+$/.test(line.trim())) return pid(line.trim());
+    return line;
+  });
+  return lines
+    .join('\n')
     .replace(/[ \t]+$/gm, '')
     .replace(/\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d/g, '<time>')
     .replace(/\(took (\d+)\.\d+ s\)/g, (_, s: string) => `(took ${Number(s) < 3 ? 'under 3' : s} s)`)
@@ -41,8 +65,7 @@ export function normalise(text: string): string {
     .replace(/\b[0-9a-f]{12}\b/g, (d) => name('id', d))
     .replace(/\b(file|dir):[0-9a-f]+…?/g, (d) => name('content', d))
     .replace(/\b(pid|net|mnt|uts|ipc|cgroup|user|time):\[(\d+)\]/g, (_, k: string, n: string) => `${k}:[${name('ns', n)}]`)
-    .replace(/(0\.0\.0\.0|\[::\]):\d+/g, (_, a: string) => `${a}:<port>`)
-    .replace(/\b\d{4,7}\b/g, (n) => (['8080', '8081', '8082', '8083', '65532', '100000'].includes(n) ? n : name('pid', n)));
+    .replace(/(0\.0\.0\.0|\[::\]):\d+/g, (_, a: string) => `${a}:<port>`);
 }
 
 describe('chapter 01 ↔ chapters/captured', () => {
@@ -60,10 +83,16 @@ describe('chapter 01 ↔ chapters/captured', () => {
   });
 
   it('normalises what changes between runs, and nothing that carries meaning', () => {
-    const a = 'sha256:' + 'a'.repeat(64) + '\nsha256:' + 'a'.repeat(64) + '\n(took 10.22 s)\n31325\n8080/tcp -> 0.0.0.0:32768\n';
-    const b = 'sha256:' + 'b'.repeat(64) + '\nsha256:' + 'b'.repeat(64) + '\n(took 10.71 s)\n402\n8080/tcp -> 0.0.0.0:49153\n';
-    expect(normalise(a)).not.toBe(normalise(b)); // 402 has three digits: kept
-    expect(normalise(a)).toBe(normalise(b.replace('402', '4021')));
+    const a = `sha256:${'a'.repeat(64)}\nsha256:${'a'.repeat(64)}\n(took 10.22 s)\n8080/tcp -> 0.0.0.0:32768\n`;
+    const b = `sha256:${'b'.repeat(64)}\nsha256:${'b'.repeat(64)}\n(took 10.71 s)\n8080/tcp -> 0.0.0.0:49153\n`;
+    expect(normalise(a)).toBe(normalise(b));
+    const top = (p: number, q: number) => `$ ps -o pid,ppid,stat,comm\n  PID  PPID STAT COMMAND\n${String(p).padStart(5)} ${String(q).padStart(5)} Z    sleep 600\n$ echo\n`;
+    expect(normalise(top(838, 812))).toBe(normalise(top(25234, 25183)));
+    expect(normalise(top(838, 812))).not.toBe(normalise(top(838, 838))); // same PID twice must stay the same
+    expect(normalise(top(838, 812))).toContain('sleep 600'); // numbers after the PID columns are kept
+    expect(normalise(top(838, 812).replace(' Z ', ' S '))).not.toBe(normalise(top(838, 812)));
+    expect(normalise("$ docker inspect -f '{{.State.Pid}}' c\n838\n")).toBe(normalise("$ docker inspect -f '{{.State.Pid}}' c\n31325\n"));
+    expect(normalise("$ docker inspect c --format '{{.State.ExitCode}}'\n0\n")).not.toBe(normalise("$ docker inspect c --format '{{.State.ExitCode}}'\n2\n"));
     expect(normalise('(took 0.21 s)')).not.toBe(normalise('(took 10.21 s)'));
     expect(normalise(`sha256:${'a'.repeat(64)}\nsha256:${'a'.repeat(64)}`)).not.toBe(normalise(`sha256:${'a'.repeat(64)}\nsha256:${'b'.repeat(64)}`));
     expect(normalise('exit 137')).not.toBe(normalise('exit 143'));
