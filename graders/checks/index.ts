@@ -1,14 +1,33 @@
 import { buildCheck } from './build';
 import { cacheHitCheck } from './cache-hit';
+import { cmdArgsCheck } from './cmd-args';
 import { distrolessCheck } from './distroless';
+import { dockerignoreCheck } from './dockerignore';
 import { execEntrypointCheck } from './exec-entrypoint';
 import { gracefulStopCheck } from './graceful-stop';
+import { noSecretsCheck } from './no-secrets';
+import { pinnedBaseCheck } from './pinned-base';
+import { readOnlyRootCheck } from './read-only-root';
 import { sizeCheck } from './size';
 import type { Check, ObservationNeed } from './types';
 import { userCheck } from './user';
 
 /** Every check Drydock knows, in report order: the one list the lab schema, reports, the lab card and help texts derive from. */
-export const CHECKS: readonly Check[] = [buildCheck, sizeCheck, distrolessCheck, userCheck, execEntrypointCheck, gracefulStopCheck, cacheHitCheck];
+export const CHECKS: readonly Check[] = [
+  buildCheck,
+  sizeCheck,
+  distrolessCheck,
+  userCheck,
+  execEntrypointCheck,
+  gracefulStopCheck,
+  cacheHitCheck,
+  // Optional per lab: scored only by labs that list them in `points`.
+  pinnedBaseCheck,
+  dockerignoreCheck,
+  noSecretsCheck,
+  readOnlyRootCheck,
+  cmdArgsCheck,
+];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 

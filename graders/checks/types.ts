@@ -54,6 +54,56 @@ export interface CacheProbe {
   earlier?: DockerfileInstruction[];
 }
 
+/** One thing in a layer of the final image that looks like a credential. Never holds the secret itself. */
+export interface SecretFinding {
+  /** 0-based index into `LayerScan.layers`. */
+  layer: number;
+  /** Path inside the layer, without a leading slash. */
+  path: string;
+  /** What it looks like: `private key (PEM)`, `.env file`, `GitHub token`… */
+  kind: string;
+  /** A redacted sample (`ghp_…(40 chars)`), when the finding is in the content. */
+  sample?: string;
+  /** A later layer deletes this path: gone from the container, still in the image. */
+  deletedLater?: boolean;
+}
+
+/** What `docker save` of the final image showed, layer by layer (bottom first). */
+export interface LayerScan {
+  layers: {
+    diffId: string;
+    /** The history step (CreatedBy) that made the layer, when the config says. */
+    step?: string;
+    /** The layer is one of the lab's own images (a toolchain or an allowed base): not the student's. */
+    fromLab: boolean;
+  }[];
+  /** The config's history, every entry in order, empty layers included. */
+  history: { createdBy: string; emptyLayer: boolean }[];
+  findings: SecretFinding[];
+  /** File content bytes read and matched. */
+  scannedBytes: number;
+  /** Files only partly read because of the per-file bound. */
+  truncatedFiles: number;
+  /** Set when the total bound was reached: later files were judged by their path alone. */
+  totalCapReached?: boolean;
+  limits: { perFileBytes: number; totalBytes: number };
+}
+
+/** The build context as sent to the engine. */
+export interface ContextObservation {
+  /** Every file sent, context-relative, `/`-separated. */
+  files: string[];
+  /** The submission has a .dockerignore. */
+  hasDockerignore: boolean;
+}
+
+/** A second run of the image with changed settings (read-only root, extra arguments). */
+export interface VariantRun {
+  /** How it was run, in `docker run` terms, for the evidence. */
+  how: string;
+  run: RunObservation;
+}
+
 /**
  * Observations gathered from the engine for one submission. Checks only read
  * these: all engine traffic happens before, so each check is a pure
@@ -74,14 +124,22 @@ export interface Observations {
   files?: ImageFiles;
   run?: RunObservation;
   cache?: CacheProbe;
+  /** `docker save` of the final image, scanned for credentials (no-secrets). */
+  layerScan?: LayerScan;
+  /** What the engine received as build context (dockerignore). */
+  context?: ContextObservation;
+  /** The image run with a read-only root filesystem (read-only-root). */
+  readOnlyRun?: VariantRun;
+  /** The image run with the lab's extra arguments (cmd-args). */
+  argsRun?: VariantRun;
   /** Why no probe rebuild could be made, when the submission is to blame. */
   cacheProbeImpossible?: string;
   /** Infrastructure failures by phase; checks that need that phase report `error`. */
-  infraErrors: Partial<Record<'inspect' | 'run' | 'cache', string>>;
+  infraErrors: Partial<Record<'inspect' | 'run' | 'cache' | 'layers' | 'read-only-run' | 'args-run', string>>;
 }
 
 /** What the grader must observe for a check, beyond the build itself. */
-export type ObservationNeed = 'image' | 'files' | 'run' | 'cache';
+export type ObservationNeed = 'image' | 'files' | 'run' | 'cache' | 'layers' | 'context' | 'read-only-run' | 'args-run';
 
 /**
  * One assertion about a submission, in the manner of container-structure-test:

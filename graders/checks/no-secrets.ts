@@ -1,0 +1,62 @@
+import { CREDENTIAL_ENV_NAMES, matchContent, redact, redactAll } from './secret-patterns';
+import type { Check } from './types';
+import { mb } from './util';
+
+/** A history CreatedBy as the student wrote it: no `/bin/sh -c #(nop)`, no `# buildkit`, secrets redacted. */
+export function stepText(createdBy: string | undefined): string {
+  const s = (createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+# buildkit$/, '').trim();
+  const r = redactAll(s);
+  return r.length > 120 ? `${r.slice(0, 119)}…` : r || '(a step with no recorded command)';
+}
+
+export const noSecretsCheck: Check = {
+  id: 'no-secrets',
+  title: 'No credential is in any layer, ENV or build argument',
+  anchor: 'rebuilding-after-an-edit',
+  needs: ['image', 'layers'],
+  evaluate(obs) {
+    if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
+    if (obs.infraErrors.layers || !obs.layerScan) return { status: 'error', summary: 'the image layers could not be read', evidence: [obs.infraErrors.layers ?? 'no layer scan was made'] };
+    const scan = obs.layerScan;
+    const n = scan.layers.length;
+    const problems: string[] = [];
+    for (const f of scan.findings) {
+      const layer = scan.layers[f.layer];
+      if (!layer || layer.fromLab) continue;
+      problems.push(
+        `layer ${f.layer + 1}/${n}, made by \`${stepText(layer.step)}\`: /${f.path} holds a ${f.kind}${f.sample ? ` (${f.sample})` : ''}` +
+          (f.deletedLater ? '; a later step deletes it, but this layer still ships it' : ''),
+      );
+    }
+    for (const env of obs.image.Config?.Env ?? []) {
+      const eq = env.indexOf('=');
+      const name = eq < 0 ? env : env.slice(0, eq);
+      const value = eq < 0 ? '' : env.slice(eq + 1);
+      const hits = matchContent(value);
+      if (hits.length) for (const h of hits) problems.push(`ENV ${name} in the image config holds a ${h.kind} (${h.sample})`);
+      else if (CREDENTIAL_ENV_NAMES.test(name) && value !== '') problems.push(`ENV ${name} in the image config is set (${redact(value)}): a credential by its name`);
+    }
+    scan.history.forEach((h, i) => {
+      // ENV lines are reported from the config above; ARG values and RUN steps that saw build arguments are here.
+      if (/^(\/bin\/sh -c #\(nop\) )?ENV\s/.test(h.createdBy)) return;
+      for (const hit of matchContent(h.createdBy)) problems.push(`build history step ${i + 1}, \`${stepText(h.createdBy)}\`: a ${hit.kind} (${hit.sample}) is recorded in the image`);
+    });
+    const own = scan.layers.filter((l) => !l.fromLab).length;
+    const scanned = [
+      `scanned ${own} layer${own === 1 ? '' : 's'} of yours (${n - own} of the lab's base images not judged), the config's ENV and ${scan.history.length} history steps`,
+      `read ${mb(scan.scannedBytes)} of file content: up to ${mb(scan.limits.perFileBytes)} per file, ${mb(scan.limits.totalBytes)} in all${scan.truncatedFiles ? `; ${scan.truncatedFiles} larger files read in part` : ''}`,
+      ...(scan.totalCapReached ? [`the ${mb(scan.limits.totalBytes)} bound was reached: later files were judged by their path alone`] : []),
+    ];
+    if (problems.length === 0) {
+      return { status: 'pass', summary: 'no private key, .env file, cloud credential or token was found in the image', evidence: scanned };
+    }
+    return {
+      status: 'fail',
+      summary: `the image carries ${problems.length === 1 ? 'a credential' : `${problems.length} credentials`}: ${problems[0].replace(/^layer \d+\/\d+, made by `[^`]*`: /, '')}`,
+      evidence: [...problems, ...scanned],
+      fix:
+        'Keep credentials out of the image: list such files in .dockerignore so the build never sees them, and never COPY them; deleting a file in a later step leaves it in the earlier layer. ' +
+        'A build that needs a credential reads it from a secret mount (`RUN --mount=type=secret,…`), never ARG or ENV, which the image records; a running container gets it from its environment at `docker run` or from a Kubernetes Secret.',
+    };
+  },
+};
