@@ -89,11 +89,11 @@ describe('distroless', () => {
 describe('user', () => {
   it('passes when the configured user and PID 1 are 65532', () => expect(verdict('user', obs()).status).toBe('pass'));
   it('fails root, and a name that is not in /etc/passwd', () => {
-    expect(verdict('user', obs({}, { Config: { User: '' } } as Partial<Docker.ImageInspectInfo>)).summary).toBe('the image runs as root');
-    expect(verdict('user', obs({}, { Config: { User: 'app' } } as Partial<Docker.ImageInspectInfo>)).summary).toMatch(/resolves to nothing, not 65532/);
+    expect(verdict('user', obs({}, { Config: { User: '' } } as unknown as Partial<Docker.ImageInspectInfo>)).summary).toBe('the image runs as root');
+    expect(verdict('user', obs({}, { Config: { User: 'app' } } as unknown as Partial<Docker.ImageInspectInfo>)).summary).toMatch(/resolves to nothing, not 65532/);
   });
   it('resolves a name through /etc/passwd, and checks PID 1 itself', () => {
-    expect(verdict('user', obs({}, { Config: { User: 'nonroot' } } as Partial<Docker.ImageInspectInfo>)).status).toBe('pass');
+    expect(verdict('user', obs({}, { Config: { User: 'nonroot' } } as unknown as Partial<Docker.ImageInspectInfo>)).status).toBe('pass');
     expect(verdict('user', obs({}, {}, { pid1: { uid: 0, args: '/catalog' } })).summary).toBe('PID 1 runs as UID 0, not 65532');
   });
   it('is skipped when nothing ran, and an error when the engine failed', () => {
@@ -105,7 +105,7 @@ describe('user', () => {
 describe('exec-entrypoint', () => {
   it('passes exec form with the program as PID 1', () => expect(verdict('exec-entrypoint', obs()).status).toBe('pass'));
   it('fails no entrypoint, shell form, and a shell as PID 1', () => {
-    expect(verdict('exec-entrypoint', obs({}, { Config: { Entrypoint: [] } } as Partial<Docker.ImageInspectInfo>)).summary).toBe('the image has no ENTRYPOINT');
+    expect(verdict('exec-entrypoint', obs({}, { Config: { Entrypoint: [] } } as unknown as Partial<Docker.ImageInspectInfo>)).summary).toBe('the image has no ENTRYPOINT');
     const shellForm = obs({ dockerfile: parseDockerfile(SOLUTION.replace('ENTRYPOINT ["/catalog"]', 'ENTRYPOINT /catalog')) });
     expect(verdict('exec-entrypoint', shellForm).summary).toMatch(/shell form/);
     expect(verdict('exec-entrypoint', obs({}, {}, { pid1: { uid: 65532, args: 'sh -c /catalog; echo done' } })).summary).toBe('PID 1 is a shell (sh), not your program');

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { BuildOutcome } from '../build';
 import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile';
 import type { PolicyViolation } from '../dockerfile-policy';
-import type { LabDefinition } from '../lab';
+import type { LabDefinition } from '../lab-definition';
 
 /** A check's id, as labs name it in `points`. */
 export type CheckId = string;
