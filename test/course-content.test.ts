@@ -34,7 +34,7 @@ describe('the course content', () => {
     expect(chapter).toContain('```mermaid\nsequenceDiagram');
     expect(chapter).toMatch(/^\| Namespace \|/m);
     for (const c of [':::production', ':::tip', ':::warning', ':::details', '::lab{id=catalog-image}']) expect(chapter).toContain(c);
-    expect((chapter.match(/^:::details/gm) ?? []).length).toBeGreaterThanOrEqual(4 + 4 + 4);
+    expect((chapter.match(/^:::(details|quiz)\b/gm) ?? []).length).toBeGreaterThanOrEqual(4 + 4 + 4);
   });
 
   it('states the same thresholds as the lab definition', () => {
@@ -47,19 +47,17 @@ describe('the course content', () => {
     expect(chapter).toContain('USER 65532:65532');
   });
 
-  it('asks prediction questions with one right option and an explanation for every wrong one', () => {
-    const questions = [...chapter.matchAll(/^\d+\. [\s\S]*?(?=^:::details)/gm)].map((m) => m[0]);
-    const predictions = [...chapter.matchAll(/^:::details\[Check your prediction\]\n([\s\S]*?)^:::$/gm)];
-    expect(predictions.length).toBeGreaterThanOrEqual(4);
-    for (const p of predictions) {
-      const question = questions.find((q) => chapter.indexOf(q) + q.length === p.index)!;
-      const options = [...question.matchAll(/^ +- \*\*([A-D])\.\*\*/gm)].map((m) => m[1]);
-      expect(options.length, question).toBeGreaterThanOrEqual(3);
-      const answer = /^\*\*([A-D])\.\*\*/.exec(p[1]!)?.[1];
-      expect(options, question).toContain(answer);
-      for (const wrong of options.filter((o) => o !== answer)) expect(p[1], `${question}: option ${wrong}`).toMatch(new RegExp(`^- ${wrong} `, 'm'));
+  it('asks prediction quizzes with one right option and an explanation for every option', () => {
+    const quizzes = [...chapter.matchAll(/^:::quiz\[[^\]]*\]\n([\s\S]*?)^:::$/gm)].map((m) => m[1]!);
+    expect(quizzes.length).toBeGreaterThanOrEqual(4);
+    for (const q of quizzes) {
+      const options = [...q.matchAll(/^- \[([ x])\] .*\n((?:  \S.*\n)+)/gm)];
+      expect(options.length, q).toBeGreaterThanOrEqual(3);
+      expect(options.length, `every option has an indented explanation: ${q}`).toBe((q.match(/^- \[[ x]\] /gm) ?? []).length);
+      expect(options.filter((o) => o[1] === 'x').length, q).toBe(1);
+      for (const o of options) expect(o[2]!.trim().split(/\s+/).length, `a real explanation: ${o[0]}`).toBeGreaterThanOrEqual(8);
     }
-    for (const topic of ['137', 'COPY . .', 'EXPOSE', 'docker rm']) expect(questions.join('\n'), topic).toContain(topic);
+    for (const topic of ['137', 'COPY . .', 'EXPOSE', 'docker rm']) expect(quizzes.join('\n'), topic).toContain(topic);
   });
 
   it('keeps the starter and the handout true to what the engine does with SIGTERM', () => {
