@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { newRunId, removeRun } from './engine';
 import { answers, type EngineSlot } from './engines';
-import { gradeSubmission, type Report } from './grade';
+import { gradeSubmission } from './grade';
+import { studentStatus, type Report, type StudentEntry, type StudentStatus } from './report/model';
 import { ensureImages } from './images';
 import { labBaseImages, type Lab } from './lab';
 import { PACKAGE_ROOT } from '../lib/paths';
@@ -19,16 +20,7 @@ import { renderSummaryHtml, type EngineThroughput } from './report/summary';
 import { inShard, type ShardSpec } from './shard';
 import { hashTree } from './submission';
 
-/** How one student's grading ended, as the gradebook says it. */
-export type StudentStatus = 'graded' | 'failed' | 'infrastructure error' | 'missing';
-
-export interface StudentEntry {
-  id: string;
-  /** Folder or archive; absent for roster students who submitted nothing. */
-  path?: string;
-  name?: string;
-  email?: string;
-}
+export type { StudentEntry, StudentStatus } from './report/model';
 
 export interface StudentOutcome {
   student: StudentEntry;
@@ -127,11 +119,6 @@ function inputHash(labDefinition: Buffer, path: string): string {
   h.update(labDefinition);
   h.update(statSync(path).isDirectory() ? hashTree(path) : readFileSync(path));
   return h.digest('hex');
-}
-
-function studentStatus(r: Report): StudentStatus {
-  if (r.checks.some((c) => c.status === 'error')) return 'infrastructure error';
-  return r.checks[0].status === 'pass' ? 'graded' : 'failed';
 }
 
 /** Writes a file through a temporary name, so an interrupted run never leaves half a report. */

@@ -15,22 +15,10 @@ import { prepareEngine, type EngineSetup } from './engine-setup';
 import { normalizeRef, type EnsuredImage } from './images';
 import { type Lab, maxScore } from './lab';
 import { createProbeContainer, describeVariant, limitsOf, observeRun, readImageFiles, scanImageLayers, type ProbeVariant } from './runtime';
+import type { Report } from './report/model';
 import { openSubmission, SubmissionError, type Submission } from './submission';
 
-export interface Report {
-  lab: string;
-  submission: string;
-  score: number;
-  maxScore: number;
-  durationMs: number;
-  engine: { version: string; apiVersion: string; standIns: string[] };
-  checks: CheckResult[];
-  /** Wall time of each phase, in the order they ran. */
-  phases: { name: string; ms: number }[];
-  /** Anything the grader changed or assumed, said plainly. */
-  notes: string[];
-  runId: string;
-}
+export { reportExitCode, type Report } from './report/model';
 
 export interface GradeOptions {
   docker: Docker;
@@ -47,10 +35,6 @@ export interface GradeOptions {
   setup?: EngineSetup;
 }
 
-export function reportExitCode(r: Report): 0 | 1 | 2 {
-  if (r.checks.some((c) => c.status === 'error')) return 2;
-  return r.checks.every((c) => c.status === 'pass') ? 0 : 1;
-}
 
 function learnMoreFor(lab: Lab, anchor: string, bookBase?: string): string | undefined {
   if (!lab.chapter) return undefined;
@@ -102,11 +86,12 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     engine: { version: 'unknown', apiVersion: 'unknown', standIns: [] },
     checks: [],
     phases,
-    notes: obs.notes,
+    notes: [],
     runId,
   };
   const finish = (checks: CheckResult[]) => {
     report.checks = checks;
+    report.notes = [...obs.notes];
     report.score = checks.reduce((s, c) => s + c.score, 0);
     report.durationMs = Date.now() - t0;
     return report;
@@ -263,7 +248,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     const s = Date.now();
     const problems = await removeRun(docker, runId);
     phases.push({ name: 'cleanup', ms: Date.now() - s });
-    if (problems.length) obs.notes.push(`cleanup left: ${problems.join('; ')}`);
+    if (problems.length) report.notes.push(`cleanup left: ${problems.join('; ')}`);
     submission?.dispose();
     report.durationMs = Date.now() - t0;
   }

@@ -1,5 +1,4 @@
-import type { StudentEntry, StudentStatus } from '../batch';
-import type { Report } from '../grade';
+import type { Report, StudentEntry, StudentStatus } from './model';
 import { labChecks } from '../checks';
 import { type Lab, maxScore } from '../lab';
 
