@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Lab } from '../graders/lab';
 import type { Course, SourcePage } from './course';
-import { highlightWith, loadLanguages, makeHighlighter } from './highlight';
 import type { MermaidResult } from './mermaid';
-import type { RenderContext, RenderedPage } from './render';
+import type { RenderedPage } from './render';
+import { loadSearchIndexer, type SearchDoc } from './search-index';
 import { workerScript } from './worker-script';
 
 /** Pages still to render in one build, with what rendering needs; plain data, cloned into each worker. */
@@ -14,12 +14,10 @@ export interface RenderTask {
   mermaid: [string, MermaidResult][];
   pages: SourcePage[];
   texts: string[];
-  /** Grammars the pages ask for, loaded once per thread. */
-  langs: string[];
 }
 
 /** A worker loads the renderer and shiki and warms up its JIT (~0.3 s of CPU): it needs this many pages to pay. */
-export const PAGES_PER_WORKER = 24;
+export const PAGES_PER_WORKER = 12;
 
 /** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core. */
 export function threadBudget(requested?: number): number {
@@ -33,32 +31,34 @@ export function workersFor(pages: number, budget: number): number {
   return n >= 2 ? n : 0;
 }
 
-let highlighter: ReturnType<typeof makeHighlighter> | undefined;
-/** Renders `indexes` of `task` on this thread; its highlighter stays loaded for the next build (the dev server). */
+/** What rendering leaves behind: how many threads rendered, and where the search index gets built. */
+export interface Rendered {
+  threads: number;
+  /** Builds the search index on a page worker that has finished (it then ends), else on this thread. */
+  searchIndex(docs: SearchDoc[]): Promise<string>;
+}
+const indexHere = async (docs: SearchDoc[]) => (await loadSearchIndexer())(docs);
+
+let renderer: Promise<typeof import('./page-renderer')> | undefined;
+/** Renders `indexes` of `task` on this thread; its renderer and shiki stay loaded for the next build (the dev server). */
 export async function renderHere(task: RenderTask, indexes: number[], done: (index: number, page: RenderedPage) => void): Promise<void> {
-  const [{ renderMarkdown }, hl] = await Promise.all([import('./render'), (highlighter ??= makeHighlighter(task.langs))]);
-  await loadLanguages(hl, task.langs);
-  const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: highlightWith(hl), mermaid: new Map(task.mermaid) };
-  for (const i of indexes) done(i, renderMarkdown(ctx, task.pages[i], task.texts[i]));
+  const render = (await (renderer ??= import('./page-renderer'))).pageRenderer(task);
+  for (const i of indexes) done(i, await render(task.pages[i], task.texts[i]));
 }
 
 /**
  * Renders every page of `task` on a pool of page workers, each with its own
- * shiki, while this thread only hands out pages (two in flight per worker,
- * so none waits) and takes results to `done`. A worker that fails gives its
- * pages back; what no worker rendered is rendered here. Resolves with the
- * number of threads that rendered pages.
+ * shiki, while this thread only hands out pages (two at a time per worker,
+ * more while its shiki loads) and passes each page and its JSON to `done`.
+ * A worker that fails gives its pages back; what no worker rendered is
+ * rendered here. The first worker to run out of pages stays for the search index.
  */
-export async function renderPages(task: RenderTask, budget: number, done: (index: number, page: RenderedPage) => void): Promise<number> {
-  const all = task.pages.map((_, i) => i);
+export async function renderPages(task: RenderTask, budget: number, done: (index: number, page: RenderedPage, json?: string) => void): Promise<Rendered> {
   const script = workerScript('render-worker');
   const count = script ? workersFor(task.pages.length, budget) : 0;
-  if (count === 0) {
-    await renderHere(task, all, done);
-    return 1;
-  }
-  const queue = [...all];
+  const queue = task.pages.map((_, i) => i);
   const working = new Set<number>();
+  let keeper: Worker | undefined;
   const { pages, texts, ...shared } = task;
   await Promise.all(
     Array.from({ length: count }, (_, w) => {
@@ -70,23 +70,35 @@ export async function renderPages(task: RenderTask, budget: number, done: (index
         inFlight.add(i);
         worker.postMessage({ index: i, page: pages[i], text: texts[i] });
       };
-      send();
-      send();
-      if (inFlight.size === 0) void worker.terminate();
       return new Promise<void>((resolve) => {
-        worker.on('message', (m: { index: number; page: RenderedPage }) => {
-          inFlight.delete(m.index);
-          working.add(w);
-          done(m.index, m.page);
+        // Out of pages: the first such worker loads minisearch and waits for the search index, the rest end.
+        const idle = () => {
+          if (keeper) void worker.terminate();
+          else worker.postMessage({ warm: true });
+          keeper ??= worker;
+          resolve();
+        };
+        worker.on('message', (m: { more?: true; index: number; json: string; script?: string }) => {
+          if (m.script !== undefined) return;
+          if (m.json !== undefined) {
+            inFlight.delete(m.index);
+            working.add(w);
+            done(m.index, JSON.parse(m.json), m.json);
+          }
           send();
-          if (inFlight.size === 0) void worker.terminate();
+          if (inFlight.size === 0) idle();
         });
         // A failed worker's pages go back to the others, or to this thread below.
         worker.on('error', () => undefined);
         worker.on('exit', () => {
-          queue.unshift(...inFlight);
+          queue.unshift(...inFlight.values());
+          inFlight.clear();
+          if (keeper === worker) keeper = undefined;
           resolve();
         });
+        send();
+        send();
+        if (inFlight.size === 0) idle();
       });
     }),
   );
@@ -94,5 +106,14 @@ export async function renderPages(task: RenderTask, budget: number, done: (index
     working.add(-1);
     await renderHere(task, queue.splice(0), done);
   }
-  return working.size;
+  const last = keeper;
+  const searchIndex = (docs: SearchDoc[]) =>
+    !last
+      ? indexHere(docs)
+      : new Promise<string>((resolve) => {
+          last.once('message', (m: { script: string }) => resolve(m.script));
+          last.once('exit', () => resolve(indexHere(docs)));
+          last.postMessage({ docs });
+        }).finally(() => void last.terminate());
+  return { threads: working.size, searchIndex };
 }

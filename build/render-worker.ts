@@ -1,9 +1,18 @@
-// A page worker: loads the renderer and shiki once, then renders each page it is sent.
+// A page worker: renders the pages it is sent with its own shiki (parsing ahead, and asking for
+// more, while shiki loads) and sends each back as JSON; builds the search index when asked.
 import { parentPort, workerData } from 'node:worker_threads';
-import { highlightWith, makeHighlighter } from './highlight';
-import { renderMarkdown, type RenderContext } from './render';
-import type { RenderTask } from './render-pool';
+import { pageRenderer } from './page-renderer';
+import { loadSearchIndexer, type SearchDoc } from './search-index';
 
-const task = workerData as Omit<RenderTask, 'pages' | 'texts'>;
-const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: highlightWith(await makeHighlighter(task.langs)), mermaid: new Map(task.mermaid) };
-parentPort!.on('message', ({ index, page, text }) => parentPort!.postMessage({ index, page: renderMarkdown(ctx, page, text) }));
+const PARSE_AHEAD = 8;
+const port = parentPort!;
+const render = pageRenderer(workerData);
+let ahead = 0;
+let rendering = Promise.resolve();
+port.on('message', (m: { index: number; page: never; text: string } | { warm: true } | { docs: SearchDoc[] }) => {
+  if ('warm' in m) return void loadSearchIndexer();
+  if ('docs' in m) return void loadSearchIndexer().then((index) => port.postMessage({ script: index(m.docs) }));
+  const parsed = render.ready() ? undefined : render.parse(m.page, m.text);
+  if (parsed && ahead++ < PARSE_AHEAD) port.postMessage({ more: true });
+  rendering = rendering.then(async () => port.postMessage({ index: m.index, json: JSON.stringify(await render(m.page, m.text, parsed)) }));
+});

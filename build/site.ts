@@ -15,7 +15,7 @@ import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from
 import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
 import type { RenderedPage } from './render';
-import { renderPages, threadBudget } from './render-pool';
+import { renderPages, threadBudget, type Rendered } from './render-pool';
 import { loadSearchIndexer, searchDocs } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
@@ -192,21 +192,19 @@ function readCached(key: string): RenderedPage | undefined {
  * Renders the pages at `indexes` on as many threads as pay off, and writes
  * each page that has no problems to the page cache (the only writer; `readCached` the only reader).
  */
-async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage>; threads: number }> {
+async function renderInto(p: Prepared, indexes: number[], budget: number): Promise<{ pages: Map<number, RenderedPage> } & Rendered> {
   const out = new Map<number, RenderedPage>();
-  if (indexes.length === 0) return { pages: out, threads: 0 };
   // The renderer (unified, shiki) loads only when a page must be rendered: an up-to-date build never pays for it.
-  const { fenceLanguages } = await import('./highlight');
-  const texts = indexes.map((i) => p.texts.get(p.pages[i].path)!);
+  if (indexes.length === 0) return { pages: out, threads: 0, searchIndex: async (docs) => (await loadSearchIndexer())(docs) };
   // Cache files are written by libuv's threads while pages keep coming.
   const writes: Promise<void>[] = [];
-  const task = { course: p.course, labs: [...p.labs], mermaid: [...p.mermaid], pages: indexes.map((i) => p.pages[i]), texts, langs: [...new Set(texts.flatMap(fenceLanguages))] };
-  const threads = await renderPages(task, budget, (j, page) => {
+  const task = { course: p.course, labs: [...p.labs], mermaid: [...p.mermaid], pages: indexes.map((i) => p.pages[i]), texts: indexes.map((i) => p.texts.get(p.pages[i].path)!) };
+  const rendered = await renderPages(task, budget, (j, page, json) => {
     out.set(indexes[j], page);
-    if (page.problems.length === 0) writes.push(writeFile(p.keys[indexes[j]], JSON.stringify(page)));
+    if (page.problems.length === 0) writes.push(writeFile(p.keys[indexes[j]], json ?? JSON.stringify(page)));
   });
   await Promise.all(writes);
-  return { pages: out, threads };
+  return { pages: out, ...rendered };
 }
 
 /** What the dev server last wrote into each output folder. */
@@ -247,9 +245,11 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const fromCache = keys.map((k) => memory.get(k) ?? readCached(k));
   const missing = fromCache.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
   const renderedCount = missing.length;
-  const { pages: local, threads } = await renderInto(prepared, missing, threadBudget(opts.threads));
+  const { pages: local, threads, searchIndex } = await renderInto(prepared, missing, threadBudget(opts.threads));
   mark('rendered');
   const rendered = pages.map((page, i) => local.get(i) ?? { ...fromCache[i]!, page });
+  // Built while this thread checks and lays out the pages: on a page worker when there are some.
+  const searchScript = searchIndex(searchDocs(rendered));
   rendered.forEach((r, i) => r.problems.length === 0 && memory.set(keys[i], r));
   mark('pages ready');
   const idsByPage = new Map(rendered.map((r) => [r.page.path, new Set(r.ids)]));
@@ -294,7 +294,6 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   };
   // Freshly rendered pages first: in place, the edited page reaches the disk (and the
   // reader) before the other pages are laid out and compared.
-  const searchIndex = loadSearchIndexer().then((index) => index(searchDocs(rendered)));
   const fresh = new Set([...local.values()].map((r) => r.page.path));
   for (const r of [...rendered].sort((a, b) => Number(fresh.has(b.page.path)) - Number(fresh.has(a.page.path)))) {
     const lab = r.page.labId ? labs.get(r.page.labId) : undefined;
@@ -318,7 +317,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   }
   mark('pages laid out');
   emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));
-  emit('assets/search-index.js', await searchIndex);
+  emit('assets/search-index.js', await searchScript);
   mark('print and search');
   const copies: [string, string][] = [
     ...[...new Set(rendered.flatMap((r) => r.assets ?? []))].map((a): [string, string] => [join(root, a), publishedAssetPath(a)]),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allPages, loadCourse, type SourcePage } from '../build/course';
-import { fencedBlocks, fenceLanguages, highlightWith, makeHighlighter, requestedLanguage } from '../build/highlight';
+import { fencedBlocks, highlightWith, makeHighlighter, requestedLanguage } from '../build/highlight';
 import { generateCourse } from '../bench/gen-course';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { visit } from 'unist-util-visit';
@@ -16,6 +16,7 @@ import { renderMarkdown, type RenderContext, type RenderedPage } from '../build/
 import { mermaidSources } from '../build/mermaid';
 import { tidyMermaidError } from '../build/plugins/remark-mermaid';
 import { PAGES_PER_WORKER, renderHere, renderPages, workersFor, type RenderTask } from '../build/render-pool';
+import { loadSearchIndexer, searchDocs } from '../build/search-index';
 import { buildBook } from '../build/site';
 import { loadLab } from '../graders/lab';
 import { formatProblem } from '../lib/yaml-schema';
@@ -350,25 +351,27 @@ describe('whole builds', () => {
     expect(readFileSync(join(root, `two/${2 * PAGES_PER_WORKER}-odd-fences.html`), 'utf8')).toMatch(/data-lang="go"[\s\S]*package[\s\S]*data-lang="yaml"/);
   });
 
-  it('renders the same pages on page workers as on this thread', async () => {
+  it('renders the same pages on page workers as on this thread, and builds the search index on one', async () => {
     const root = threadCourse();
     const course = loadCourse(root);
     const pages = allPages(course);
     const texts = pages.map((p) => readFileSync(p.abs, 'utf8'));
-    const task: RenderTask = { course, labs: [], mermaid: [], pages, texts, langs: [...new Set(texts.flatMap(fenceLanguages))] };
+    const task: RenderTask = { course, labs: [], mermaid: [], pages, texts };
     const here: RenderedPage[] = [];
     await renderHere(task, pages.map((_, i) => i), (i, page) => (here[i] = page));
     const pooled: RenderedPage[] = [];
     const order: number[] = [];
-    expect(
-      await renderPages(task, 2, (i, page) => {
-        order.push(i);
-        pooled[i] = page;
-      }),
-    ).toBe(2);
+    const rendered = await renderPages(task, 2, (i, page, json) => {
+      order.push(i);
+      pooled[i] = page;
+      expect(JSON.parse(json!)).toEqual(page);
+    });
+    expect(rendered.threads).toBe(2);
     expect(order.sort((a, b) => a - b)).toEqual(pages.map((_, i) => i));
     expect(here[0].html).toContain('--shiki-');
     expect(pooled).toEqual(here);
+    const docs = searchDocs(here);
+    expect(await rendered.searchIndex(docs)).toBe((await loadSearchIndexer())(docs));
   });
 
   it('splits a large book across page workers in the bundled CLI, with the same site as one thread', () => {

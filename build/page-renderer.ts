@@ -1,0 +1,24 @@
+import { fenceLanguages, highlightWith, loadLanguages, makeHighlighter } from './highlight';
+import { parsePage, renderMarkdown, type ParsedPage, type RenderContext, type RenderedPage } from './render';
+import type { RenderTask } from './render-pool';
+import type { SourcePage } from './course';
+
+let highlighter: ReturnType<typeof makeHighlighter> | undefined;
+/**
+ * Renders pages of one build with this thread's shiki, which stays loaded
+ * (the dev server keeps it between builds) and loads each page's grammars as
+ * they are needed. `parse` works before shiki has loaded: pages parsed
+ * meanwhile are rendered when it is there.
+ */
+export function pageRenderer(task: Pick<RenderTask, 'course' | 'labs' | 'mermaid'>) {
+  const loading = (highlighter ??= makeHighlighter([]));
+  let highlight: ReturnType<typeof highlightWith> | undefined;
+  const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: (lang, code) => highlight!(lang, code), mermaid: new Map(task.mermaid) };
+  const render = async (page: SourcePage, text: string, parsed?: ParsedPage): Promise<RenderedPage> => {
+    const hl = await loading;
+    await loadLanguages(hl, fenceLanguages(text));
+    highlight ??= highlightWith(hl);
+    return renderMarkdown(ctx, page, text, parsed);
+  };
+  return Object.assign(render, { parse: (page: SourcePage, text: string) => parsePage(ctx, page, text), ready: () => highlight !== undefined });
+}
