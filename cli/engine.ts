@@ -4,6 +4,7 @@ import { ensureImages, isStandIn, normalizeRef } from '../graders/images';
 import { labBaseImages, loadLab } from '../graders/lab';
 import { registryProblem } from '../graders/registry';
 import { SourceError } from '../lib/yaml-schema';
+import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engines';
 
 function labImages(dirs: string[]): string[] {
   const refs = new Set<string>();
@@ -38,36 +39,60 @@ pulled when a registry answers, otherwise built locally as a labelled stand-in
 }
 
 export async function doctorCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    process.stdout.write('Usage: drydock doctor [<lab-dir>...]\n\nReports the Docker engine, whether a registry answers, and which base images are present.\n');
-    return 0;
-  }
-  const docker = connect();
-  let ok = true;
-  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(42)} ${v}\n`);
-  line('DOCKER_HOST', process.env.DOCKER_HOST ?? '(unset: default socket)');
+  let parsed;
   try {
-    const info = await engineInfo(docker);
-    line('engine', `Docker ${info.version}, API ${info.apiVersion}, ${info.os}, ${info.storageDriver}, cgroup v${info.cgroupVersion}`);
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, engine: { type: 'string', multiple: true }, 'engines-file': { type: 'string' } } });
   } catch (err) {
-    line('engine', `NOT REACHABLE: ${(err as Error).message}`);
+    process.stderr.write(`drydock doctor: ${(err as Error).message}\n`);
     return 2;
   }
-  const problem = await registryProblem();
-  line('registry (Docker Hub)', problem ? `unreachable (${problem})` : 'reachable');
-  const dirs = positionals.length ? positionals : [];
-  let refs: string[] = [];
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`Usage: drydock doctor [<lab-dir>...] [--engine URL]... [--engines-file FILE]
+
+Reports the Docker engine, whether a registry answers, and which base images are present.
+With --engine or --engines-file (as 'drydock grade --batch' takes them), checks every engine.
+Exit codes: 0 all good, 1 a base image is missing, 2 an engine does not answer.
+`);
+    return 0;
+  }
+  let slots: EngineSlot[];
   try {
-    refs = dirs.length ? labImages(dirs) : [];
+    slots = engineSlots(values.engine ?? [], values['engines-file']);
+  } catch (err) {
+    if (!(err instanceof EngineSpecError)) throw err;
+    process.stderr.write(`drydock doctor: ${err.message}\n`);
+    return 2;
+  }
+  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(42)} ${v}\n`);
+  let refs: string[] = [];
+  let ok = true;
+  try {
+    refs = positionals.length ? labImages(positionals) : [];
   } catch (err) {
     line('labs', (err as Error).message);
     ok = false;
   }
-  for (const ref of refs.map(normalizeRef)) {
-    const info = await docker.getImage(ref).inspect().catch(() => undefined);
-    if (!info) ok = false;
-    line(ref, info ? `present${isStandIn(info) ? ' (Drydock stand-in)' : ''}, ${(info.Size / 1e6).toFixed(1)} MB` : 'MISSING (run: drydock images <lab-dir>)');
+  if (!slots.length) line('DOCKER_HOST', process.env.DOCKER_HOST ?? '(unset: default socket)');
+  const engines = slots.length ? slots.map((s) => ({ label: `engine ${s.name} (${s.url}, ${s.jobs} at a time)`, docker: s.docker })) : [{ label: 'engine', docker: connect() }];
+  let unreachable = 0;
+  for (const e of engines) {
+    try {
+      const info = await engineInfo(e.docker);
+      line(e.label, `Docker ${info.version}, API ${info.apiVersion}, ${info.os}, ${info.storageDriver}, cgroup v${info.cgroupVersion}`);
+    } catch (err) {
+      line(e.label, `NOT REACHABLE: ${(err as Error).message}`);
+      unreachable++;
+      continue;
+    }
+    for (const ref of refs.map(normalizeRef)) {
+      const info = await e.docker.getImage(ref).inspect().catch(() => undefined);
+      if (!info) ok = false;
+      line(`  ${ref}`, info ? `present${isStandIn(info) ? ' (Drydock stand-in)' : ''}, ${(info.Size / 1e6).toFixed(1)} MB` : 'MISSING (run: drydock images <lab-dir>, or let a batch on several engines ensure them)');
+    }
   }
-  return ok ? 0 : 1;
+  if (unreachable === engines.length) return 2;
+  const problem = await registryProblem();
+  line('registry (Docker Hub)', problem ? `unreachable (${problem})` : 'reachable');
+  return unreachable ? 2 : ok ? 0 : 1;
 }
