@@ -86,7 +86,7 @@ async function batchCommand(positionals: string[], values: Record<string, string
   try {
     const result = await gradeBatch(lab, values.batch as string, values.out, {
       docker,
-      jobs,
+      jobs: engines.length === 1 ? engines[0].jobs : jobs,
       engines: engines.length > 1 ? engines : undefined,
       shard,
       regrade: Boolean(values.regrade),

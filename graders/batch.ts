@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import { newRunId, removeRun } from './engine';
 import { answers, type EngineSlot } from './engines';
 import { gradeSubmission } from './grade';
