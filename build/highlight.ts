@@ -92,6 +92,9 @@ export function highlightWith(highlighter: HighlighterGeneric<string, string>): 
       // Read per block: the dev server loads grammars as new languages appear.
       lang: highlighter.getLoadedLanguages().includes(wanted) ? wanted : 'text',
       theme: CODE_THEME,
+      // No per-line time limit (shiki's default is 0.5 s): on a loaded machine a fresh thread's first
+      // lines can take that long, and the rest of the line would come out unhighlighted.
+      tokenizeTimeLimit: 0,
       transformers: [PRE_ATTRIBUTES],
     });
 }
