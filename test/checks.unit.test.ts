@@ -232,11 +232,12 @@ describe('no-secrets', () => {
 
   it('fails a key in a layer, naming the layer, the step and the path, even when a later step deletes it', () => {
     const r = noSecretsCheck.evaluate(
-      obs({ image: image({}), layerScan: scan({ findings: [{ layer: 1, path: 'home/nonroot/.ssh/id_ed25519', kind: 'private key (PEM)', sample: PEM, deletedLater: true }] }) }),
+      obs({ image: image({}), layerScan: scan({ findings: [{ layer: 1, path: 'home/nonroot/.ssh/id_ed25519', kind: 'private key (PEM)', sample: PEM, deletedLater: true }, { layer: 2, path: 'app/.env', kind: '.env file' }] }) }),
     );
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe(`the image carries a credential: /home/nonroot/.ssh/id_ed25519 holds a private key (PEM) (${PEM}); a later step deletes it, but this layer still ships it`);
+    expect(r.summary).toBe(`the image carries 2 credentials: /home/nonroot/.ssh/id_ed25519 holds: private key (PEM) (${PEM}); a later step deletes it, but this layer still ships it`);
     expect(r.evidence[0]).toMatch(/^layer 2\/3, made by `COPY deploy_key \/home\/nonroot\/\.ssh\/id_ed25519`: /);
+    expect(r.evidence[1]).toBe('layer 3/3, made by `rm /home/nonroot/.ssh/id_ed25519`: /app/.env holds: .env file');
     expect(r.fix).toMatch(/deleting a file in a later step leaves it in the earlier layer/);
   });
 

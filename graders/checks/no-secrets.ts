@@ -20,12 +20,20 @@ export const noSecretsCheck: Check = {
     const scan = obs.layerScan;
     const n = scan.layers.length;
     const problems: string[] = [];
+    // One line per file: a key found by its path and by its content is one credential.
+    const byFile = new Map<string, typeof scan.findings>();
     for (const f of scan.findings) {
       const layer = scan.layers[f.layer];
       if (!layer || layer.fromLab) continue;
+      const key = `${f.layer}\0${f.path}`;
+      byFile.set(key, [...(byFile.get(key) ?? []), f]);
+    }
+    for (const fs of byFile.values()) {
+      const f = fs[0];
+      const what = fs.map((x) => `${x.kind}${x.sample ? ` (${x.sample})` : ''}`).join(', ');
       problems.push(
-        `layer ${f.layer + 1}/${n}, made by \`${stepText(layer.step)}\`: /${f.path} holds a ${f.kind}${f.sample ? ` (${f.sample})` : ''}` +
-          (f.deletedLater ? '; a later step deletes it, but this layer still ships it' : ''),
+        `layer ${f.layer + 1}/${n}, made by \`${stepText(scan.layers[f.layer].step)}\`: /${f.path} holds: ${what}` +
+          (fs.some((x) => x.deletedLater) ? '; a later step deletes it, but this layer still ships it' : ''),
       );
     }
     for (const env of obs.image.Config?.Env ?? []) {
