@@ -51,7 +51,7 @@ describe('cache-hit', () => {
   it("never fails a student for a context-free step a neighbour's build ran (replayed under the neighbour's name)", () => {
     const r = grade(SOLUTION, [['workdir', '[build 2/7] WORKDIR /src', 'R'], ['mod2', '[build 3/6] COPY go.mod go.sum* ./', 'C'], ['dl2', '[build 4/6] RUN go mod download', 'C'], ['src2', '[build 5/6] COPY . .', 'R']]);
     expect(r.status).toBe('pass');
-    expect(r.evidence.join('\n')).toMatch(/shared {2}line 4: WORKDIR \/src \(reads nothing from the context/);
+    expect(r.evidence.join('\n')).toMatch(/RAN {5}line 4: WORKDIR \/src \(shared: the same step as in the first build, reading nothing from the context; not judged\)/);
   });
 
   it('is an infrastructure error when a step with unchanged inputs re-ran in both probes', () => {

@@ -29,7 +29,8 @@ export const cacheHitCheck: Check = {
     }
     const steps = probeSteps(df, plan, obs.build?.steps ?? [], probe.outcome.steps);
     for (const p of steps) {
-      evidence.push(p.shared ? `shared  ${where(p.ins)} (reads nothing from the context: the edit cannot reach it; not judged)` : `${stateOf(p)}  ${where(p.ins)}`);
+      // A shared step's flag may be a concurrent build's record (see cache-probe.ts): shown, never judged.
+      evidence.push(p.shared ? `${stateOf(p)}  ${where(p.ins)} (shared: the same step as in the first build, reading nothing from the context; not judged)` : `${stateOf(p)}  ${where(p.ins)}`);
     }
     if (probe.earlier) {
       evidence.push(`the first probe reported ${probe.earlier.map((p) => where(p)).join(', ')} as re-run although nothing it reads had changed; probed again`);
