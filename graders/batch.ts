@@ -249,6 +249,22 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     if (engines.every((e) => !e.up)) engines[0].up = true; // its students then end as infrastructure errors, never lost
   }
 
+  // Until this run ends, its record says "interrupted": a merge never takes a half-run shard for a whole one.
+  const record = (list: StudentOutcome[], interrupted: boolean, durationMs: number, throughput: EngineThroughput[]) => {
+    const manifest: ShardManifest = {
+      format: 1,
+      drydock: drydockVersion(),
+      shard: opts.shard ?? null,
+      lab: { id: lab.id, title: lab.title, hash: labHash(definition), definition: definition.toString('utf8') },
+      students: list.map((o) => ({ id: o.student.id, name: o.student.name, email: o.student.email, status: o.status, order: order.get(o.student.id)! })),
+      interrupted,
+      startedAt,
+      durationMs,
+      engines: throughput,
+    };
+    writeAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  };
+  record([], true, 0, []);
   opts.onStart?.(students.length, toGrade.length);
   let done = 0;
   const finish = (o: StudentOutcome) => {
@@ -398,17 +414,6 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   writeAtomic(join(outDir, 'junit.xml'), renderJunit(outcomes.filter((o) => o.report).map((o) => o.report!)));
   writeAtomic(join(outDir, 'summary.html'), renderSummaryHtml(lab, rows, durationMs, { shard: opts.shard, engines: throughput }));
   const interrupted = Boolean(opts.signal?.aborted);
-  const manifest: ShardManifest = {
-    format: 1,
-    drydock: drydockVersion(),
-    shard: opts.shard ?? null,
-    lab: { id: lab.id, title: lab.title, hash: labHash(definition), definition: definition.toString('utf8') },
-    students: outcomes.map((o) => ({ id: o.student.id, name: o.student.name, email: o.student.email, status: o.status, order: order.get(o.student.id)! })),
-    interrupted,
-    startedAt,
-    durationMs,
-    engines: throughput,
-  };
-  writeAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  record(outcomes, interrupted, durationMs, throughput);
   return { outcomes, interrupted, durationMs, engines: throughput };
 }

@@ -152,6 +152,11 @@ describe('a class in 3 shards', () => {
     cpSync(seqOut[2], older, { recursive: true });
     writeFileSync(join(older, 'shard.json'), JSON.stringify({ ...manifest(older), lab: { ...manifest(older).lab, hash: '0'.repeat(64) } }));
     refuse([seqOut[0], seqOut[1], older], /different versions of the lab/);
+    // A run stopped part-way (Ctrl-C, a killed pod) leaves its record marked interrupted until it ends.
+    const stopped = tmp('shard-stopped');
+    cpSync(seqOut[2], stopped, { recursive: true });
+    writeFileSync(join(stopped, 'shard.json'), JSON.stringify({ ...manifest(stopped), interrupted: true }));
+    refuse([seqOut[0], seqOut[1], stopped], /interrupted/);
     refuse([seqOut[0], seqOut[1], parOut[2].replace(/$/, '-nonexistent')], /not a Drydock batch result/);
     const bigger = join(tmp('shard-roster2'), 'roster.csv');
     writeFileSync(bigger, 'id\nada\nzoe\n');
