@@ -4,6 +4,8 @@ import { chapterHeader, titleAndBody, type LayoutInput } from './layout';
 import type { RenderedPage } from './render';
 import { esc } from '../lib/html';
 
+const REWRITE = /\s(id|aria-labelledby|aria-controls|href|src)="([^"]*)"|<div class="mermaid-dark"><svg[^]*?<\/svg><\/div>|<div class="mermaid-light">/g;
+
 /** The anchor a page gets in the one-page version: its output path without `.html`, slashes as dashes. */
 const slugOf = (href: string) => href.replace(/\.html$/, '').replace(/\//g, '-');
 
@@ -18,15 +20,20 @@ export function printBook(course: Course, rendered: RenderedPage[], nav: LayoutI
     const slug = slugOf(r.page.href);
     const dir = posix.dirname(r.page.href);
     const { head, body } = titleAndBody(r);
-    const html = (head + chapterHeader({ page: r, nav }, r.page.href) + extra + body)
-      .replace(/\sid="(?!mermaid-)([^"]+)"/g, ` id="${slug}--$1"`)
-      .replace(/\s(aria-labelledby|aria-controls)="([^"]+)"/g, (_m, attr, id) => ` ${attr}="${slug}--${id}"`)
-      .replace(/href="#(?!mermaid-)([^"]+)"/g, `href="#${slug}--$1"`)
-      .replace(/(href|src)="(?![a-z]+:|#|\/)([^"#]+)(#[^"]*)?"/g, (m, attr, path: string, anchor?: string) => {
-        const target = posix.normalize(posix.join(dir, path));
-        if (attr === 'href' && pages.has(target)) return `href="#${slugOf(target)}${anchor ? `--${anchor.slice(1)}` : ''}"`;
-        return `${attr}="${target}${anchor ?? ''}"`;
-      });
+    // One pass over the page: ids made unique, links between pages turned into links inside this one,
+    // and the dark drawings of diagrams left out (paper is light).
+    const html = (head + chapterHeader({ page: r, nav }, r.page.href) + extra + body).replace(REWRITE, (all, attr: string | undefined, value: string | undefined) => {
+      if (attr === undefined) return all.startsWith('<div class="mermaid-dark">') ? '' : '<div class="mermaid-paper">';
+      if (value!.startsWith('mermaid-') || value!.startsWith('#mermaid-')) return all;
+      if (attr === 'id' || attr === 'aria-labelledby' || attr === 'aria-controls') return ` ${attr}="${slug}--${value}"`;
+      if (value!.startsWith('#')) return ` ${attr}="#${slug}--${value!.slice(1)}"`;
+      if (/^[a-z]+:|^\//.test(value!)) return all;
+      const hash = value!.indexOf('#');
+      const path = hash < 0 ? value! : value!.slice(0, hash);
+      const target = posix.normalize(posix.join(dir, path));
+      if (attr === 'href' && pages.has(target)) return ` href="#${slugOf(target)}${hash < 0 ? '' : `--${value!.slice(hash + 1)}`}"`;
+      return ` ${attr}="${target}${hash < 0 ? '' : value!.slice(hash)}"`;
+    });
     return `<section class="${className}" id="${slug}">${html}</section>`;
   };
   const index = rendered.find((r) => r.page.kind === 'index');

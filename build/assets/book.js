@@ -197,7 +197,7 @@
   var box = document.querySelector('.search');
   if (box && window.DRYDOCK_SEARCH && window.MiniSearch) {
     box.hidden = false;
-    var index = window.MiniSearch.loadJSON(window.DRYDOCK_SEARCH, { fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading', 'text'] });
+    var index = window.MiniSearch.loadJSON(window.DRYDOCK_SEARCH, { fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading', 'snippet'] });
     var input = box.querySelector('input');
     var list = box.querySelector('#search-results');
     var titleLink = document.querySelector('.topbar-title') || document.querySelector('.book-title a');
@@ -261,7 +261,7 @@
           highlight(s, hit.heading, terms);
           a.appendChild(s);
         }
-        var text = snippet(hit.text, terms);
+        var text = snippet(hit.snippet, terms);
         if (text) {
           var p = document.createElement('span');
           p.className = 'hit-snippet';

@@ -27,11 +27,28 @@ export function tidyMermaidError(error: string): string {
 }
 
 /**
+ * Sequence diagrams carry icon symbols (computer, database, clock: 14 KB of paths) whether
+ * an actor uses them or not; a symbol nothing refers to is dropped.
+ */
+function withoutUnusedSymbols(svg: string): string {
+  return svg.replace(/<defs><symbol id="([^"]+)"[^]*?<\/symbol><\/defs>/g, (all, id: string) => (svg.includes(`#${id}"`) ? all : ''));
+}
+
+/** Each diagram is tidied once per thread, however many pages show it. */
+const tidied = new Map<string, string>();
+const tidy = (svg: string) => {
+  let out = tidied.get(svg);
+  if (out === undefined) tidied.set(svg, (out = naturalSize(svg)));
+  return out;
+};
+
+/**
  * Mermaid draws at 100% of its container with its natural width as a maximum, so a wide
  * diagram shrinks until its labels are unreadable on a phone. The book keeps the natural
  * size (width and height from the drawing's own box) and lets the figure scroll instead.
  */
 export function naturalSize(svg: string): string {
+  svg = withoutUnusedSymbols(svg);
   const end = svg.indexOf('>');
   if (end < 0) return svg;
   const open = svg.slice(0, end);
@@ -65,7 +82,7 @@ export default function remarkMermaid(options: MermaidOptions) {
       }
       if (result?.svg) {
         // Both drawings sit in the page; the stylesheet shows the one that matches the theme (no script needed).
-        const drawings = `<div class="mermaid-light">${naturalSize(result.svg)}</div>${result.svgDark ? `<div class="mermaid-dark">${naturalSize(result.svgDark)}</div>` : ''}`;
+        const drawings = `<div class="mermaid-light">${tidy(result.svg)}</div>${result.svgDark ? `<div class="mermaid-dark">${tidy(result.svgDark)}</div>` : ''}`;
         replaceWithFigure(parent, index, node, 'mermaid-figure', [
           h('div', { className: ['mermaid-scroll', 'scroll-x'], role: 'group', 'aria-label': title ? `Diagram: ${title}` : 'Diagram', tabIndex: 0 }, [{ type: 'raw', value: drawings } as never]),
           h('div', { className: ['figure-bar'] }, [
