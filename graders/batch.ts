@@ -158,6 +158,16 @@ interface EngineState {
   graded: number;
   requeued: number;
   busyMs: number;
+  /** Settles when the engine is declared lost, so students waiting on a hung engine move at once. */
+  lost: Promise<void>;
+  loseNow: () => void;
+  /** Heartbeat pings in a row it did not answer while grading. */
+  misses: number;
+  lastPing: number;
+}
+
+function arm(e: EngineState): void {
+  e.lost = new Promise<void>((r) => (e.loseNow = r));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -222,7 +232,11 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     return prev !== undefined && prev.inputHash === hashes.get(s.id) && prev.status !== 'infrastructure error';
   };
   const toGrade = students.filter((s) => s.path && (opts.regrade || !finished(s)));
-  const engines: EngineState[] = slots.map((slot) => ({ slot, up: true, workers: 0, inFlight: new Set(), orphans: new Set(), graded: 0, requeued: 0, busyMs: 0 }));
+  const engines: EngineState[] = slots.map((slot) => {
+    const e = { slot, up: true, workers: 0, inFlight: new Set(), orphans: new Set(), graded: 0, requeued: 0, busyMs: 0, misses: 0, lastPing: 0 } as unknown as EngineState;
+    arm(e);
+    return e;
+  });
 
   // What an engine that stopped answering in an earlier run left behind, now that it may answer again.
   const leftOver = readOrphans(outDir);
@@ -294,6 +308,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   const markDown = (e: EngineState, why: string) => {
     if (!e.up) return;
     e.up = false;
+    e.loseNow();
     opts.onEngine?.(e.slot.name, 'down', why);
     notify();
   };
@@ -310,14 +325,25 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       const runId = newRunId();
       e.inFlight.add(runId);
       opts.activeRuns?.add(runId);
-      report = await gradeSubmission(lab, s.path!, {
+      const grading = gradeSubmission(lab, s.path!, {
         docker: e.slot.docker,
         runId,
         bookBase: opts.bookBase,
         onBuildLog: (text) => (buildLog = text),
       });
+      // Several engines: a hung engine (a dead ssh or tcp host answers nothing) is declared lost by the
+      // heartbeat, and its students move on without waiting for calls that may never return.
+      const first = multi ? await Promise.race([grading, e.lost.then(() => undefined)]) : await grading;
       e.inFlight.delete(runId);
-      opts.activeRuns?.delete(report.runId);
+      opts.activeRuns?.delete(runId);
+      if (first === undefined && othersUp(e) && !opts.signal?.aborted) {
+        grading.catch(() => {}); // abandoned: whatever it says later is not a grade
+        e.orphans.add(runId);
+        e.requeued++;
+        requeues.set(s.id, (requeues.get(s.id) ?? 0) + 1);
+        return 'lost';
+      }
+      report = first ?? (await grading);
       // With other engines to go to, a result from an engine that no longer answers is not trusted,
       // whatever it says: a build cut off by a dying daemon reads like a failed build.
       if (multi && !opts.signal?.aborted && (!e.up || !(await answers(e.slot.docker)))) {
@@ -385,9 +411,19 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     while (monitoring) {
       await Promise.race([sleep(2000), changed]);
       for (const e of engines) {
-        if (e.up || !monitoring || !(await answers(e.slot.docker))) continue;
+        if (e.up) {
+          // Heartbeat of an engine that is grading: two pings in a row unanswered (5 s each) and it is lost.
+          if (!e.inFlight.size || Date.now() - e.lastPing < 3000) continue;
+          e.lastPing = Date.now();
+          if (await answers(e.slot.docker)) e.misses = 0;
+          else if (++e.misses >= 2) markDown(e, 'stopped answering (two heartbeat pings unanswered)');
+          continue;
+        }
+        if (!monitoring || !(await answers(e.slot.docker))) continue;
         await cleanOrphans(e, e.orphans);
         e.orphans.clear();
+        e.misses = 0;
+        arm(e);
         e.up = true;
         opts.onEngine?.(e.slot.name, 'back', 'answers again; its leftovers were removed');
         if (queue.length || inFlight) startWorkers(e);

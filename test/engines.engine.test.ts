@@ -96,6 +96,42 @@ describe('a class across two engines', () => {
   });
 });
 
+/** Resolves when the scratch engine holds a grading run's objects (a built image or a probe container). */
+async function whenGrading(): Promise<void> {
+  const filters = JSON.stringify({ label: [RUN_LABEL] });
+  for (;;) {
+    const [c, i] = await Promise.all([scratch.docker.listContainers({ all: true, filters }).catch(() => []), scratch.docker.listImages({ filters }).catch(() => [])]);
+    if (c.length + i.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('an engine that hangs mid-batch', () => {
+  it('is declared lost by the heartbeat, its students move on; when it answers again its leftovers go and it takes students again', async () => {
+    const pid = Number(readFileSync(`/run/drydock-scratch/${SCRATCH}/docker.pid`, 'utf8'));
+    const events: string[] = [];
+    const hung = whenGrading().then(() => process.kill(pid, 'SIGSTOP'));
+    const r = await gradeBatch(lab, classDir, out(), {
+      engines: slots(),
+      regrade: true,
+      onEngine: (n, e) => {
+        events.push(`${n} ${e}`);
+        // Wakes up a few seconds after being declared lost: the batch is still running.
+        if (n === 'second' && e === 'down') setTimeout(() => process.kill(pid, 'SIGCONT'), 3000);
+      },
+    });
+    await hung;
+    expect(events.slice(0, 2)).toEqual(['second down', 'second back']);
+    const ids = r.outcomes.map((o) => o.student.id);
+    expect([...ids].sort()).toEqual(Object.keys(IDS).sort());
+    expect(verdicts(r)).toEqual(verdicts(single));
+    expect(r.outcomes.filter((o) => o.requeued).length).toBeGreaterThan(0);
+    // The abandoned grade and the leftovers are gone once it answers.
+    for (let i = 0; i < 120 && (await runObjects(scratch.docker)).length; i++) await new Promise((res) => setTimeout(res, 500));
+    expect(await runObjects(scratch.docker)).toEqual([]);
+  });
+});
+
 describe('an engine killed mid-batch', () => {
   it('moves its students to the other engine: every student graded once, none scored from the dead engine; its leftovers go when it returns', async () => {
     const dir = out();
