@@ -6,12 +6,12 @@ Usage:
       Build a student's Dockerfile in the Docker engine and run the lab's checks.
       <submission> is a folder, a .zip or a .tar(.gz).
   drydock images <lab-dir>...     Make sure the labs' base images exist (pull, else build local stand-ins)
-  drydock doctor [<lab-dir>]      Report the engine, registry reachability and base images
+  drydock doctor [<lab-dir>] [--engine URL]...   Report each engine, registry reachability and base images
   drydock grade <lab-dir> --batch <dir> --out <results-dir> [-j N] [--regrade] [--roster FILE]
-      Grade a whole class: gradebook.csv, feedback, Gradescope results, summary.html, junit.xml.
-      [--shard I/N | --shards N] [--engine URL[#jobs=N]]... [--engines-file FILE]
-      One shard of the class (a CI matrix job, a Kubernetes Indexed Job, a Slurm/AWS Batch array task),
-      or one class across several engines from this machine.
+                [--shard I/N | --shards N] [--engine URL[#jobs=N]]... [--engines-file FILE]
+      Grade a whole class: gradebook.csv, feedback, Gradescope results, summary.html, junit.xml;
+      or one shard of it (a CI matrix job, a Kubernetes Indexed Job, a Slurm/AWS Batch array task),
+      or the class across several engines from this machine.
   drydock gradebook merge --out DIR [--roster FILE] RESULTS...   Combine shard results into one gradebook
   drydock classroom <lab-dir> [--out REPO]  Write a GitHub Classroom autograding workflow
   drydock ci github|gitlab|kubernetes <lab-dir> --shards N [--out DIR]
