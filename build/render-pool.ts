@@ -16,13 +16,22 @@ export interface RenderTask {
   texts: string[];
 }
 
-/** A worker loads the renderer and shiki and warms up its JIT (~0.3 s of CPU): it needs this many pages to pay. */
-export const PAGES_PER_WORKER = 12;
+/**
+ * A worker loads the bundle, shiki and its grammars and warms up its JIT:
+ * ~1 s of CPU on a 16-core machine, so it needs this many pages to pay.
+ */
+export const PAGES_PER_WORKER = 24;
 
-/** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core. */
+/**
+ * Past this many workers a build got slower on 16 cores (200 and 600 pages:
+ * 8 workers beat 16): isolates share V8's few background compiler threads.
+ */
+export const MAX_DEFAULT_WORKERS = 8;
+
+/** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core (at most MAX_DEFAULT_WORKERS). */
 export function threadBudget(requested?: number): number {
   const fromEnv = Number(process.env.DRYDOCK_RENDER_THREADS);
-  return Math.max(1, requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism()));
+  return Math.max(1, requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), MAX_DEFAULT_WORKERS)));
 }
 
 /** Page workers for `pages` pages and `budget` threads; 0 renders on this thread (one thread, or a small book). */

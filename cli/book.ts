@@ -17,8 +17,8 @@ Renders DIR/chapters/*.md and DIR/labs/*/README.md into a static book.
   --out DIR    where the site goes (default: ROOT/site)
   -j, --threads N
                threads the build may use (default: one per core, at most 8).
-               From 16 pages on, code is highlighted on a thread of its own;
-               from 300, pages are also split across threads. 1 = one thread.
+               Pages are rendered on page workers, each with its own shiki,
+               one per 24 pages to render; 1 = render on this thread.
   -q, --quiet  print problems only
 Environment: DRYDOCK_RENDER_THREADS sets the default for --threads.
 Exit 0 on success; 1 with every problem as file:line:column message; 2 on a
