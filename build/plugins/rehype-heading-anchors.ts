@@ -19,6 +19,16 @@ export interface SearchSection {
 /** Characters beyond which an inline code span may wrap (about a third of a phone's line). */
 const LONG_CODE = 24;
 
+/** Text for search: what a reader reads, without buttons and code-block labels. */
+function searchText(node: Root['children'][number]): string {
+  if (node.type === 'text') return node.value;
+  if (node.type !== 'element') return '';
+  if (node.tagName === 'button' || node.tagName === 'script' || (node.tagName === 'div' && (node.properties?.className as string[] | undefined)?.includes('code-head'))) return '';
+  let out = '';
+  for (const c of node.children) out += searchText(c as Root['children'][number]);
+  return out;
+}
+
 const isHeading = (n: Element) => /^h[1-6]$/.test(n.tagName);
 
 /**
@@ -56,7 +66,7 @@ export default function rehypeHeadingAnchors() {
         sections.push(current);
         current = { id: child.properties.id, heading: toString(child).replace(/#$/, ''), text: '' };
       } else if (child.type === 'element' && !String(child.properties?.className ?? '').includes('answer-key')) {
-        current.text += ` ${toString(child)}`;
+        current.text += ` ${searchText(child)}`;
       }
     }
     sections.push(current);

@@ -24,7 +24,8 @@ export default function remarkAsciiFigures() {
       const label = title ?? 'Diagram';
       replaceWithFigure(parent, index, node, 'ascii-figure', [
         h('div', { className: ['ascii-scroll', 'scroll-x'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
-        h('p', { className: ['scroll-hint'] }, 'Scroll sideways for the rest of the figure'),
+        // The cue's words come from the stylesheet, so they stay out of search and print.
+        h('p', { className: ['scroll-hint'] }),
         ...(title ? [h('figcaption', title)] : []),
       ]);
     });

@@ -86,7 +86,7 @@ export default function remarkMermaid(options: MermaidOptions) {
         replaceWithFigure(parent, index, node, 'mermaid-figure', [
           h('div', { className: ['mermaid-scroll', 'scroll-x'], role: 'group', 'aria-label': title ? `Diagram: ${title}` : 'Diagram', tabIndex: 0 }, [{ type: 'raw', value: drawings } as never]),
           h('div', { className: ['figure-bar'] }, [
-            h('p', { className: ['scroll-hint'] }, 'Scroll sideways for the rest of the diagram'),
+            h('p', { className: ['scroll-hint'] }),
             h('button', { type: 'button', className: ['open-full'], hidden: true }, 'Open full size'),
           ]),
           ...caption,
