@@ -207,7 +207,7 @@ export async function observeRun(docker: Docker, container: Docker.Container, la
 
 /** Bounds on what the layer scan reads: credentials are small, images need not be. */
 export const LAYER_SCAN_LIMITS = { perFileBytes: 1024 * 1024, totalBytes: 512 * 1024 * 1024 };
-/** Findings kept per layer; the rest are counted in the verdict's evidence only through this cap. */
+/** Findings kept per layer: enough to name the problem, bounded however many files match. */
 const FINDINGS_PER_LAYER = 20;
 
 interface ScannedLayer {
@@ -238,13 +238,12 @@ export class LayerTarReader {
   private parts: Buffer[] = [];
   private got = 0;
   private longName?: string;
-  private ended = false;
 
   constructor(private readonly onFile: (name: string, size: number) => FileWant) {}
 
   push(chunk: Buffer): void {
     let i = 0;
-    while (i < chunk.length && !this.ended) {
+    while (i < chunk.length) {
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, chunk.length - i);
         const piece = chunk.subarray(i, i + n);
