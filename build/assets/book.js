@@ -124,7 +124,7 @@
       if (active < 0) return;
       var a = links[active];
       a.setAttribute('aria-current', 'true');
-      var top = a.offsetTop - toc.offsetTop;
+      var top = a.getBoundingClientRect().top - toc.getBoundingClientRect().top + toc.scrollTop;
       if (top < toc.scrollTop + 40 || top > toc.scrollTop + toc.clientHeight - 60) toc.scrollTop = top - toc.clientHeight / 3;
     };
     addEventListener('scroll', function () { if (!ticking) { ticking = true; requestAnimationFrame(update); } }, { passive: true });
