@@ -28,10 +28,14 @@ export const PAGES_PER_WORKER = 24;
  */
 export const MAX_DEFAULT_WORKERS = 8;
 
-/** Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one per core (at most MAX_DEFAULT_WORKERS). */
+/**
+ * Threads a build may use: `requested`, else DRYDOCK_RENDER_THREADS, else one
+ * per core but one (the main thread's), at most MAX_DEFAULT_WORKERS. On two
+ * cores that renders on the main thread: two workers there were ~1.5x slower.
+ */
 export function threadBudget(requested?: number): number {
   const fromEnv = Number(process.env.DRYDOCK_RENDER_THREADS);
-  return Math.max(1, requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), MAX_DEFAULT_WORKERS)));
+  return Math.max(1, requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism() - 1, MAX_DEFAULT_WORKERS)));
 }
 
 /** Page workers for `pages` pages and `budget` threads; 0 renders on this thread (one thread, or a small book). */

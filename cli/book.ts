@@ -16,7 +16,7 @@ Renders DIR/chapters/*.md and DIR/labs/*/README.md into a static book.
   --root DIR   course folder (default: this repository)
   --out DIR    where the site goes (default: ROOT/site)
   -j, --threads N
-               threads the build may use (default: one per core, at most 8).
+               threads the build may use (default: one per core but one, at most 8).
                Pages are rendered on page workers, each with its own shiki,
                one per 24 pages to render; 1 = render on this thread.
   -q, --quiet  print problems only
