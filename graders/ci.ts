@@ -123,7 +123,7 @@ export function githubWorkflow(lab: Lab, o: CiOptions): string {
       },
     },
   };
-  return `${header('github')}${stringify(workflow, { lineWidth: 0 })}`;
+  return `${header('github')}${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
 export function gitlabPipeline(lab: Lab, o: CiOptions): string {
@@ -161,7 +161,7 @@ export function gitlabPipeline(lab: Lab, o: CiOptions): string {
     },
   };
   return `${header('gitlab')}# Run it from CI/CD > Pipelines > Run pipeline (set SUBMISSIONS). The runner must allow privileged
-# containers (docker:dind): [runners.docker] privileged = true.\n${stringify(pipeline, { lineWidth: 0 })}`;
+# containers (docker:dind): [runners.docker] privileged = true.\n${stringify(pipeline, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
 export interface KubernetesFiles {
@@ -285,7 +285,7 @@ export function kubernetesManifests(lab: Lab, o: CiOptions): KubernetesFiles {
       },
     },
   };
-  const y = (doc: object) => stringify(doc, { lineWidth: 0 });
+  const y = (doc: object) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   return {
     'drydock-volume.yaml': `${header('kubernetes')}# The class's files: /submissions (one folder or archive per student), the lab, /results, /gradebook.
 # The access mode must be ReadWriteMany (NFS, EFS, Filestore, CephFS…): every shard's pod mounts it.\n${y(volume)}`,

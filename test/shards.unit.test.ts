@@ -72,3 +72,19 @@ describe('engine URLs', () => {
     expect(() => engineSlots(['tcp://10.0.0.8:2375'], join(dir, 'engines'))).toThrow(/named twice/);
   });
 });
+
+describe('generated CI files', () => {
+  it('parse as YAML and use no anchors or aliases (which older GitHub Actions and some linters refuse)', async () => {
+    const { parseAllDocuments } = await import('yaml');
+    const { loadLab } = await import('../graders/lab');
+    const { githubWorkflow, gitlabPipeline, kubernetesManifests } = await import('../graders/ci');
+    const lab = loadLab(join(import.meta.dirname, '../labs/catalog-image'));
+    const o = { shards: 4, packageSpec: 'drydock@0.1.0', labPath: 'labs/catalog-image' };
+    for (const text of [githubWorkflow(lab, o), gitlabPipeline(lab, o), ...Object.values(kubernetesManifests(lab, o))]) {
+      const docs = parseAllDocuments(text);
+      expect(docs.flatMap((d) => d.errors)).toEqual([]);
+      expect(text).not.toMatch(/^\s*(- )?[&*][a-z]\w*\s*$/m);
+      expect(text).not.toMatch(/: [&*]a\d+/);
+    }
+  });
+});
