@@ -92,8 +92,10 @@ describe('a fresh engine, -j 2, students sharing a build stage', () => {
     const warmBeside = verdicts(reportOf(await gradeBatch(lab, classDir, mkdtempSync(join(tmpdir(), 'drydock-warm-out-')), { docker: engine.docker, jobs: 2 }), 'alice'));
     // This engine is the test's own: clearing its whole cache disturbs nobody.
     await engine.docker.pruneBuilder({ all: true } as object);
-    const coldAlone = verdicts(await gradeSubmission(lab, join(classDir, 'alice'), { docker: engine.docker }));
-    expect([warmAlone, warmBeside, coldAlone]).toEqual([coldBeside, coldBeside, coldBeside]);
+    const coldAloneReport = await gradeSubmission(lab, join(classDir, 'alice'), { docker: engine.docker });
+    const coldAlone = verdicts(coldAloneReport);
+    const why = coldAloneReport.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.summary}\n${c.evidence.join('\n')}`).join('\n');
+    expect([warmAlone, warmBeside, coldAlone], why).toEqual([coldBeside, coldBeside, coldBeside]);
   }, 900_000);
 
   it('leaves nothing of its own in the engine', async () => {
