@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CHECK_IDS } from '../graders/lab';
+import { labChecks } from '../graders/checks';
+import { loadLab } from '../graders/lab';
 import { drydock, FIXTURES, LAB_DIR, ROOT, solutionSubmission } from './helpers';
+
+// The workflow has one graded step per check the lab scores.
+const SCORED = labChecks(loadLab(LAB_DIR)).map((c) => c.id);
 
 /** A student repository made from the template (the starter) with the student's Dockerfile. */
 function studentRepo(dockerfile: string): string {
@@ -42,7 +46,7 @@ describe('drydock classroom', () => {
   it('writes a workflow with one graded step per check and the Classroom reporter', () => {
     const { steps } = setUpRepo(solutionSubmission());
     const graders = steps.filter((s) => s.uses?.startsWith('classroom-resources/autograding-command-grader'));
-    expect(graders.map((s) => s.with!['test-name'])).toEqual([...CHECK_IDS]);
+    expect(graders.map((s) => s.with!['test-name'])).toEqual(SCORED);
     expect(graders.reduce((n, s) => n + Number(s.with!['max-score']), 0)).toBe(100);
     const reporter = steps.find((s) => s.uses?.startsWith('classroom-resources/autograding-grading-reporter'))!;
     expect(String(reporter.with!.runners).split(',')).toEqual(graders.map((s) => s.id));
@@ -52,8 +56,8 @@ describe('drydock classroom', () => {
 
   it('runs the workflow\'s commands: all pass for the solution, cache-hit fails for a misordered Dockerfile', () => {
     const cases: [string, string, Record<string, number>][] = [
-      ['solution', solutionSubmission(), Object.fromEntries(CHECK_IDS.map((id) => [id, 0]))],
-      ['copy-before-download', studentRepo(join(FIXTURES, 'copy-before-download/Dockerfile')), { ...Object.fromEntries(CHECK_IDS.map((id) => [id, 0])), 'cache-hit': 1 }],
+      ['solution', solutionSubmission(), Object.fromEntries(SCORED.map((id) => [id, 0]))],
+      ['copy-before-download', studentRepo(join(FIXTURES, 'copy-before-download/Dockerfile')), { ...Object.fromEntries(SCORED.map((id) => [id, 0])), 'cache-hit': 1 }],
     ];
     for (const [name, source, expected] of cases) {
       const { steps, run } = setUpRepo(source);
