@@ -37,6 +37,7 @@ describe('drydock lab test', () => {
     cpSync(join(lab, 'variants/runs-as-root'), join(lab, 'variants/claims-too-much'), { recursive: true });
     writeFileSync(join(lab, 'variants/claims-too-much/expect.yaml'), 'mistake: "runs as root"\nfails: [user, size]\n');
     const r = drydock(['lab', 'test', lab]);
+    r.stdout = r.stdout.replace(/\x1b\[[0-9;]*m/g, '');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/claims-too-much .*\n.*size should fail but is pass: the check did not tell this mistake apart/);
     for (const id of ['build', 'exec-entrypoint', 'graceful-stop', 'cache-hit']) expect(r.stdout).toMatch(new RegExp(`warn ${id}: no variant fails this check`));
