@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/engine-up.sh
-node bin/drydock.mjs images labs/catalog-image >/dev/null
+for lab in labs/*/; do node bin/drydock.mjs images "$lab" >/dev/null; done
 npx tsx bench/grader.ts 3
 npx tsx bench/batch.ts 6
 npx tsx bench/book.ts 200
+npx tsx bench/shards.ts
+npx tsx bench/repeatability.ts 10
