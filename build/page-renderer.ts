@@ -1,7 +1,15 @@
 import { fenceLanguages, highlightWith, loadLanguages, makeHighlighter } from './highlight';
 import { parsePage, renderMarkdown, type ParsedPage, type RenderContext, type RenderedPage } from './render';
-import type { RenderTask } from './render-pool';
-import type { SourcePage } from './course';
+import type { Lab } from '../graders/lab';
+import type { Course, SourcePage } from './course';
+import type { MermaidResult } from './mermaid';
+
+/** What rendering any page of one build needs; plain data, so it can be cloned into a worker. */
+export interface RenderInputs {
+  course: Course;
+  labs: [string, Lab][];
+  mermaid: [string, MermaidResult][];
+}
 
 let highlighter: ReturnType<typeof makeHighlighter> | undefined;
 /**
@@ -10,7 +18,7 @@ let highlighter: ReturnType<typeof makeHighlighter> | undefined;
  * they are needed. `parse` works before shiki has loaded: pages parsed
  * meanwhile are rendered when it is there.
  */
-export function pageRenderer(task: Pick<RenderTask, 'course' | 'labs' | 'mermaid'>) {
+export function pageRenderer(task: RenderInputs) {
   const loading = (highlighter ??= makeHighlighter([]));
   let highlight: ReturnType<typeof highlightWith> | undefined;
   const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: (lang, code) => highlight!(lang, code), mermaid: new Map(task.mermaid) };

@@ -1,17 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Lab } from '../graders/lab';
-import type { Course, SourcePage } from './course';
-import type { MermaidResult } from './mermaid';
+import type { SourcePage } from './course';
+import type { RenderInputs } from './page-renderer';
 import type { RenderedPage } from './render';
 import { loadSearchIndexer, type SearchDoc } from './search-index';
 import { workerScript } from './worker-script';
 
 /** Pages still to render in one build, with what rendering needs; plain data, cloned into each worker. */
-export interface RenderTask {
-  course: Course;
-  labs: [string, Lab][];
-  mermaid: [string, MermaidResult][];
+export interface RenderTask extends RenderInputs {
   pages: SourcePage[];
   texts: string[];
 }
