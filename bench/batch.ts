@@ -3,31 +3,17 @@
 // gets its own fresh copy of the class (a unique line per student's main.go),
 // so no mode profits from another's compiles. Prints submissions per hour.
 //   npx tsx bench/batch.ts [students]
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { KINDS, makeClass as makeClassOf } from './class';
 import { timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = join(ROOT, 'labs/catalog-image');
 const CLI = join(ROOT, 'bin/drydock.mjs');
 const N = Number(process.argv[2] ?? 6);
-const FIXTURES = join(ROOT, 'test/fixtures/submissions');
-// A realistic mix: mostly right, some classic mistakes.
-const KINDS = ['solution', 'copy-before-download', 'solution', 'runs-as-root', 'solution', 'oversized'];
 
-function makeClass(mode: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `drydock-class-${mode}-`));
-  for (let i = 0; i < N; i++) {
-    const s = join(dir, `student${String(i).padStart(2, '0')}`);
-    mkdirSync(s);
-    cpSync(join(LAB, 'starter'), s, { recursive: true });
-    const kind = KINDS[i % KINDS.length];
-    cpSync(kind === 'solution' ? join(LAB, 'solution/Dockerfile') : join(FIXTURES, kind, 'Dockerfile'), join(s, 'Dockerfile'));
-    appendFileSync(join(s, 'main.go'), `\n// ${mode} ${i} ${process.hrtime.bigint()}\n`);
-  }
-  return dir;
-}
+const makeClass = (mode: string) => makeClassOf('drydock-class', mode, N);
 
 const modes: { name: string; ms: number }[] = [];
 for (const jobs of [1, 2]) {

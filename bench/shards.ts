@@ -6,10 +6,9 @@
 // class of 400: not measured, since this bench has one machine.
 //   npx tsx bench/shards.ts [students]
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { shardOf } from '../graders/shard';
+import { makeClass as makeClassOf } from './class';
 import { timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -17,21 +16,8 @@ const LAB = join(ROOT, 'labs/catalog-image');
 const CLI = join(ROOT, 'bin/drydock.mjs');
 const N = Number(process.argv[2] ?? 9);
 const SHARDS = 3;
-const FIXTURES = join(ROOT, 'test/fixtures/submissions');
-const KINDS = ['solution', 'copy-before-download', 'solution', 'runs-as-root', 'solution', 'oversized'];
 
-function makeClass(mode: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `drydock-shards-${mode}-`));
-  for (let i = 0; i < N; i++) {
-    const s = join(dir, `student${String(i).padStart(2, '0')}`);
-    mkdirSync(s);
-    cpSync(join(LAB, 'starter'), s, { recursive: true });
-    const kind = KINDS[i % KINDS.length];
-    cpSync(kind === 'solution' ? join(LAB, 'solution/Dockerfile') : join(FIXTURES, kind, 'Dockerfile'), join(s, 'Dockerfile'));
-    appendFileSync(join(s, 'main.go'), `\n// ${mode} ${i} ${process.hrtime.bigint()}\n`);
-  }
-  return dir;
-}
+const makeClass = (mode: string) => makeClassOf('drydock-shards', mode, N);
 
 const run = (args: string[]) =>
   new Promise<void>((ok, fail) => {
