@@ -1,4 +1,5 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { flagsOf as flagList } from './dockerfile';
 import { parseImageRef, type ImageRef } from './image-ref';
 
 /*
@@ -125,10 +126,6 @@ function isRemote(src: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(src) || /^[\w.-]+@[\w.-]+:/.test(src) || /^github\.com\//.test(src);
 }
 
-function flagList(ins: Instruction): { name: string; value: string | null }[] {
-  const withFlags = ins as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
-  return (withFlags.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue() }));
-}
 
 /** COPY/ADD sources: JSON or shell form, heredoc markers (inline content) left out. */
 function copySourceWords(raw: string): string[] {

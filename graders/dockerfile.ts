@@ -32,7 +32,8 @@ export interface ParsedDockerfile {
   syntax?: { value: string; line: number };
 }
 
-function flagsOf(ins: Instruction): { name: string; value: string | null }[] {
+/** Every flag of an instruction in order, repeats included. */
+export function flagsOf(ins: Instruction): { name: string; value: string | null }[] {
   const withFlags = ins as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
   return (withFlags.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue() }));
 }
