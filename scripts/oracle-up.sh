@@ -54,6 +54,9 @@ make_root() {
     { log "debootstrap failed; its log:"; tail -n 20 "$CACHE/roots/$name.log" >&2; exit 2; }
   printf 'deb %s %s main\ndeb-src %s %s main\n' "$MIRROR" "$suite" "$MIRROR" "$suite" >"$tmp/etc/apt/sources.list"
   rm -f "$tmp/etc/apt/sources.list.d/"*
+  # A mirror may serve a snapshot whose Release is past its Valid-Until (unstable's was, 28 days, on this
+  # machine's mirror); debootstrap does not check it, apt would refuse to read the indexes.
+  echo 'Acquire::Check-Valid-Until "false";' >"$tmp/etc/apt/apt.conf.d/99drydock-oracle"
   mv "$tmp" "$CACHE/roots/$name"
   log "$name: installing Go and $(echo "$packages" | wc -w) packages"
   in_root "$name" "apt-get update -qq && apt-get install -y -qq --no-install-recommends golang-go $packages >/dev/null"
@@ -73,7 +76,7 @@ make_root bookworm bookworm \
 # current: BuildKit's source as unstable's golang-github-docker-docker-dev ships it (not installed, only
 # unpacked: its dependencies are the whole engine's); the packages below are what the frontend imports.
 make_root sid unstable \
-  "CURRENT_PACKAGES" \
+  "golang-github-agext-levenshtein-dev golang-github-containerd-containerd-dev golang-github-containerd-errdefs-dev golang-github-containerd-log-dev golang-github-containerd-platforms-dev golang-github-containerd-typeurl-dev golang-github-distribution-reference-dev golang-github-docker-go-units-dev golang-github-golang-protobuf-1-5-dev golang-github-google-shlex-dev golang-github-in-toto-in-toto-golang-dev golang-github-moby-docker-image-spec-dev golang-github-moby-locker-dev golang-github-moby-patternmatcher-dev golang-github-moby-sys-dev golang-github-opencontainers-go-digest-dev golang-github-opencontainers-image-spec-dev golang-github-pkg-errors-dev golang-github-planetscale-vtprotobuf-dev golang-github-sirupsen-logrus-dev golang-github-tonistiigi-dchapes-mode-dev golang-github-tonistiigi-fsutil-dev golang-opentelemetry-contrib-dev golang-opentelemetry-otel-dev golang-golang-x-crypto-dev golang-golang-x-net-dev golang-golang-x-sync-dev golang-golang-x-sys-dev golang-google-genproto-dev golang-google-grpc-dev golang-google-protobuf-dev" \
   'rm -rf /build && mkdir -p /build/gp1 && cd /build && apt-get download -qq golang-github-docker-docker-dev >/dev/null &&
    dpkg-deb -x golang-github-docker-docker-dev_*.deb /build/unpacked && ln -s /build/unpacked/usr/share/gocode/src gp1/src &&
    dpkg-deb -f golang-github-docker-docker-dev_*.deb Version >/build/debian-version && echo "as vendored by docker.io" >/build/buildkit-version'
@@ -83,10 +86,11 @@ build() {
   rm -rf "$CACHE/roots/$name/build/oracle" && mkdir -p "$CACHE/roots/$name/build/oracle"
   cp test/oracle/common.go "test/oracle/$dir/gen.go" "$CACHE/roots/$name/build/oracle/"
   log "building oracle-$gen"
-  in_root "$name" 'cd /build/oracle && v="$(cat /build/buildkit-version) (Debian docker.io $(cat /build/debian-version))" &&
+  # Go 1.27 finds its GOROOT through /proc/self/exe, which the root does not mount.
+  in_root "$name" 'export GOROOT=$(dirname $(dirname $(readlink -f /usr/bin/go))) GOTELEMETRY=off && cd /build/oracle && v="$(cat /build/buildkit-version) (Debian docker.io $(cat /build/debian-version))" &&
     CGO_ENABLED=0 GO111MODULE=off GOFLAGS= GOPATH=/build/gp1:/build/gp2:/usr/share/gocode GOCACHE=/build/gocache \
-    go build -o /build/oracle -ldflags "-X \"main.buildkitVersion=$v\"" .'
-  install -m 0755 "$CACHE/roots/$name/build/oracle" "$CACHE/bin/oracle-$gen.new"
+    go build -o /build/oracle.bin -ldflags "-X \"main.buildkitVersion=$v\"" .'
+  install -m 0755 "$CACHE/roots/$name/build/oracle.bin" "$CACHE/bin/oracle-$gen.new"
   mv "$CACHE/bin/oracle-$gen.new" "$CACHE/bin/oracle-$gen"
 }
 build bookworm 0.8 bk08

@@ -160,7 +160,9 @@ function tricks(): Trick[] {
   add('confirmed', 'add-continued-onto-url-line', 'stage', () => `ADD go.mod \\\n${URL} /probe/`, [P.url]);
   add('confirmed', 'nbsp-before-add', 'stage', () => `\u00a0ADD ${URL} /x`, [P.url]);
   add('confirmed', 'quoted-scheme', 'stage', () => `ADD "http"://${HOST}/x /x`, [P.url]);
-  add('confirmed', 'lone-cr-in-early-comment', 'top', () => ({ top: `# syntax=docker/dockerfile:1\n# an early comment\rwith a carriage return\n`, dropSyntax: true, end: `RUN echo \\\nADD ${URL} /probe/` }), [P.url]);
+  // The comment's lone CRs make the syntax line's number differ between the parser and the step that blanks it
+  // when the frontend cannot be fetched; the blanked line is the RUN's continuation, and the ADD becomes real.
+  add('confirmed', 'lone-cr-in-early-comment', 'top', (_p, img) => ({ top: `# x=a\r\r# syntax=docker/dockerfile:1\nFROM ${img} AS early\nRUN echo \\\nADD ${URL} /probe/\n`, dropSyntax: true, end: 'COPY --from=early /etc/hostname /early' }), [P.url]);
   add('confirmed', 'cr-directive-then-syntax', 'top', () => `# x=a\rb\n# syntax=${FRONTEND}\n`, [P.frontend]);
 
   // Unicode and control whitespace.
