@@ -2,8 +2,10 @@
 export interface ImageRef {
   /** Fully qualified repository: `docker.io/library/golang`, `gcr.io/distroless/static`. */
   name: string;
-  /** The tag; `latest` when neither tag nor digest is written. */
+  /** The tag as written; `latest` when neither tag nor digest is written. */
   tag?: string;
+  /** Was a tag written (`golang:1` yes, `golang` and `golang@sha256:…` no)? */
+  tagWritten: boolean;
   digest?: string;
 }
 
@@ -38,7 +40,7 @@ export function parseImageRef(raw: string): ImageRef | undefined {
   let name = hasRegistry ? rest : `docker.io/${parts.length === 1 ? 'library/' : ''}${rest}`;
   if (name.startsWith('index.docker.io/')) name = `docker.io/${name.slice('index.docker.io/'.length)}`;
   if (!/^[a-z0-9._:/-]+$/.test(name)) return undefined;
-  return { name, tag: tag ?? (digest ? undefined : 'latest'), digest };
+  return { name, tag: tag ?? (digest ? undefined : 'latest'), tagWritten: tag !== undefined, digest };
 }
 
 /** The canonical text of a reference, so that `golang:1` and `docker.io/library/golang:1` compare equal. */
