@@ -137,7 +137,7 @@ class Reader {
         continue;
       }
       if (/^[ \t]*#[ \t]*syntax[ \t]*=/i.test(l)) {
-        this.refuse(i + 1, `\`${l.trim()}\` asks BuildKit for a frontend the grader does not accept`, 'Delete the line, or write exactly `# syntax=docker/dockerfile:1` as the first line.', 'frontend', "Only BuildKit's own Dockerfile frontend reads your Dockerfile; another frontend image would run with the builder's powers.");
+        this.refuse(i + 1, `\`${l.trim()}\` asks BuildKit to run a frontend other than the official Dockerfile one, or the official one spelled another way`, 'Delete the line, or write exactly `# syntax=docker/dockerfile:1` as the first line.', 'frontend', "Only BuildKit's own Dockerfile frontend reads your Dockerfile; another frontend image would run with the builder's powers.");
       } else if (l.includes('=') || /^[ \t]*#!/.test(l)) {
         this.refuse(i + 1, `the comment \`${l.trim()}\` above the first instruction can be read as a parser directive`, 'Move this comment below the first FROM line, or write it without "=" (the only directive accepted is `# syntax=docker/dockerfile:1` on line 1).');
       }
