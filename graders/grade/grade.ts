@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBuild } from '../observe/build';
 import { registryProblem } from '../engine/registry';
@@ -7,6 +6,7 @@ import { cachePlan, cacheVerdictKnown, probeSteps, unexplainedReruns } from '../
 import { labChecks, labNeeds } from '../checks';
 import type { CheckResult, Observations } from '../checks/types';
 import { contextFiles, contextTar } from '../submission/context';
+import { existsInside, readInside } from '../submission/inside';
 import { parseDockerfile, stripSyntaxDirective } from '../dockerfile/parse';
 import { checkDockerfilePolicy } from '../dockerfile/policy';
 import { verifyRemoteSources } from '../dockerfile/remote-sources';
@@ -125,7 +125,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     }
     if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
 
-    let dockerfileText = readFileSync(join(submission.dir, 'Dockerfile'), 'utf8');
+    let dockerfileText = submission.dockerfile;
     const df = parseDockerfile(dockerfileText);
     obs.dockerfile = df;
     // Judged before anything reaches the engine: see dockerfile-policy.ts for what the engine would do otherwise.
@@ -146,7 +146,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       // What contextTar sends: contextFiles plus the Dockerfile the grader substitutes.
       const files = contextFiles(submission.dir);
       if (!files.includes('Dockerfile')) files.push('Dockerfile');
-      obs.context = { files, hasDockerignore: existsSync(join(submission.dir, '.dockerignore')) };
+      obs.context = { files, hasDockerignore: existsInside(submission.dir, '.dockerignore') };
     }
     const tag = `drydock-grade/${runId}`;
     const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
@@ -212,7 +212,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       if (!needs.has('cache') || !cache) return;
       let sourceText: string;
       try {
-        sourceText = readFileSync(join(submission!.dir, cache.sourceFile), 'utf8');
+        sourceText = readInside(submission!.dir, cache.sourceFile).toString('utf8');
       } catch {
         obs.cacheProbeImpossible = `${cache.sourceFile} is not in the submission, so the cache probe had no source file to change`;
         return;
