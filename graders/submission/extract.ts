@@ -82,6 +82,9 @@ export function extractTar(file: string, root: string, budget: Budget): void {
     const e = err as Error & { code?: string; path?: string; symlink?: string; entry?: { path?: string } };
     if (e.code === 'TAR_SYMLINK_ERROR' || e.name === 'SymlinkError') throw THROUGH_LINK(e.entry?.path ?? relative(root, e.path ?? '?'), relative(root, e.symlink ?? '?'));
     if (/contains '\.\.'|escapes extraction|escaped extraction/.test(e.message)) throw CLIMBS(e.entry?.path ?? e.path ?? '?');
+    if (e.code && ['ENOTDIR', 'ENOTEMPTY', 'EISDIR', 'EEXIST'].includes(e.code)) {
+      throw new SubmissionError(`the archive holds ${e.entry?.path ?? relative(root, e.path ?? '?')} both as a file and as a folder`, 'Re-create the archive from your project folder with `tar -czf submission.tar.gz -C my-lab .`.');
+    }
     throw new SubmissionError(`the archive cannot be read (${e.message})`, 'Re-create it with `tar -czf` or `zip -r` and submit again.');
   }
   if (refused) throw refused;
