@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { loadLab, type Lab } from '../graders/lab/load';
@@ -19,26 +20,19 @@ import { renderPages, threadBudget, type Rendered } from './render-pool';
 import { loadSearchIndexer, searchDocs } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
+import { codeStamp } from '../lib/code-stamp';
 import { hashTree } from '../graders/submission/open';
 
 const require = createRequire(import.meta.url);
-const BUILD_DIR = join(PACKAGE_ROOT, 'build');
-const ASSETS = join(BUILD_DIR, 'assets');
+const ASSETS = join(PACKAGE_ROOT, 'build', 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
 const RENDER_VERSION = '1';
-const BUILDER_HASH = createHash('sha256')
-  .update(RENDER_VERSION)
-  .update(readdirSync(join(BUILD_DIR, 'plugins')).map((f) => readFileSync(join(BUILD_DIR, 'plugins', f))).join('\0'))
-  .update(readFileSync(join(BUILD_DIR, 'render.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'highlight.ts')))
-  .digest('hex');
+/** Rendered pages depend on the code that rendered them: the bundle's build id (or the sources run from). */
+const BUILDER_HASH = createHash('sha256').update(RENDER_VERSION).update(codeStamp()).digest('hex');
+/** The site also depends on the layout code and the shipped assets (which are read at run time anyway). */
 const ASSETS_HASH = createHash('sha256')
+  .update(codeStamp())
   .update(readdirSync(ASSETS).map((f) => readFileSync(join(ASSETS, f))).join('\0'))
-  .update(readFileSync(join(BUILD_DIR, 'layout.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'site.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'print.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'reading-order.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'mermaid.ts')))
   .digest('hex');
 
 export interface BuildOptions {
@@ -213,7 +207,15 @@ const lastWritten = new Map<string, Map<string, string>>();
 /** Rendered pages kept in memory between builds of one process (the dev server). */
 const memory = new Map<string, RenderedPage>();
 
-const defaultCacheDir = () => process.env.DRYDOCK_CACHE_DIR ?? join(PACKAGE_ROOT, 'node_modules/.cache/drydock/pages');
+/**
+ * Where rendered pages are kept between builds: DRYDOCK_PAGE_CACHE_DIR, else the course's
+ * node_modules/.cache (where npm projects keep tool caches), else the user's cache folder.
+ */
+function defaultCacheDir(root: string): string {
+  if (process.env.DRYDOCK_PAGE_CACHE_DIR) return process.env.DRYDOCK_PAGE_CACHE_DIR;
+  if (existsSync(join(root, 'node_modules'))) return join(root, 'node_modules/.cache/drydock/pages');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'drydock/pages');
+}
 /**
  * Builds the book: load and validate the course, render every page (from the
  * page cache when its inputs are unchanged), check links and anchors across
@@ -228,7 +230,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     warnings.push(m);
     opts.warn?.(m);
   };
-  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const cacheDir = opts.cacheDir ?? defaultCacheDir(root);
   const mark = (label: string) => process.env.DRYDOCK_TIMINGS && process.stderr.write(`${label}: ${Date.now() - t0} ms (${Math.round(performance.now())} ms since the process started)\n`);
   mark('build starts');
   const prepared = await prepare(root, cacheDir, warn);
