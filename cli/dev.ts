@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { loadCourse } from '../build/course';
 import { buildBook } from '../build/site';
 import { formatProblem } from '../lib/yaml-schema';
 import { parseCommand } from './args';
@@ -60,7 +61,8 @@ export async function devCommand(argv: string[]): Promise<number> {
   // The watchers are up before the first build starts, so an edit at any moment from here on is
   // built: one build at a time, and a change during a build makes another one after it.
   const queue = buildQueue(rebuild);
-  const unwatch = watchCourse(root, (name) => queue.changed(name));
+  const course = loadCourse(root);
+  const unwatch = watchCourse(root, (name) => queue.changed(name), { dirs: [course.contentDir, 'labs'], files: course.manifests });
   queue.changed('start', true);
   await queue.idle();
   process.stderr.write(`drydock dev: http://localhost:${(live.server.address() as AddressInfo).port}/ (Ctrl-C to stop)\n`);
