@@ -1,5 +1,5 @@
 import { parseImageRef } from '../dockerfile/image-ref';
-import type { Check } from './types';
+import { defineCheck } from './types';
 
 /**
  * The rule: a base is pinned when it names a digest (`@sha256:` and 64 hex
@@ -19,7 +19,7 @@ export function pinVerdict(raw: string): { pinned: boolean; why: string } {
   return { pinned: false, why: `the tag "${ref.tag}" names no version` };
 }
 
-export const pinnedBaseCheck: Check = {
+export const pinnedBaseCheck = defineCheck({
   id: 'pinned-base',
   title: 'Every base image is pinned to a version or a digest',
   anchor: 'tags-and-digests',
@@ -55,4 +55,4 @@ export const pinnedBaseCheck: Check = {
         'A tag such as `latest` or `nonroot` moves when the publisher pushes, so two builds of the same Dockerfile can ship different bytes.',
     };
   },
-};
+});
