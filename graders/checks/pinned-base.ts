@@ -1,4 +1,4 @@
-import { parseImageRef } from '../dockerfile/image-ref';
+import { parseImageRef } from '../engine/image-ref';
 import { defineCheck } from './types';
 
 /**

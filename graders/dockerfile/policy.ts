@@ -1,7 +1,7 @@
 import type { DockerfileInstruction, DockerfileStage, ParsedDockerfile, PolicyRule, PolicyViolation } from './model';
 import { readDockerfile } from './read';
 import { mountsOf } from './parse';
-import { parseImageRef, type ImageRef } from './image-ref';
+import { parseImageRef, type ImageRef } from '../engine/image-ref';
 
 export type { PolicyRule, PolicyViolation } from './model';
 

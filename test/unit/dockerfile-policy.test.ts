@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDockerfilePolicy, type PolicyContext } from '../../graders/dockerfile/policy';
-import { canonicalRef } from '../../graders/dockerfile/image-ref';
+import { canonicalRef, splitTag, withDefaultTag } from '../../graders/engine/image-ref';
 import { labBaseImages, loadLab } from '../../graders/lab/load';
 import { FIXTURES, LAB_DIR } from '../support/helpers';
 
@@ -120,5 +120,12 @@ describe('helpers', () => {
     expect(canonicalRef('index.docker.io/library/golang')).toBe('docker.io/library/golang:latest');
     expect(canonicalRef('localhost:5000/a/b')).toBe('localhost:5000/a/b:latest');
     expect(canonicalRef('$X')).toBeUndefined();
+  });
+  it('one home for the tag: the engine side splits and defaults with the same rule', () => {
+    expect(splitTag('localhost:5000/a/b')).toEqual({ repo: 'localhost:5000/a/b' });
+    expect(splitTag('localhost:5000/a/b:1.2')).toEqual({ repo: 'localhost:5000/a/b', tag: '1.2' });
+    expect(withDefaultTag('golang')).toBe('golang:latest');
+    expect(withDefaultTag('gcr.io/distroless/static:nonroot')).toBe('gcr.io/distroless/static:nonroot');
+    expect(withDefaultTag(`x@sha256:${'a'.repeat(64)}`)).toBe(`x@sha256:${'a'.repeat(64)}`);
   });
 });

@@ -25,14 +25,10 @@ export function parseImageRef(raw: string): ImageRef | undefined {
     rest = rest.slice(0, at);
     if (!/^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) return undefined;
   }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
-  }
+  const split = splitTag(rest);
+  const tag = split.tag;
+  rest = split.repo;
+  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
   const parts = rest.split('/');
   if (parts.some((p) => p === '')) return undefined;
   const first = parts[0];
@@ -47,4 +43,16 @@ export function parseImageRef(raw: string): ImageRef | undefined {
 export function canonicalRef(raw: string): string | undefined {
   const r = parseImageRef(raw);
   return r && `${r.name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+}
+
+/** `localhost:5000/a:1` → repository `localhost:5000/a`, tag `1`: the tag is after the last colon that follows the last slash. */
+export function splitTag(ref: string): { repo: string; tag?: string } {
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > lastSlash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref };
+}
+
+/** The reference as written, with `:latest` added when it names neither a tag nor a digest (as the engine reads it). */
+export function withDefaultTag(ref: string): string {
+  return ref.includes('@') || splitTag(ref).tag !== undefined ? ref : `${ref}:latest`;
 }
