@@ -59,10 +59,12 @@ export interface ScratchOptions {
    * a file, so the tests still reach it. Images come in by `copyImages`.
    */
   online?: boolean;
+  /** Runs dockerd in this existing network namespace (`ip netns exec`) instead, as a pod's sidecar shares the pod's. */
+  netns?: string;
 }
 
 export async function startScratchEngine(name: string, opts: ScratchOptions = {}): Promise<ScratchEngine> {
-  const online = opts.online ?? false;
+  const online = (opts.online ?? false) && !opts.netns;
   // Offline, the engine's bridge lives in its own namespace: no host bridge to claim.
   const index = online ? opts.index ?? claimBridge(name) : -1;
   const dir = `/var/lib/drydock-scratch/${name}`;
@@ -95,7 +97,9 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
     '--log-level=warn',
   ];
   // unshare and sh exec into dockerd: the child's pid is dockerd's.
-  const child: ChildProcess = online
+  const child: ChildProcess = opts.netns
+    ? spawn('ip', ['netns', 'exec', opts.netns, 'dockerd', ...args], { detached: true, stdio: ['ignore', log, log] })
+    : online
     ? spawn('dockerd', args, { detached: true, stdio: ['ignore', log, log] })
     : spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'dockerd', ...args], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
