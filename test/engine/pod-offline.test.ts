@@ -7,38 +7,24 @@
 // (through the default route) nor the veth's own subnet answers, and the
 // server sees no request.
 import { spawnSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
-import { PassThrough } from 'node:stream';
-import tar from 'tar-stream';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANAGED_LABEL } from '../../graders/engine/connect';
 import { ENGINE_OFFLINE } from '../../graders/integrations/ci';
-import { runBuild } from '../../graders/observe/build';
+import { buildAddUrl, outsideAddress, recordingServer } from '../support/add-url';
 import { startScratchEngine, type ScratchEngine } from '../support/scratch-engine';
 
 const NS = 'ddpod-offline';
 const HOST_SIDE = 'ddpodh0';
-const requests: string[] = [];
+let requests: string[];
 let server: Server;
 let port: number;
 let engine: ScratchEngine;
-const outside = Object.entries(networkInterfaces())
-  .filter(([name]) => !/^(lo|docker|br-|veth|dd)/.test(name))
-  .flatMap(([, addrs]) => addrs ?? [])
-  .find((a) => a.family === 'IPv4' && !a.internal)?.address;
 
 function ip(...args: string[]) {
   const r = spawnSync('ip', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
 }
-const build = (url: string) => {
-  const pack = tar.pack();
-  pack.entry({ name: 'Dockerfile', mtime: new Date(0) }, `FROM scratch\nADD ${url} /fetched\n`);
-  pack.finalize();
-  return runBuild(engine.docker, { context: pack.pipe(new PassThrough()), tag: 'drydock-test/pod-offline:x', labels: { [MANAGED_LABEL]: 'true' }, timeoutMs: 60_000 });
-};
+const build = (url: string) => buildAddUrl(engine.docker, url, 'drydock-test/pod-offline:x');
 
 beforeAll(async () => {
   spawnSync('ip', ['netns', 'del', NS]);
@@ -47,12 +33,7 @@ beforeAll(async () => {
   ip('addr', 'add', '10.203.77.1/24', 'dev', HOST_SIDE);
   ip('link', 'set', HOST_SIDE, 'up');
   for (const args of [['link', 'set', 'lo', 'up'], ['addr', 'add', '10.203.77.2/24', 'dev', 'eth0'], ['link', 'set', 'eth0', 'up'], ['route', 'add', 'default', 'via', '10.203.77.1']]) ip('netns', 'exec', NS, 'ip', ...args);
-  server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    res.end('secret\n');
-  });
-  await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
-  port = (server.address() as AddressInfo).port;
+  ({ server, port, requests } = await recordingServer());
   engine = await startScratchEngine('pod-offline', { netns: NS });
 }, 120_000);
 
@@ -65,14 +46,14 @@ afterAll(async () => {
 
 describe("the Kubernetes sidecar's cut (ENGINE_OFFLINE)", () => {
   it('lets the daemon fetch before the cut and nothing after it', async () => {
-    expect(outside, 'the host has an outside address').toBeDefined();
-    const before = await build(`http://${outside}:${port}/before`);
+    expect(outsideAddress, 'the host has an outside address').toBeDefined();
+    const before = await build(`http://${outsideAddress}:${port}/before`);
     expect(before.status, before.error).toBe('built');
     expect(requests).toEqual(['/before']);
 
     const cut = spawnSync('ip', ['netns', 'exec', NS, 'sh', '-c', ENGINE_OFFLINE], { encoding: 'utf8' });
     expect(cut.status, cut.stderr).toBe(0);
-    for (const url of [`http://${outside}:${port}/after-outside`, `http://10.203.77.1:${port}/after-subnet`]) {
+    for (const url of [`http://${outsideAddress}:${port}/after-outside`, `http://10.203.77.1:${port}/after-subnet`]) {
       const r = await build(url);
       expect(r.status, url).not.toBe('built');
     }
