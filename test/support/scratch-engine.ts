@@ -48,14 +48,31 @@ function claimBridge(name: string): number {
   throw new Error(`no free scratch bridge: ${CLAIMS} holds 14 claims`);
 }
 
-export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
-  const index = opts.index ?? claimBridge(name);
+export interface ScratchOptions {
+  index?: number;
+  /**
+   * Gives the engine a route out. By default it has none: dockerd runs in a
+   * network namespace of its own holding only a loopback (`unshare --net`),
+   * so what the daemon itself fetches (`ADD <url>`, image pulls, a `# syntax`
+   * frontend), which the build's `networkmode: none` does not cover, fails,
+   * and the host's loopback services are out of its reach. Its API socket is
+   * a file, so the tests still reach it. Images come in by `copyImages`.
+   */
+  online?: boolean;
+  /** Runs dockerd in this existing network namespace (`ip netns exec`) instead, as a pod's sidecar shares the pod's. */
+  netns?: string;
+}
+
+export async function startScratchEngine(name: string, opts: ScratchOptions = {}): Promise<ScratchEngine> {
+  const online = (opts.online ?? false) && !opts.netns;
+  // Offline, the engine's bridge lives in its own namespace: no host bridge to claim.
+  const index = online ? opts.index ?? claimBridge(name) : -1;
   const dir = `/var/lib/drydock-scratch/${name}`;
   const run = `/run/drydock-scratch/${name}`;
   mkdirSync(dir, { recursive: true });
   mkdirSync(run, { recursive: true });
   const bridge = `ddscratch${index}`;
-  ensureBridge(bridge, `172.31.${240 + index}.1/24`);
+  if (online) ensureBridge(bridge, `172.31.${240 + index}.1/24`);
   const sock = join(run, 'docker.sock');
   const pidfile = join(run, 'docker.pid');
   if (existsSync(pidfile)) {
@@ -69,20 +86,22 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     rmSync(pidfile, { force: true });
   }
   const log = openSync(join(run, 'dockerd.log'), 'a');
-  const child: ChildProcess = spawn(
-    'dockerd',
-    [
-      `--data-root=${join(dir, 'data')}`,
-      `--exec-root=${join(run, 'exec')}`,
-      `--pidfile=${pidfile}`,
-      `--host=unix://${sock}`,
-      `--bridge=${bridge}`,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--log-level=warn',
-    ],
-    { detached: true, stdio: ['ignore', log, log] },
-  );
+  const args = [
+    `--data-root=${join(dir, 'data')}`,
+    `--exec-root=${join(run, 'exec')}`,
+    `--pidfile=${pidfile}`,
+    `--host=unix://${sock}`,
+    ...(online ? [`--bridge=${bridge}`] : []),
+    '--iptables=false',
+    '--ip-masq=false',
+    '--log-level=warn',
+  ];
+  // unshare and sh exec into dockerd: the child's pid is dockerd's.
+  const child: ChildProcess = opts.netns
+    ? spawn('ip', ['netns', 'exec', opts.netns, 'dockerd', ...args], { detached: true, stdio: ['ignore', log, log] })
+    : online
+    ? spawn('dockerd', args, { detached: true, stdio: ['ignore', log, log] })
+    : spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'dockerd', ...args], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const host = `unix://${sock}`;
   const docker = new Docker({ socketPath: sock });
@@ -121,7 +140,7 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     if (!keepData) rmSync(dir, { recursive: true, force: true });
     rmSync(run, { recursive: true, force: true });
-    rmSync(join(CLAIMS, String(index)), { force: true });
+    if (online) rmSync(join(CLAIMS, String(index)), { force: true });
   };
   return { docker, host, dir, stop, kill };
 }
