@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCourse } from '../../bench/gen-course';
 import { LAB_DIR, ROOT } from '../support/helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'drydock-install-'));
@@ -70,6 +71,15 @@ describe('npm install --global of the packed tarball', () => {
     expect(again2.status, again2.stderr).toBe(0);
     expect(again2.stderr).toContain('up to date');
   }, 900_000);
+
+  it('renders a larger book on page workers from the bundle (worker threads need no sources or tsx)', () => {
+    const big = join(work, 'big-course');
+    generateCourse(big, 60);
+    const r = run(['build', '-j', '2'], { cwd: big });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rendered on 2 threads/);
+    expect(readdirSync(join(big, 'site')).filter((f) => f.endsWith('.html')).length).toBeGreaterThanOrEqual(60);
+  }, 600_000);
 
   it('dev serves the course and stops on SIGTERM', async () => {
     const dev = spawn(bin, ['dev', '--port', '0'], { cwd: course, env });
