@@ -13,6 +13,7 @@ import { SourceError } from '../lib/yaml-schema';
 import { CHECKS } from '../graders/checks';
 import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/class/batch';
+import { studentsPerHour } from '../graders/report/model';
 import { Progress } from './progress';
 import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/class/shard';
 import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engine/specs';
@@ -106,7 +107,7 @@ async function batchCommand(positionals: string[], values: Record<string, string
         ),
     });
     const infra = result.outcomes.filter((o) => o.status === 'infrastructure error').length;
-    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${e.wallMs ? Math.round((e.graded / e.wallMs) * 3_600_000) : 0} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
+    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${studentsPerHour(e.graded, e.wallMs)} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
     say(`${result.outcomes.length} student(s) in ${(result.durationMs / 1000).toFixed(0)} s; results in ${values.out}/gradebook.csv`);
     return infra ? 2 : 0;
   } catch (err) {
