@@ -53,7 +53,7 @@ export function defaultJobs(): number {
 
 function asInfrastructureError(r: Report, why: string): Report {
   const checks = r.checks.map((c) => ({ ...c, status: 'error' as const, score: 0, summary: `infrastructure error: ${why}`, evidence: [] }));
-  return { ...r, checks, score: 0 };
+  return { ...r, checks, score: 0, outcome: { kind: 'infrastructure-error', why } };
 }
 
 function drydockVersion(): string {
