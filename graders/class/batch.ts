@@ -12,7 +12,8 @@ import { inShard, type ShardSpec } from './shard';
 import { classList } from './roster';
 import { inputHash, labHash, ResultsFolder, type ShardManifest } from './results';
 import { EnginePool, type PooledEngine } from './pool';
-import type { StudentEntry, StudentOutcome } from './outcome';
+import type { Attempt, StudentEntry, StudentOutcome } from './outcome';
+import { afterRetry, retryReason } from './retry';
 
 export type { StudentEntry, StudentStatus, StudentOutcome, Attempt } from './outcome';
 export { listSubmissions, readRoster } from './roster';
@@ -38,6 +39,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Tracks run ids in flight, so an interrupt can remove what they created. */
   activeRuns?: Set<string>;
+  /** A student's first grading is not final (an infrastructure error, a time limit hit beside others): graded again alone after the class. */
+  onRetry?: (student: StudentEntry, why: string) => void;
 }
 
 export interface BatchResult {
@@ -69,8 +72,11 @@ type Graded = { kind: 'graded'; report: Report; buildLog: string } | { kind: 'lo
 
 /**
  * Grades every submission in a folder, N at a time. Each student gets a
- * verdict whatever their submission does; an infrastructure error is
- * retried once and then reported as such, never as a zero. Results already
+ * verdict whatever their submission does. A first grading that is not
+ * final (an infrastructure error, or a time limit hit while others were
+ * grading: see retry.ts) is graded again alone after the rest of the class;
+ * a second failure alone stands, with both attempts in the evidence, and an
+ * infrastructure error is never a zero. Results already
  * on disk for unchanged input are kept unless `regrade` is set, so an
  * interrupted run continues where it stopped.
  *
@@ -190,26 +196,52 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     return { kind: 'graded', report, buildLog };
   };
 
-  const gradeOne = async (e: PooledEngine, s: StudentEntry): Promise<'done' | 'lost'> => {
-    let last: Extract<Graded, { kind: 'graded' }> | undefined;
-    let attempts = 0;
-    const t = Date.now();
-    // An engine hiccup gets one more try; a second failure is reported, not scored.
-    while (attempts < 2) {
-      attempts++;
-      const g = await attempt(e, s);
-      if (g.kind === 'lost') return 'lost';
-      last = g;
-      if (studentStatus(g.report) !== 'infrastructure error' || opts.signal?.aborted) break;
-    }
-    e.busyMs += Date.now() - t;
-    const report = last!.report;
-    if (opts.signal?.aborted && studentStatus(report) === 'infrastructure error') return 'done';
+  /** A student whose first grading is not final: graded again alone after the class (see retry.ts). */
+  const setAside: { s: StudentEntry; first: Extract<Graded, { kind: 'graded' }>; why: string; try: Attempt }[] = [];
+  // How many other students were grading at some point during each first attempt: a time limit hit
+  // beside them is not final.
+  const grading = new Set<{ beside: number }>();
+  const begin = () => {
+    const me = { beside: grading.size };
+    for (const other of grading) other.beside++;
+    grading.add(me);
+    return me;
+  };
+
+  const save = (e: PooledEngine, s: StudentEntry, g: Extract<Graded, { kind: 'graded' }>, extra: Pick<StudentOutcome, 'attempts' | 'tries' | 'retried'>) => {
+    const report = g.report;
     report.submission = s.id;
-    const o: StudentOutcome = { student: s, status: studentStatus(report), report, reused: false, attempts, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id) };
-    results.writeStudent(o, hashes.get(s.id)!, last!.buildLog, lab);
+    const o: StudentOutcome = { student: s, status: studentStatus(report), report, reused: false, ...extra, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id) };
+    results.writeStudent(o, hashes.get(s.id)!, g.buildLog, lab);
     if (o.status !== 'infrastructure error') e.graded++;
     finish(o);
+  };
+
+  const gradeOne = async (e: PooledEngine, s: StudentEntry): Promise<'done' | 'lost'> => {
+    const t = Date.now();
+    const me = begin();
+    let g: Graded;
+    try {
+      g = await attempt(e, s);
+    } finally {
+      grading.delete(me);
+    }
+    if (g.kind === 'lost') return 'lost';
+    e.busyMs += Date.now() - t;
+    const status = studentStatus(g.report);
+    const first: Attempt = { status, engine: multi ? e.slot.name : undefined, alone: me.beside === 0, ms: Date.now() - t };
+    const why = retryReason(g.report, me.beside);
+    if (opts.signal?.aborted) {
+      // Interrupted: an infrastructure error is not saved (the next run grades the student again).
+      if (status !== 'infrastructure error') save(e, s, g, { attempts: 1, tries: [first] });
+      return 'done';
+    }
+    if (why) {
+      setAside.push({ s, first: g, why, try: { ...first, why } });
+      opts.onRetry?.(s, why);
+      return 'done';
+    }
+    save(e, s, g, { attempts: 1, tries: [first] });
     return 'done';
   };
 
@@ -253,6 +285,33 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   while (running.size) await Promise.race([...running]);
   await pool.stopMonitor();
   notify();
+
+  // The retry: each student set aside is graded again alone, on an engine that answers, before the batch reports.
+  for (const { s, first, why, try: firstTry } of setAside) {
+    if (opts.signal?.aborted) break;
+    let second: Graded = { kind: 'lost' };
+    let e = await pool.healthy();
+    const t = Date.now();
+    // An engine lost during the retry hands the student to another; with none left the error stands.
+    for (let i = 0; i <= pool.engines.length && second.kind === 'lost'; i++) {
+      e = await pool.healthy();
+      second = await attempt(e, s);
+    }
+    if (opts.signal?.aborted) {
+      // Interrupted: only a verdict is saved; an infrastructure error is graded again by the next run.
+      if (second.kind === 'graded' && studentStatus(second.report) !== 'infrastructure error') save(e, s, second, { attempts: 2, tries: [firstTry], retried: why });
+      continue;
+    }
+    if (second.kind === 'lost') {
+      // Every engine was lost during the retry: the first result stands, never a dropped student.
+      save(e, s, first, { attempts: 2, tries: [firstTry], retried: `${why}; no engine answered for the retry` });
+      continue;
+    }
+    e.busyMs += Date.now() - t;
+    const report = afterRetry(first.report, second.report, why);
+    const again: Attempt = { status: studentStatus(report), engine: multi ? e.slot.name : undefined, alone: true, ms: Date.now() - t };
+    save(e, s, { kind: 'graded', report, buildLog: `${second.buildLog}\n# first attempt, beside other students (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
+  }
   await pool.close(opts.activeRuns ?? []);
 
   const durationMs = Date.now() - t0;

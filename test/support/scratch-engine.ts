@@ -48,7 +48,12 @@ function claimBridge(name: string): number {
   throw new Error(`no free scratch bridge: ${CLAIMS} holds 14 claims`);
 }
 
-export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
+/**
+ * `cgroupParent` puts the engine's containers and BuildKit steps under their own cgroup
+ * (`/sys/fs/cgroup/<controller>/<cgroupParent>/…`), so a test can starve this engine's
+ * builds of CPU without touching the main engine's.
+ */
+export async function startScratchEngine(name: string, opts: { index?: number; cgroupParent?: string } = {}): Promise<ScratchEngine> {
   const index = opts.index ?? claimBridge(name);
   const dir = `/var/lib/drydock-scratch/${name}`;
   const run = `/run/drydock-scratch/${name}`;
@@ -80,6 +85,7 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
       '--iptables=false',
       '--ip-masq=false',
       '--log-level=warn',
+      ...(opts.cgroupParent ? [`--cgroup-parent=${opts.cgroupParent}`] : []),
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );

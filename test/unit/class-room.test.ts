@@ -110,3 +110,45 @@ describe('students per hour', () => {
     expect(renderSummaryHtml(fastLab(), [], 1000, { engines: [{ name: 'a', jobs: 2, graded: 10, requeued: 0, busyMs: 0, wallMs: 3_600_000, up: true }] })).toContain('<td>10</td><td>10</td>');
   });
 });
+
+describe('the retry after the class', async () => {
+  const { CHECKS } = await import('../../graders/checks');
+  const { judgeCheck } = await import('../../graders/grade/judge');
+  const { outcomeOf } = await import('../../graders/report/model');
+  const { parseDockerfile } = await import('../../graders/dockerfile/parse');
+  const { retryReason, timeLimitHit, afterRetry } = await import('../../graders/class/retry');
+  const lab = fastLab();
+  const check = (id: string) => CHECKS.find((c) => c.id === id)!;
+  const obs = (extra: object) => ({ lab, notes: [], baseLayers: new Map(), infraErrors: {}, dockerfile: parseDockerfile('FROM scratch\nRUN sleep 1000\n'), ...extra }) as never;
+  const report = (list: { id: string; status: 'pass' | 'fail' | 'error' | 'skipped'; summary: string; evidence?: string[] }[]) => {
+    const checks = list.map((c) => ({ title: c.id, maxScore: 10, score: 0, evidence: [], ...c }));
+    return { lab: lab.id, submission: 's', score: 0, maxScore: 100, durationMs: 1, engine: { version: '', apiVersion: '', standIns: [] }, phases: [], notes: [], runId: 'r', checks, outcome: outcomeOf(checks as never) } as never;
+  };
+
+  it("recognises the checks' own words for a time limit (build and readiness), and nothing else", () => {
+    const build = judgeCheck(check('build'), obs({ build: { status: 'timed-out', steps: [], durationMs: 300_000 } }));
+    const ready = judgeCheck(check('graceful-stop'), obs({ run: { ready: false, processes: [], logTail: [] } }));
+    const failed = judgeCheck(check('build'), obs({ build: { status: 'failed', steps: [], durationMs: 1, error: 'exit code 1' } }));
+    expect(timeLimitHit(report([{ id: 'build', ...build }]))?.check).toBe('build');
+    expect(timeLimitHit(report([{ id: 'graceful-stop', ...ready }]))?.check).toBe('graceful-stop');
+    expect(timeLimitHit(report([{ id: 'build', ...failed }]))).toBeUndefined();
+  });
+
+  it('sets aside an infrastructure error always, and a time limit only when others were grading beside it', () => {
+    const infra = report([{ id: 'cache-hit', status: 'error', summary: 'infrastructure error: the engine re-ran line 4' }]);
+    expect(retryReason(infra, 0)).toMatch(/^an infrastructure error \(cache-hit: infrastructure error: the engine re-ran line 4\)/);
+    const slow = report([{ id: 'build', status: 'fail', summary: 'the build did not finish within the 300 s limit' }]);
+    expect(retryReason(slow, 1)).toMatch(/build: .*300 s limit, while 1 other student was grading/);
+    expect(retryReason(slow, 0)).toBeUndefined();
+    expect(retryReason(report([{ id: 'build', status: 'pass', summary: 'built' }]), 3)).toBeUndefined();
+  });
+
+  it('keeps both attempts in the evidence when the second fails too, and says why the student was graded twice', () => {
+    const first = report([{ id: 'cache-hit', status: 'error', summary: 'infrastructure error: lost cache', evidence: ['line 4 re-ran'] }, { id: 'build', status: 'pass', summary: 'built' }]);
+    const second = report([{ id: 'cache-hit', status: 'error', summary: 'infrastructure error: lost again' }, { id: 'build', status: 'pass', summary: 'built' }]);
+    const r = afterRetry(first, second, 'an infrastructure error (cache-hit: lost cache)') as unknown as { checks: { id: string; evidence: string[] }[]; notes: string[] };
+    expect(r.checks[0].evidence).toEqual(['graded alone after the class: infrastructure error: lost again', 'first attempt, beside other students: infrastructure error: lost cache', '  line 4 re-ran']);
+    expect(r.checks[1].evidence).toEqual([]);
+    expect(r.notes.at(-1)).toMatch(/first attempt ended with an infrastructure error \(cache-hit: lost cache\); it failed again alone/);
+  });
+});
