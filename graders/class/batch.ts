@@ -308,9 +308,9 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       continue;
     }
     e.busyMs += Date.now() - t;
-    const report = afterRetry(first.report, second.report, why);
+    const report = afterRetry(first.report, second.report, why, firstTry.alone ? 0 : 1);
     const again: Attempt = { status: studentStatus(report), engine: multi ? e.slot.name : undefined, alone: true, ms: Date.now() - t };
-    save(e, s, { kind: 'graded', report, buildLog: `${second.buildLog}\n# first attempt, beside other students (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
+    save(e, s, { kind: 'graded', report, buildLog: `${second.buildLog}\n# first attempt${firstTry.alone ? '' : ', beside other students'} (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
   }
   await pool.close(opts.activeRuns ?? []);
 
