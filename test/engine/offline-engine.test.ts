@@ -19,7 +19,7 @@ const main = connect();
 
 beforeAll(async () => {
   ({ server, port, requests } = await recordingServer());
-  engine = await startScratchEngine('offline-add');
+  engine = await startScratchEngine('offline-add', { offline: true });
 }, 120_000);
 
 afterAll(async () => {

@@ -51,20 +51,29 @@ function claimBridge(name: string): number {
 export interface ScratchOptions {
   index?: number;
   /**
-   * Gives the engine a route out. By default it has none: dockerd runs in a
-   * network namespace of its own holding only a loopback (`unshare --net`),
-   * so what the daemon itself fetches (`ADD <url>`, image pulls, a `# syntax`
-   * frontend), which the build's `networkmode: none` does not cover, fails,
-   * and the host's loopback services are out of its reach. Its API socket is
-   * a file, so the tests still reach it. Images come in by `copyImages`.
+   * Takes away the engine's route out: dockerd runs in a network namespace of
+   * its own holding only a loopback (`unshare --net`), so what the daemon
+   * itself fetches (`ADD <url>`, image pulls, a `# syntax` frontend), which
+   * the build's `networkmode: none` does not cover, fails, and the host's
+   * loopback services are out of its reach. Its API socket is a file, so the
+   * tests still reach it; images come in by `copyImages`. A grader on the host
+   * cannot reach such an engine's published ports, so tests that grade a
+   * running container use an engine with a route (the default) or share its
+   * namespace (`netns`, as a pod's grader shares its dind sidecar's).
    */
-  online?: boolean;
+  offline?: boolean;
   /** Runs dockerd in this existing network namespace (`ip netns exec`) instead, as a pod's sidecar shares the pod's. */
   netns?: string;
+  /**
+   * Puts the engine's containers and BuildKit steps under their own cgroup
+   * (`/sys/fs/cgroup/<controller>/<cgroupParent>/…`), so a test can starve this
+   * engine's builds of CPU without touching the main engine's.
+   */
+  cgroupParent?: string;
 }
 
 export async function startScratchEngine(name: string, opts: ScratchOptions = {}): Promise<ScratchEngine> {
-  const online = (opts.online ?? false) && !opts.netns;
+  const online = !opts.offline && !opts.netns;
   // Offline, the engine's bridge lives in its own namespace: no host bridge to claim.
   const index = online ? opts.index ?? claimBridge(name) : -1;
   const dir = `/var/lib/drydock-scratch/${name}`;
@@ -95,6 +104,7 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
     '--iptables=false',
     '--ip-masq=false',
     '--log-level=warn',
+    ...(opts.cgroupParent ? [`--cgroup-parent=${opts.cgroupParent}`] : []),
   ];
   // unshare and sh exec into dockerd: the child's pid is dockerd's.
   const child: ChildProcess = opts.netns
