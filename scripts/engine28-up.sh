@@ -61,9 +61,19 @@ stop_engine() {
   awk -v r="$ROOT" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 }
 
+# The socket and exec root have one path inside and out; so do the tests'
+# throwaway engines started from this root (test/support/scratch-engine.ts).
+bind_runs() {
+  for d in "$RUN" /run/drydock-scratch; do
+    mkdir -p "$d" "$ROOT$d"
+    mounted "$ROOT$d" || mount --bind "$d" "$ROOT$d"
+  done
+}
+
 if [ "${DRYDOCK_ENGINE28_STOP:-}" = 1 ]; then stop_engine; exit 0; fi
 
 if answers; then
+  [ "$(id -u)" = 0 ] && bind_runs
   log "engine answers: $(DOCKER_HOST="$HOST" docker version --format '{{.Server.Version}}')"
   echo "$HOST"; exit 0
 fi
@@ -110,8 +120,7 @@ mounted "$ROOT" || { mount --bind "$ROOT" "$ROOT"; mount --make-private "$ROOT";
 mounted "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
 mounted "$ROOT/sys" || { mount --rbind /sys "$ROOT/sys"; mount --make-rslave "$ROOT/sys"; }
 mounted "$ROOT/dev" || { mount --rbind /dev "$ROOT/dev"; mount --make-rslave "$ROOT/dev"; }
-mkdir -p "$ROOT$RUN"
-mounted "$ROOT$RUN" || mount --bind "$RUN" "$ROOT$RUN"
+bind_runs
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
 
 # 3. The bridge, made here so dockerd never creates or deletes one itself.

@@ -12,6 +12,12 @@ import { join } from 'node:path';
  * It must not use `--bridge=none`: that deletes the main engine's docker0.
  * It runs with `--iptables=false`: published ports go through docker-proxy on
  * the host, which needs no rules, and the two engines' DOCKER chains never meet.
+ *
+ * With DRYDOCK_SCRATCH_CHROOT set (the Docker 28 root scripts/engine28-up.sh
+ * made and mounted), the throwaway engine is that root's dockerd, with its
+ * daemon.json (the containerd image store), so tests run on the engine they
+ * are about. That script binds /run/drydock-scratch into the root, so the
+ * socket and exec root have one path inside and out.
  */
 export interface ScratchEngine {
   docker: Docker;
@@ -50,7 +56,11 @@ function claimBridge(name: string): number {
 
 export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
   const index = opts.index ?? claimBridge(name);
-  const dir = `/var/lib/drydock-scratch/${name}`;
+  const chroot = process.env.DRYDOCK_SCRATCH_CHROOT || '';
+  if (chroot && !existsSync(join(chroot, 'run/drydock-scratch'))) throw new Error(`${chroot} is not mounted for scratch engines: run scripts/engine28-up.sh`);
+  /** The data root as dockerd sees it, and as this process does. */
+  const dataRoot = `/var/lib/drydock-scratch/${name}`;
+  const dir = join(chroot || '/', dataRoot);
   const run = `/run/drydock-scratch/${name}`;
   mkdirSync(dir, { recursive: true });
   mkdirSync(run, { recursive: true });
@@ -69,10 +79,12 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     rmSync(pidfile, { force: true });
   }
   const log = openSync(join(run, 'dockerd.log'), 'a');
+  const dockerd = chroot ? ['chroot', chroot, 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'dockerd'] : ['dockerd'];
   const child: ChildProcess = spawn(
-    'dockerd',
+    dockerd[0],
     [
-      `--data-root=${join(dir, 'data')}`,
+      ...dockerd.slice(1),
+      `--data-root=${join(dataRoot, 'data')}`,
       `--exec-root=${join(run, 'exec')}`,
       `--pidfile=${pidfile}`,
       `--host=unix://${sock}`,
