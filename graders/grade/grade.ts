@@ -162,7 +162,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
 
     // The image probes and the cache rebuild are independent: run them side by side.
     const inspectAndRun = phase('inspect and run', async () => {
-      if (!needs.has('image') && !needs.has('files') && !needs.has('run') && !needs.has('layers') && !needs.has('read-only-run') && !needs.has('args-run')) return;
+      if (!needs.has('image') && !needs.has('files') && !needs.has('run') && !needs.has('layers') && !needs.has('layer-sizes') && !needs.has('read-only-run') && !needs.has('args-run')) return;
       try {
         obs.image = await docker.getImage(imageId).inspect();
         obs.history = (await docker.getImage(imageId).history()) as { CreatedBy: string; Size: number }[];
@@ -183,9 +183,10 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         }
       };
       const layerScan = async () => {
-        if (!needs.has('layers')) return;
+        if (!needs.has('layers') && !needs.has('layer-sizes')) return;
         try {
-          obs.layerScan = await scanImageLayers(docker, imageId, new Set(labImages.flatMap((e) => e.layers)));
+          // File contents are read only for a check that judges them (no-secrets); sizes come from the same pass.
+          obs.layerScan = await scanImageLayers(docker, imageId, new Set(labImages.flatMap((e) => e.layers)), { contents: needs.has('layers') });
         } catch (err) {
           obs.infraErrors.layers = describe(err);
         }
