@@ -1,4 +1,4 @@
-import type { Check } from './types';
+import { defineCheck } from './types';
 import { mb, stepText } from './util';
 
 /*
@@ -9,18 +9,15 @@ import { mb, stepText } from './util';
  * Docker 20.10's overlay2, 3.0 MB on Docker 28's containerd store, 8.2 MB of
  * layer tars on both). It is shown beside the verdict, never judged.
  */
-export const sizeCheck: Check = {
+export const sizeCheck = defineCheck({
   id: 'size',
   title: 'The image is small',
   anchor: 'multi-stage-builds-and-distroless',
-  needs: ['image', 'layer-sizes'],
+  needs: ['image', 'layer-sizes'] as const,
   evaluate(obs) {
-    if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
-    const scan = obs.layerScan;
-    if (obs.infraErrors.layers || !scan) return { status: 'error', summary: 'the image layers could not be read', evidence: [obs.infraErrors.layers ?? 'no layer scan was made'] };
-    const size = scan.layers.reduce((sum, l) => sum + l.bytes, 0);
+    const size = obs.layerScan.layers.reduce((sum, l) => sum + l.bytes, 0);
     const limit = obs.lab.thresholds.maxImageSizeMB * 1e6;
-    const layers = scan.layers
+    const layers = obs.layerScan.layers
       .filter((l) => l.bytes > 0)
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 3)
@@ -39,4 +36,4 @@ export const sizeCheck: Check = {
       fix: 'Compile in a build stage and COPY --from it only the binary into a minimal final stage; the toolchain, sources and caches must not reach the final image.',
     };
   },
-};
+});
