@@ -12,6 +12,12 @@ import { join } from 'node:path';
  * It must not use `--bridge=none`: that deletes the main engine's docker0.
  * It runs with `--iptables=false`: published ports go through docker-proxy on
  * the host, which needs no rules, and the two engines' DOCKER chains never meet.
+ *
+ * With DRYDOCK_SCRATCH_CHROOT set (the Docker 28 root scripts/engine28-up.sh
+ * made and mounted), the throwaway engine is that root's dockerd, with its
+ * daemon.json (the containerd image store), so tests run on the engine they
+ * are about. That script binds /run/drydock-scratch into the root, so the
+ * socket and exec root have one path inside and out.
  */
 export interface ScratchEngine {
   docker: Docker;
@@ -76,7 +82,11 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
   const online = !opts.offline && !opts.netns;
   // Offline, the engine's bridge lives in its own namespace: no host bridge to claim.
   const index = online ? opts.index ?? claimBridge(name) : -1;
-  const dir = `/var/lib/drydock-scratch/${name}`;
+  const chroot = process.env.DRYDOCK_SCRATCH_CHROOT || '';
+  if (chroot && !existsSync(join(chroot, 'run/drydock-scratch'))) throw new Error(`${chroot} is not mounted for scratch engines: run scripts/engine28-up.sh`);
+  /** The data root as dockerd sees it, and as this process does. */
+  const dataRoot = `/var/lib/drydock-scratch/${name}`;
+  const dir = join(chroot || '/', dataRoot);
   const run = `/run/drydock-scratch/${name}`;
   mkdirSync(dir, { recursive: true });
   mkdirSync(run, { recursive: true });
@@ -95,8 +105,11 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
     rmSync(pidfile, { force: true });
   }
   const log = openSync(join(run, 'dockerd.log'), 'a');
+  // Scratch engines run the Docker 28 root's dockerd when DRYDOCK_SCRATCH_CHROOT names it (see scripts/engine28-up.sh).
+  const dockerd = chroot ? ['chroot', chroot, 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'dockerd'] : ['dockerd'];
   const args = [
-    `--data-root=${join(dir, 'data')}`,
+    ...dockerd,
+    `--data-root=${join(dataRoot, 'data')}`,
     `--exec-root=${join(run, 'exec')}`,
     `--pidfile=${pidfile}`,
     `--host=unix://${sock}`,
@@ -106,12 +119,12 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
     '--log-level=warn',
     ...(opts.cgroupParent ? [`--cgroup-parent=${opts.cgroupParent}`] : []),
   ];
-  // unshare and sh exec into dockerd: the child's pid is dockerd's.
+  // ip netns exec, unshare, sh, chroot and env each exec the next: the child's pid is dockerd's.
   const child: ChildProcess = opts.netns
-    ? spawn('ip', ['netns', 'exec', opts.netns, 'dockerd', ...args], { detached: true, stdio: ['ignore', log, log] })
+    ? spawn('ip', ['netns', 'exec', opts.netns, ...args], { detached: true, stdio: ['ignore', log, log] })
     : online
-    ? spawn('dockerd', args, { detached: true, stdio: ['ignore', log, log] })
-    : spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'dockerd', ...args], { detached: true, stdio: ['ignore', log, log] });
+    ? spawn(args[0], args.slice(1), { detached: true, stdio: ['ignore', log, log] })
+    : spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...args], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const host = `unix://${sock}`;
   const docker = new Docker({ socketPath: sock });
