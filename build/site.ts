@@ -25,7 +25,7 @@ const require = createRequire(import.meta.url);
 const BUILD_DIR = join(PACKAGE_ROOT, 'build');
 const ASSETS = join(BUILD_DIR, 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
-const RENDER_VERSION = '1';
+const RENDER_VERSION = '2';
 const BUILDER_HASH = createHash('sha256')
   .update(RENDER_VERSION)
   .update(readdirSync(join(BUILD_DIR, 'plugins')).map((f) => readFileSync(join(BUILD_DIR, 'plugins', f))).join('\0'))
