@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile';
+import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile/parse';
 import { median, timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');

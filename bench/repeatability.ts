@@ -7,10 +7,10 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gradeBatch } from '../graders/batch';
-import { connect } from '../graders/engine';
-import { ensureImages, normalizeRef } from '../graders/images';
-import { labBaseImages, loadLab } from '../graders/lab';
+import { gradeBatch } from '../graders/class/batch';
+import { connect } from '../graders/engine/connect';
+import { ensureImages, normalizeRef } from '../graders/engine/images';
+import { labBaseImages, loadLab } from '../graders/lab/load';
 import { copyImages, startScratchEngine } from '../test/support/scratch-engine';
 
 const ROOT = resolve(import.meta.dirname, '..');

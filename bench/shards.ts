@@ -7,7 +7,7 @@
 //   npx tsx bench/shards.ts [students]
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { shardOf } from '../graders/shard';
+import { shardOf } from '../graders/class/shard';
 import { makeClass as makeClassOf } from './class';
 import { timedRun } from './measure';
 

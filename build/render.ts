@@ -8,7 +8,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
-import type { Lab } from '../graders/lab';
+import type { Lab } from '../graders/lab/load';
 import { relativeHref, type Course, type FrontMatter, type SourcePage } from './course';
 import type { Highlight } from './highlight';
 import type { MermaidResult } from './mermaid';

@@ -4,7 +4,7 @@ import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, re
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import yazl from 'yazl';
-import { loadLab, type Lab } from '../graders/lab';
+import { loadLab, type Lab } from '../graders/lab/load';
 import { SourceError, type SourceProblem } from '../lib/yaml-schema';
 import { allPages, loadCourse, type Course, type SourcePage } from './course';
 import { layout } from './layout';
@@ -19,7 +19,7 @@ import { renderPages, threadBudget, type Rendered } from './render-pool';
 import { loadSearchIndexer, searchDocs } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
-import { hashTree } from '../graders/submission';
+import { hashTree } from '../graders/submission/open';
 
 const require = createRequire(import.meta.url);
 const BUILD_DIR = join(PACKAGE_ROOT, 'build');

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { githubWorkflow, gitlabPipeline, kubernetesManifests, type CiOptions } from '../graders/ci';
-import { loadLab } from '../graders/lab';
+import { githubWorkflow, gitlabPipeline, kubernetesManifests, type CiOptions } from '../graders/integrations/ci';
+import { loadLab } from '../graders/lab/load';
 import { SourceError } from '../lib/yaml-schema';
 import { PACKAGE_ROOT } from '../lib/paths';
 

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classroomWorkflow } from '../graders/classroom';
+import { classroomWorkflow } from '../graders/integrations/classroom';
 import { CHECK_IDS } from '../graders/checks';
 import { SourceError } from '../lib/yaml-schema';
-import { loadLab } from '../graders/lab';
+import { loadLab } from '../graders/lab/load';
 
 const HELP = `Usage: drydock classroom <lab-dir> [--out REPO-DIR] [--package SPEC]
 

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { connect, describe, engineInfo, InfrastructureError } from '../graders/engine';
-import { ensureImages, isStandIn, normalizeRef } from '../graders/images';
-import { labBaseImages, loadLab } from '../graders/lab';
-import { registryProblem } from '../graders/registry';
+import { connect, describe, engineInfo, InfrastructureError } from '../graders/engine/connect';
+import { ensureImages, isStandIn, normalizeRef } from '../graders/engine/images';
+import { labBaseImages, loadLab } from '../graders/lab/load';
+import { registryProblem } from '../graders/engine/registry';
 import { SourceError } from '../lib/yaml-schema';
-import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engines';
+import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engine/specs';
 
 function labImages(dirs: string[]): string[] {
   const refs = new Set<string>();

@@ -3,20 +3,20 @@ import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../lib/paths';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connect, removeRun } from '../graders/engine';
-import { gradeSubmission, reportExitCode } from '../graders/grade';
-import { loadLab } from '../graders/lab';
+import { connect, removeRun } from '../graders/engine/connect';
+import { gradeSubmission, reportExitCode } from '../graders/grade/grade';
+import { loadLab } from '../graders/lab/load';
 import { renderJson } from '../graders/report/json';
 import { renderJunit } from '../graders/report/junit';
 import { renderTerminal } from '../graders/report/terminal';
 import { SourceError } from '../lib/yaml-schema';
 import { CHECKS } from '../graders/checks';
 import { onInterrupt } from './interrupt';
-import { defaultJobs, gradeBatch } from '../graders/batch';
+import { defaultJobs, gradeBatch } from '../graders/class/batch';
 import { Progress } from './progress';
-import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/shard';
-import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engines';
-import type { Lab } from '../graders/lab';
+import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/class/shard';
+import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engine/specs';
+import type { Lab } from '../graders/lab/load';
 
 /** The course's built book next to the lab (`<course>/site`), for "read:" links when no --book is given. */
 function localBook(lab: Lab): string | undefined {

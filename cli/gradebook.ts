@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { mergeShards, MergeError } from '../graders/merge';
+import { mergeShards, MergeError } from '../graders/class/merge';
 
 const HELP = `Usage: drydock gradebook merge --out DIR [--roster FILE] RESULTS...
 

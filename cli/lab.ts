@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { connect, InfrastructureError } from '../graders/engine';
-import { loadLab } from '../graders/lab';
-import { scaffoldLab } from '../graders/lab-scaffold';
-import { selfTestLab, type SelfTestCase } from '../graders/lab-selftest';
+import { connect, InfrastructureError } from '../graders/engine/connect';
+import { loadLab } from '../graders/lab/load';
+import { scaffoldLab } from '../graders/authoring/scaffold';
+import { selfTestLab, type SelfTestCase } from '../graders/authoring/selftest';
 import { SourceError } from '../lib/yaml-schema';
 
 const HELP = `Usage: drydock lab test <lab-dir> [-j N] [--format terminal|json]

@@ -1,4 +1,4 @@
-import { cachePlan, probeSteps, unexplainedReruns, type ProbeStep } from '../cache-probe';
+import { cachePlan, probeSteps, unexplainedReruns, type ProbeStep } from '../observe/cache-probe';
 import type { Check } from './types';
 import { where } from './util';
 

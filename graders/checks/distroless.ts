@@ -1,4 +1,4 @@
-import { normalizeRef } from '../images';
+import { normalizeRef } from '../engine/images';
 import type { Check } from './types';
 
 /** Paths whose presence means the image carries a shell or a package manager. */

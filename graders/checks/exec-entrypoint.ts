@@ -1,4 +1,4 @@
-import { isExecForm } from '../dockerfile';
+import { isExecForm } from '../dockerfile/parse';
 import type { Check } from './types';
 import { isShellCommand, where } from './util';
 

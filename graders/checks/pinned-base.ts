@@ -1,4 +1,4 @@
-import type { ParsedDockerfile } from '../dockerfile';
+import type { ParsedDockerfile } from '../dockerfile/parse';
 import type { Check } from './types';
 
 /**

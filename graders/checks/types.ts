@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
-import type { BuildOutcome } from '../build';
-import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile';
-import type { PolicyViolation } from '../dockerfile-policy';
-import type { LabDefinition } from '../lab-definition';
+import type { BuildOutcome } from '../observe/build';
+import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile/parse';
+import type { PolicyViolation } from '../dockerfile/policy';
+import type { LabDefinition } from '../lab/definition';
 
 /** A check's id, as labs name it in `points`. */
 export type CheckId = string;

@@ -1,6 +1,6 @@
-import type { ParsedDockerfile, DockerfileInstruction } from '../dockerfile';
-import { instructionForStep } from '../dockerfile';
-import type { BuildStep } from '../buildkit-trace';
+import type { ParsedDockerfile, DockerfileInstruction } from '../dockerfile/parse';
+import { instructionForStep } from '../dockerfile/parse';
+import type { BuildStep } from '../observe/buildkit-trace';
 
 export const mb = (bytes: number) => (bytes < 100_000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 

@@ -1,5 +1,5 @@
-import type { Report } from '../grade';
-import type { Lab } from '../lab';
+import type { Report } from '../grade/grade';
+import type { Lab } from '../lab/load';
 import { esc } from '../../lib/html';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⚠️', skipped: '⏭️' };

@@ -1,6 +1,6 @@
 import type { Report, StudentEntry, StudentStatus } from './model';
 import { labChecks } from '../checks';
-import { type Lab, maxScore } from '../lab';
+import { type Lab, maxScore } from '../lab/load';
 
 export interface GradebookRow {
   student: StudentEntry;

@@ -1,4 +1,4 @@
-import type { Report } from '../grade';
+import type { Report } from '../grade/grade';
 
 /** Gradescope's autograder results format (results.json). */
 export function renderGradescope(r: Report): string {

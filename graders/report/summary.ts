@@ -1,7 +1,7 @@
 import { esc } from '../../lib/html';
 import { labChecks } from '../checks';
-import { type Lab, maxScore } from '../lab';
-import type { ShardSpec } from '../shard';
+import { type Lab, maxScore } from '../lab/load';
+import type { ShardSpec } from '../class/shard';
 import type { GradebookRow } from './gradebook';
 
 /** One engine's share of a batch graded on several engines. */

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Report } from '../grade';
+import type { Report } from '../grade/grade';
 import type { CheckStatus } from '../checks/types';
 
 const MARK: Record<CheckStatus, (s: string) => string> = {
