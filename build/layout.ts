@@ -15,6 +15,8 @@ export interface LayoutInput {
   /** Extra HTML above the page body (lab downloads, the course outline). */
   before?: string;
   after?: string;
+  /** Headings of `before` and `after` for the on-page contents (e.g. the front page's Chapters and Labs). */
+  extraToc?: RenderedPage['toc'];
   liveReload?: boolean;
 }
 
@@ -79,11 +81,15 @@ export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: st
   return `<header class="chapter-header">${m.summary ? `<p class="summary">${esc(m.summary)}</p>` : ''}${facts.length ? `<dl class="facts">${facts.join('')}</dl>` : ''}${outcomes}</header>`;
 }
 
-function toc(page: RenderedPage): string {
-  if (page.toc.length < 2) return '';
-  return `<nav class="toc" aria-label="On this page"><p class="toc-title">On this page</p><ol>${page.toc
+/**
+ * The on-page contents: a column beside the page on wide screens; above it on narrower ones, where
+ * the page's script folds it into a bar under the header (open, in the page's flow, without scripts).
+ */
+function toc(entries: RenderedPage['toc']): string {
+  if (entries.length < 2) return '';
+  return `<nav class="toc" aria-label="On this page"><details class="toc-details" open><summary class="toc-title">On this page</summary><div class="toc-panel"><ol>${entries
     .map((t) => `<li class="toc-${t.depth}"><a href="#${t.id}">${esc(t.text)}</a></li>`)
-    .join('')}</ol></nav>`;
+    .join('')}</ol><a class="to-top" href="#top">↑ Return to top</a></div></details></nav>`;
 }
 
 /**
@@ -111,12 +117,12 @@ function pagerNav(input: LayoutInput, here: string): string {
  * without JavaScript), the book's title, search (shown when scripts run) and the theme toggle.
  */
 function topbar(input: LayoutInput, here: string): string {
-  return `<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar" aria-label="Show the chapters">
-<header class="topbar">
+  return `<header class="topbar">
+<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar" aria-label="Show the chapters">
 <label for="nav-toggle" class="menu" title="Chapters"><span class="menu-icon" aria-hidden="true"></span><span class="menu-label">Menu</span></label>
 <a class="topbar-title" href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a>
 <div class="search" role="search" hidden><label for="search-input" class="visually-hidden">Search the book</label><input id="search-input" type="search" placeholder="Search" autocomplete="off" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><kbd class="search-key" aria-hidden="true">/</kbd><div id="search-results" class="search-results" role="listbox" aria-label="Search results" hidden></div></div>
-<button type="button" class="theme-toggle" hidden aria-label="Toggle dark mode"><span aria-hidden="true">◐</span></button>
+<button type="button" class="theme-toggle" hidden aria-label="Dark mode" aria-pressed="false"><span aria-hidden="true">◐</span></button>
 </header>
 <label for="nav-toggle" class="nav-backdrop" aria-hidden="true"></label>`;
 }
@@ -137,13 +143,14 @@ ${input.page.matter?.summary ? `<meta name="description" content="${esc(input.pa
 <meta name="color-scheme" content="light dark">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset('book.css')}">
-<script>try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
+<script>document.documentElement.classList.add('js');try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
 </head>
-<body>
+<body id="top">
 <a class="skip" href="#main">Skip to content</a>
 ${topbar(input, here)}
 <div class="layout">
 ${sidebar(input, here)}
+${toc([...input.page.toc, ...(input.extraToc ?? [])])}
 <main id="main" tabindex="-1">
 <article class="page page-${input.page.page.kind}">
 ${head}
@@ -154,10 +161,7 @@ ${input.after ?? ''}
 </article>
 ${pagerNav(input, here)}
 </main>
-${toc(input.page)}
 </div>
-<script src="${asset('search-index.js')}" defer></script>
-<script src="${asset('minisearch.js')}" defer></script>
 ${input.page.needsClientMermaid ? `<script src="${asset('mermaid.min.js')}" defer></script>` : ''}
 <script src="${asset('book.js')}" defer></script>
 ${input.liveReload ? '<script src="/__drydock/live.js" defer></script>' : ''}

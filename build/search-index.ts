@@ -11,7 +11,8 @@ export interface SearchDoc {
 }
 
 /** The options the page's script must load the index with: the same fields the build indexed. */
-export const SEARCH_FIELDS = ['heading', 'text', 'title'];
+// Not the page's title: every section of a page would match it, and show a passage without the word.
+export const SEARCH_FIELDS = ['heading', 'text'];
 export const SEARCH_STORED = ['href', 'title', 'heading', 'text'];
 
 export function searchDocs(rendered: RenderedPage[]): SearchDoc[] {
