@@ -82,14 +82,14 @@ export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: st
 }
 
 /**
- * The on-page contents: a column beside the page on wide screens; above it on narrower ones, where
- * the page's script folds it into a bar under the header (open, in the page's flow, without scripts).
+ * The on-page contents: a column beside the page on wide screens; on narrower ones a bar under the
+ * header that opens the list (a checkbox and its label, so it works without scripts, like the menu).
  */
 function toc(entries: RenderedPage['toc']): string {
   if (entries.length < 2) return '';
-  return `<nav class="toc" aria-label="On this page"><details class="toc-details" open><summary class="toc-title">On this page</summary><div class="toc-panel"><ol>${entries
+  return `<nav class="toc" aria-label="On this page"><input type="checkbox" id="toc-toggle" class="toc-toggle" aria-controls="toc-panel" aria-label="Show the contents of this page"><label for="toc-toggle" class="toc-title">On this page</label><div class="toc-panel" id="toc-panel"><ol>${entries
     .map((t) => `<li class="toc-${t.depth}"><a href="#${t.id}">${esc(t.text)}</a></li>`)
-    .join('')}</ol><a class="to-top" href="#top">↑ Return to top</a></div></details></nav>`;
+    .join('')}</ol><a class="to-top" href="#top">↑ Return to top</a></div></nav>`;
 }
 
 /**
@@ -143,7 +143,7 @@ ${input.page.matter?.summary ? `<meta name="description" content="${esc(input.pa
 <meta name="color-scheme" content="light dark">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset('book.css')}">
-<script>document.documentElement.classList.add('js');try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
+<script>try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
 </head>
 <body id="top">
 <a class="skip" href="#main">Skip to content</a>

@@ -175,20 +175,17 @@
     });
   });
 
-  // On-page contents: beside the page on wide screens (always open); a bar that opens a list on narrower ones.
+  // On-page contents on narrower screens (a bar that opens a list): following a link, Escape or a click elsewhere closes it.
   var toc = document.querySelector('.toc');
-  var tocDetails = toc && toc.querySelector('details');
-  if (tocDetails) {
-    var wide = matchMedia('(min-width: 90.01rem)');
-    var fold = function () { tocDetails.open = wide.matches; };
-    fold();
-    if (wide.addEventListener) wide.addEventListener('change', fold);
-    tocDetails.querySelector('summary').addEventListener('click', function (e) { if (wide.matches) e.preventDefault(); });
-    tocDetails.addEventListener('click', function (e) { if (!wide.matches && e.target.closest('a')) tocDetails.open = false; });
-    document.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' && !wide.matches && tocDetails.open) { tocDetails.open = false; tocDetails.querySelector('summary').focus(); }
-    });
-    document.addEventListener('click', function (e) { if (!wide.matches && tocDetails.open && !tocDetails.contains(e.target)) tocDetails.open = false; });
+  var tocToggle = document.getElementById('toc-toggle');
+  if (toc && tocToggle) {
+    var syncToc = function () { tocToggle.setAttribute('aria-expanded', String(tocToggle.checked)); };
+    syncToc();
+    tocToggle.addEventListener('change', syncToc);
+    var closeToc = function () { tocToggle.checked = false; syncToc(); };
+    toc.addEventListener('click', function (e) { if (e.target.closest('a')) closeToc(); });
+    document.addEventListener('keydown', function (e) { if (e.key === 'Escape' && tocToggle.checked) { closeToc(); tocToggle.focus({ preventScroll: true }); } });
+    document.addEventListener('click', function (e) { if (tocToggle.checked && !toc.contains(e.target)) closeToc(); });
   }
   // Highlight the section being read, keep it in view inside the contents.
   if (toc) {

@@ -28,7 +28,7 @@ export default function remarkCodeHighlight(options: CodeHighlightOptions) {
       const transcript = transcriptLines(node.lang, node.value);
       const html = transcript ? transcriptHtml(transcript, options.highlight) : options.highlight(lang, node.value);
       const title = metaTitle(node.meta);
-      const copy = h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': transcript ? `Copy the commands${title ? ` of ${title}` : ''}` : title ? `Copy ${title}` : 'Copy code' }, transcript ? 'Copy commands' : 'Copy');
+      const copy = h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': transcript ? `Copy commands${title ? ` of ${title}` : ''}` : title ? `Copy ${title}` : 'Copy code' }, transcript ? 'Copy commands' : 'Copy');
       // A bar above the code holds the title (or the language) and the copy button, so neither covers code.
       const label = lang && !PLAIN.has(lang) ? node.lang ?? lang : '';
       const head = title
