@@ -8,7 +8,7 @@
   var status = document.createElement('p');
   status.className = 'visually-hidden';
   status.setAttribute('role', 'status');
-  document.body.appendChild(status);
+  (document.querySelector('main') || document.body).appendChild(status);
   var announce = function (text) { status.textContent = ''; setTimeout(function () { status.textContent = text; }, 50); };
 
   // Theme toggle: follows the system until the reader picks, then remembers. It says whether dark mode is on.

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtureSite, launchChromium, serveSite } from '../support/book-site';
+import { openBookSite } from '../support/book-site';
 import { ROOT } from '../support/helpers';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +17,7 @@ const CHAPTER = '03-fleet.html';
 let browser: Browser;
 let origin: string;
 let site: string;
-let stopServer: () => void;
+let closeSite: (() => Promise<void>) | undefined;
 const contexts = new Map<string, Promise<Page>>();
 const errors: string[] = [];
 
@@ -60,14 +60,11 @@ const contrastIn = (page: Page, fg: string, bg: string) =>
   );
 
 beforeAll(async () => {
-  site = await buildFixtureSite([join(ROOT, 'test/fixtures/reading/03-fleet.md')]);
-  ({ origin, close: stopServer } = await serveSite(site));
-  browser = await launchChromium();
+  ({ site, origin, browser, close: closeSite } = await openBookSite([join(ROOT, 'test/fixtures/reading/03-fleet.md')]));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  stopServer?.();
+  await closeSite?.();
 });
 
 describe('the chapters menu on phones and tablets', () => {
@@ -87,7 +84,7 @@ describe('the chapters menu on phones and tablets', () => {
           await expect.poll(async () => (await page.locator('.sidebar').boundingBox())?.x, { message: where }).toBe(0);
           expect(await page.evaluate(() => scrollY), where).toBe(y);
           // A wheel over the dimmed page does not move it.
-          await page.mouse.move(width - 10, 400);
+          await page.mouse.move(width - 25, 400);
           await page.mouse.wheel(0, 600);
           await page.waitForTimeout(100);
           expect(await page.evaluate(() => scrollY), where).toBe(y);
@@ -106,7 +103,7 @@ describe('the chapters menu on phones and tablets', () => {
             expect(await page.evaluate(() => scrollY), where).toBe(y);
             await page.keyboard.press('Escape');
           } else {
-            await page.mouse.click(width - 10, 400);
+            await page.mouse.click(width - 25, 400);
           }
           await expect.poll(() => page.locator('.sidebar').isVisible(), { message: where }).toBe(false);
           expect(await page.evaluate(() => scrollY), where).toBe(y);

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMermaid } from '../../build/mermaid';
 import { buildBook } from '../../build/site';
-import { buildFixtureSite, launchChromium, serveSite } from '../support/book-site';
+import { openBookSite } from '../support/book-site';
 import { ROOT } from '../support/helpers';
 
 const require = createRequire(import.meta.url);
@@ -45,17 +45,14 @@ async function openAt(width: number, colorScheme: 'light' | 'dark'): Promise<Pag
   return page;
 }
 
-let stopServer: () => void;
+let closeSite: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  site = await buildFixtureSite();
-  ({ origin, close: stopServer } = await serveSite(site));
-  browser = await launchChromium();
+  ({ site, origin, browser, close: closeSite } = await openBookSite());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  stopServer?.();
+  await closeSite?.();
 });
 
 describe('build-time Mermaid', () => {

@@ -40,3 +40,11 @@ export async function launchChromium(): Promise<Browser> {
   if (!exe) throw new Error('Chromium is required for the book tests: apt-get install chromium (scripts/engine-up.sh does)');
   return chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS });
 }
+
+/** A built fixture site, served, and a browser to read it: what a browser test file opens in `beforeAll`. */
+export async function openBookSite(extraChapters: string[] = []): Promise<{ site: string; origin: string; browser: Browser; close: () => Promise<void> }> {
+  const site = await buildFixtureSite(extraChapters);
+  const server = await serveSite(site);
+  const browser = await launchChromium();
+  return { site, origin: server.origin, browser, close: async () => (await browser.close(), server.close()) };
+}
