@@ -1,5 +1,5 @@
 import type { ParsedDockerfile } from '../dockerfile/parse';
-import type { Check } from './types';
+import { defineCheck } from './types';
 
 /**
  * The rule: a base is pinned when it names a digest (`@sha256:` and 64 hex
@@ -45,7 +45,7 @@ export function expandFrom(base: string, args: Map<string, string>): string | un
   return unresolved ? undefined : out;
 }
 
-export const pinnedBaseCheck: Check = {
+export const pinnedBaseCheck = defineCheck({
   id: 'pinned-base',
   title: 'Every base image is pinned to a version or a digest',
   anchor: 'tags-and-digests',
@@ -87,4 +87,4 @@ export const pinnedBaseCheck: Check = {
         'A tag such as `latest` or `nonroot` moves when the publisher pushes, so two builds of the same Dockerfile can ship different bytes.',
     };
   },
-};
+});

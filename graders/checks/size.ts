@@ -1,14 +1,13 @@
-import type { Check } from './types';
+import { defineCheck } from './types';
 import { mb } from './util';
 
-export const sizeCheck: Check = {
+export const sizeCheck = defineCheck({
   id: 'size',
   title: 'The image is small',
   anchor: 'multi-stage-builds-and-distroless',
-  needs: ['image'],
+  needs: ['image'] as const,
   evaluate(obs) {
-    const size = obs.image?.Size;
-    if (size === undefined) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
+    const size = obs.image.Size;
     const limit = obs.lab.thresholds.maxImageSizeMB * 1e6;
     const layers = (obs.history ?? [])
       .filter((h) => h.Size > 0)
@@ -24,4 +23,4 @@ export const sizeCheck: Check = {
       fix: 'Compile in a build stage and COPY --from it only the binary into a minimal final stage; the toolchain, sources and caches must not reach the final image.',
     };
   },
-};
+});

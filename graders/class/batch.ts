@@ -174,7 +174,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function asInfrastructureError(r: Report, why: string): Report {
   const checks = r.checks.map((c) => ({ ...c, status: 'error' as const, score: 0, summary: `infrastructure error: ${why}`, evidence: [] }));
-  return { ...r, checks, score: 0 };
+  return { ...r, checks, score: 0, outcome: { kind: 'infrastructure-error', why } };
 }
 
 function readOrphans(outDir: string): Record<string, string[]> {

@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { BuildStep } from '../../graders/observe/buildkit-trace';
 import { cachePlan, cacheVerdictKnown } from '../../graders/observe/cache-probe';
 import { cacheHitCheck } from '../../graders/checks/cache-hit';
-import type { Observations } from '../../graders/checks/types';
+import { paramsOf, type Observations } from '../../graders/checks/types';
 import { parseDockerfile } from '../../graders/dockerfile/parse';
 import { loadLab } from '../../graders/lab/load';
 import { LAB_DIR } from '../support/helpers';
+import { judgeCheck } from '../../graders/grade/judge';
 
 const lab = loadLab(LAB_DIR);
 const SOLUTION = readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8');
@@ -39,7 +40,7 @@ function grade(dockerfile: string, probe: S[], extra: Partial<Observations> = {}
     cache: { outcome: { status, steps: steps(probe), durationMs: 1 }, probeComment: '// probe' },
     ...extra,
   };
-  return cacheHitCheck.evaluate(obs);
+  return judgeCheck(cacheHitCheck, obs);
 }
 
 describe('cache-hit', () => {
@@ -93,7 +94,7 @@ describe('cache-hit', () => {
 
   it('knows when to stop the probe: once the dependency step and the source copy have shown', () => {
     const df = parseDockerfile(SOLUTION);
-    const plan = cachePlan(df, lab.cache!);
+    const plan = cachePlan(df, paramsOf(cacheHitCheck, lab));
     expect(cacheVerdictKnown(df, plan, steps([['dl', '[build 4/6] RUN go mod download', 'C']]))).toBe(false);
     expect(cacheVerdictKnown(df, plan, steps([['dl', '[build 4/6] RUN go mod download', 'C'], ['src', '[build 5/6] COPY . .', 'R']]))).toBe(true);
   });

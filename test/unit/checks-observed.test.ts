@@ -10,6 +10,7 @@ import type { Check, Observations, RunObservation } from '../../graders/checks/t
 import { parseDockerfile } from '../../graders/dockerfile/parse';
 import { loadLab } from '../../graders/lab/load';
 import { LAB_DIR } from '../support/helpers';
+import { judgeCheck } from '../../graders/grade/judge';
 
 const lab = loadLab(LAB_DIR);
 const SOLUTION = readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8');
@@ -31,7 +32,7 @@ function obs(over: Partial<Observations> = {}, image: Partial<Docker.ImageInspec
     ...over,
   };
 }
-const verdict = (id: string, o: Observations) => check(id).evaluate(o);
+const verdict = (id: string, o: Observations) => judgeCheck(check(id), o);
 
 describe('every check describes itself', () => {
   it('has an id, a title, a book anchor and what it needs observed', () => {
