@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS, labNeeds } from '../../graders/checks';
 import { cmdArgsCheck } from '../../graders/checks/cmd-args';
 import { dockerignoreCheck, excludeMatcher } from '../../graders/checks/dockerignore';
-import { noSecretsCheck, stepText } from '../../graders/checks/no-secrets';
+import { noSecretsCheck } from '../../graders/checks/no-secrets';
+import { stepText } from '../../graders/checks/util';
 import { pinnedBaseCheck, pinVerdict } from '../../graders/checks/pinned-base';
 import { readOnlyRootCheck } from '../../graders/checks/read-only-root';
 import { matchContent, matchPath, redactAll } from '../../graders/checks/secret-patterns';
@@ -201,9 +202,9 @@ describe('secret patterns', () => {
 describe('no-secrets', () => {
   const scan = (extra: Partial<LayerScan> = {}): LayerScan => ({
     layers: [
-      { diffId: 'sha256:base', step: '', fromLab: true },
-      { diffId: 'sha256:copy', step: 'COPY deploy_key /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false },
-      { diffId: 'sha256:rm', step: '/bin/sh -c rm /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false },
+      { diffId: 'sha256:base', step: '', fromLab: true, bytes: 2_000_000 },
+      { diffId: 'sha256:copy', step: 'COPY deploy_key /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false, bytes: 2048 },
+      { diffId: 'sha256:rm', step: '/bin/sh -c rm /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false, bytes: 1024 },
     ],
     history: [
       { createdBy: 'bazel build ...', emptyLayer: false },
