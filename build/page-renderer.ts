@@ -1,6 +1,6 @@
 import { fenceLanguages, highlightWith, loadLanguages, makeHighlighter } from './highlight';
 import { parsePage, renderMarkdown, type ParsedPage, type RenderContext, type RenderedPage } from './render';
-import type { Lab } from '../graders/lab';
+import type { Lab } from '../graders/lab/load';
 import type { Course, SourcePage } from './course';
 import type { MermaidResult } from './mermaid';
 

@@ -6,7 +6,7 @@
 #   bash scripts/capture-chapter-outputs.sh stop-sh oom  # only these (and the files captured with them)
 #   bash scripts/capture-chapter-outputs.sh --paste      # copy the files into the chapter's blocks
 #
-# test/chapter-claims.test.ts then checks that every output block in the chapter matches its
+# test/content/chapter-claims.test.ts then checks that every output block in the chapter matches its
 # file (ids, digests, PIDs, timestamps and durations normalised) and that the files still
 # support what the prose claims. This script is NOT part of `npm test`: it is slow and needs
 # a real engine. Run it after changing the chapter's commands or the catalog, or on a new

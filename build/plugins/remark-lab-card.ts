@@ -3,7 +3,7 @@ import type { Root } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
 import type { VFile } from 'vfile';
 import { labChecks } from '../../graders/checks';
-import { maxScore, type Lab } from '../../graders/lab';
+import { maxScore, type Lab } from '../../graders/lab/load';
 import { authorError } from './problems';
 import { visitBlocks } from './walk';
 

@@ -1,5 +1,5 @@
 // What the no-secrets check counts as a credential, by file path and by
-// content. Shared by the layer scanner (graders/runtime.ts) and the check,
+// content. Shared by the layer scanner (graders/observe/runtime.ts) and the check,
 // which also reads ENV values and build-time history with the same rules.
 
 /** A credential spotted in some text: what it is and a redacted sample (never the secret itself). */

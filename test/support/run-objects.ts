@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { RUN_LABEL } from '../../graders/engine';
+import { RUN_LABEL } from '../../graders/engine/connect';
 
 /**
  * Containers and images that carry a grading run's label: what a batch must

@@ -1,0 +1,116 @@
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, cpSync, closeSync, openSync, constants } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { auditTree } from './audit';
+import { Budget, SubmissionError } from './error';
+import { copyFolder, extractTar, extractZip } from './extract';
+import { existsInside, readInside } from './inside';
+
+export { SubmissionError } from './error';
+
+/** A submission unpacked into a folder the grader owns. */
+export interface Submission {
+  /** What the user named: a folder or an archive. */
+  source: string;
+  /** The folder holding the Dockerfile (inside `workDir` for archives). */
+  dir: string;
+  /** The Dockerfile's text, read without leaving the submission (inside.ts). */
+  dockerfile: string;
+  /** Files the lab's starter supplied because the submission lacked them. */
+  filledFromStarter: string[];
+  dispose(): void;
+}
+
+export interface OpenOptions {
+  maxBytes: number;
+  /** Files of the lab's starter; any the submission lacks are copied in. */
+  starterDir?: string;
+}
+
+/** A digest of a folder as it stands (links as their target text, never followed; special files by kind only, so a FIFO never blocks). */
+export function hashTree(root: string): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = lstatSync(p);
+      const rel = relative(root, p).split(sep).join('/');
+      if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(p)}\n`);
+      else if (st.isDirectory()) walk(p);
+      else if (!st.isFile()) h.update(`S ${rel} ${st.mode & 0o170000}\n`);
+      else {
+        h.update(`F ${rel} ${st.size}\n`);
+        const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        try {
+          h.update(readFileSync(fd));
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }
+  };
+  walk(root);
+  return h.digest('hex');
+}
+
+/** The folder that holds the Dockerfile: the root, or its only subfolder (archives often wrap one); a link is never taken for that subfolder. */
+function findProjectDir(root: string): string | undefined {
+  if (existsInside(root, 'Dockerfile')) return root;
+  const entries = readdirSync(root).filter((n) => !n.startsWith('.') && n !== '__MACOSX');
+  if (entries.length === 1 && lstatSync(join(root, entries[0])).isDirectory()) return findProjectDir(join(root, entries[0]));
+  return undefined;
+}
+
+/**
+ * Opens a submission (folder, .zip, .tar, .tar.gz/.tgz) into a private folder
+ * (mkdtemp: mode 0700). Two gates: the writers never write through a link
+ * (extract.ts), and the finished tree is audited on disk, where a chain of
+ * links is resolved as the kernel would (audit.ts). Folders are copied first
+ * and the copy audited, so what is checked is what is built.
+ */
+export async function openSubmission(source: string, opts: OpenOptions): Promise<Submission> {
+  if (!existsSync(source)) {
+    throw new SubmissionError(`${source} does not exist`, 'Pass the path of your lab folder or archive.');
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'drydock-sub-'));
+  const dispose = () => rmSync(workDir, { recursive: true, force: true });
+  try {
+    const root = join(workDir, 'submission');
+    mkdirSync(root);
+    const budget = new Budget(opts.maxBytes);
+    const st = statSync(source);
+    if (st.isDirectory()) {
+      copyFolder(realpathSync(source), root, budget);
+    } else if (/\.zip$/i.test(source)) {
+      await extractZip(source, root, budget);
+    } else if (/\.(tar|tgz|tar\.gz)$/i.test(source)) {
+      extractTar(source, root, budget);
+    } else {
+      throw new SubmissionError(`${basename(source)} is neither a folder nor a .zip/.tar/.tar.gz archive`, 'Submit your lab folder, or pack it with `tar -czf submission.tar.gz .` or `zip -r submission.zip .`.');
+    }
+    auditTree(root);
+    if (readdirSync(root).length === 0) {
+      throw new SubmissionError('the submission is empty', 'Put your Dockerfile and the service source in the folder you submit.');
+    }
+    const dir = findProjectDir(root);
+    if (!dir) {
+      throw new SubmissionError('the submission has no Dockerfile at its top level', 'Name the file exactly `Dockerfile` (capital D, no extension) and put it next to go.mod.');
+    }
+    const dockerfile = readInside(dir, 'Dockerfile').toString('utf8');
+    const filledFromStarter: string[] = [];
+    if (opts.starterDir) {
+      for (const name of readdirSync(opts.starterDir)) {
+        // lstat, not exists: a dangling link of that name must not be copied through.
+        if (!existsInside(dir, name)) {
+          cpSync(join(opts.starterDir, name), join(dir, name), { recursive: true });
+          filledFromStarter.push(name);
+        }
+      }
+    }
+    return { source, dir, dockerfile, filledFromStarter, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}
