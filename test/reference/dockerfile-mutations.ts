@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { labBaseImages, loadLab } from '../../graders/lab';
+import { labBaseImages, loadLab } from '../../graders/lab/load';
 
 export const PORT = 8765;
 export const URL = `http://127.0.0.1:${PORT}/x`;
