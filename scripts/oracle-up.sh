@@ -17,8 +17,13 @@
 # oracle's sources are kept in $DRYDOCK_ORACLE_DIR (/var/cache/drydock-oracle);
 # a run that finds them current returns at once. A changed test/oracle/*.go is
 # rebuilt in the existing roots.
-# Measured on this kind of machine (2 vCPU, Debian 12): cold (no roots) about
-# COLD_MINUTES; warm (nothing to do) under a second; a changed main.go, about 20 s.
+# Measured on this kind of machine (2 vCPU, Debian 12), 2026-12-04, under a heavy
+# shared load (load average 40-400), in parts: bookworm root (debootstrap, Go,
+# 15 -dev packages, apt-get source) 13 min, its compile 3 min; unstable root
+# (debootstrap 12 min, Go and ~560 packages the -dev list pulls in 35 min), its
+# compile 3 min. So cold is long (roughly an hour under that load; expect far
+# less on a quiet machine): the cache makes it once per machine. Warm (nothing
+# to do): 0.3 s. A changed test/oracle/*.go rebuilds in the kept roots (minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
