@@ -17,6 +17,8 @@ const slow = {
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Tests run the CLI as users do, from dist/: bundled once here, never by the bin.
+    globalSetup: ['test/support/bundle-once.ts'],
     projects: [
       { extends: true, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'content', sequence: { groupOrder: 1 }, include: ['test/content/**/*.test.ts'], ...slow } },

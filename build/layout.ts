@@ -33,13 +33,36 @@ function sidebar(input: LayoutInput, here: string): string {
   return html.replace(current, `${current.slice(0, -1)} aria-current="page">`);
 }
 
+/**
+ * List items nested by their page's depth (an mdBook's sub-chapters, the pages of a
+ * sub-folder): a deeper item opens an `<ol>` inside the item before it.
+ */
+function nested<T extends { page: SourcePage }>(items: T[], li: (item: T) => string): string {
+  let html = '';
+  let depth = 0;
+  items.forEach((item, i) => {
+    const d = i === 0 ? 0 : Math.min(item.page.depth ?? 0, depth + 1);
+    const open = li(item).replace(/<\/li>$/, '');
+    if (i > 0 && d > depth) html += '<ol>';
+    else if (i > 0) {
+      html += '</li>';
+      for (; depth > d; depth--) html += '</ol></li>';
+    }
+    depth = d;
+    html += open;
+  });
+  if (items.length) html += '</li>';
+  for (; depth > 0; depth--) html += '</ol></li>';
+  return html;
+}
+
 function sidebarFrom(input: LayoutInput, here: string): string {
   const link = (p: SourcePage, title: string) => `<li><a href="${relativeHref(here, p.href)}">${esc(title)}</a></li>`;
   const parts: string[] = [];
   let part: string | undefined;
-  let items: string[] = [];
+  let items: { page: SourcePage; title: string }[] = [];
   const flush = () => {
-    if (items.length) parts.push(`${part ? `<p class="nav-part">${esc(part)}</p>` : ''}<ol class="nav-chapters">${items.join('')}</ol>`);
+    if (items.length) parts.push(`${part ? `<p class="nav-part">${esc(part)}</p>` : ''}<ol class="nav-chapters">${nested(items, (n) => link(n.page, n.title))}</ol>`);
     items = [];
   };
   for (const n of input.nav) {
@@ -47,7 +70,7 @@ function sidebarFrom(input: LayoutInput, here: string): string {
       flush();
       part = n.page.part;
     }
-    items.push(link(n.page, n.title));
+    items.push(n);
   }
   flush();
   const labs = input.labs.length ? `<p class="nav-part">Labs</p><ul class="nav-labs">${input.labs.map((l) => link(l.page, l.title)).join('')}</ul>` : '';

@@ -23,6 +23,8 @@ import remarkFrontMatterData from './plugins/remark-front-matter-data';
 import remarkGithubAlerts from './plugins/remark-github-alerts';
 import remarkLabCard from './plugins/remark-lab-card';
 import remarkMermaid from './plugins/remark-mermaid';
+import remarkMdbook from './plugins/remark-mdbook';
+import { fromVitePressContainers } from './plugins/vitepress-containers';
 import remarkUnknownDirectives from './plugins/remark-unknown-directives';
 import type { SourceProblem } from '../lib/yaml-schema';
 
@@ -63,8 +65,9 @@ function makeProcessor(ctx: RenderContext) {
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
-    .use(remarkFrontMatterData, { required: (file) => file.data.page?.kind === 'chapter' })
+    .use(remarkFrontMatterData, { required: false })
     .use(remarkGfmCore)
+    .use(remarkMdbook)
     .use(remarkDirective)
     .use(remarkGithubAlerts)
     .use(remarkCallouts)
@@ -98,7 +101,7 @@ function processorFor(ctx: RenderContext) {
 
 /** Parses a page; transforms (and highlighting) come later, in `renderMarkdown`. */
 export function parsePage(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): ParsedPage {
-  const file = new VFile({ path: page.path, value: text, data: { page } });
+  const file = new VFile({ path: page.path, value: fromVitePressContainers(text), data: { page } });
   return { file, tree: processorFor(ctx).parse(file) };
 }
 
@@ -114,7 +117,7 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: stri
     page,
     html,
     matter,
-    title: matter?.title ?? h1 ?? page.labId ?? page.path,
+    title: matter?.title ?? file.data.pageTitle ?? h1 ?? page.labId ?? page.path,
     toc: file.data.toc ?? [],
     sections: file.data.sections ?? [],
     ids: [...(file.data.ids ?? [])],

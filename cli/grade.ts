@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../lib/paths';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError, type Values } from './args';
+import { labDirOf } from './lab-arg';
 import { connect, removeRun } from '../graders/engine/connect';
 import { gradeSubmission, reportExitCode } from '../graders/grade/grade';
 import { loadLab } from '../graders/lab/load';
@@ -25,17 +25,10 @@ function localBook(lab: Lab): string | undefined {
   return existsSync(site) ? pathToFileURL(site).href : undefined;
 }
 
-/** A lab folder, or the id of a lab that ships with Drydock (`catalog-image`), as an installed student copy has no course checkout. */
-function labDir(arg: string): string {
-  if (existsSync(arg)) return arg;
-  const shipped = join(PACKAGE_ROOT, 'labs', arg);
-  return /^[a-z0-9][a-z0-9-]*$/.test(arg) && existsSync(shipped) ? shipped : arg;
-}
-
-function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
+function loadLabOrExit(dir: string, buildTimeout?: number): Lab | number {
   try {
-    const lab = loadLab(labDir(dir));
-    if (buildTimeout) lab.limits.buildTimeoutSeconds = Number(buildTimeout);
+    const lab = loadLab(labDirOf(dir));
+    if (buildTimeout) lab.limits.buildTimeoutSeconds = buildTimeout;
     return lab;
   } catch (err) {
     if (err instanceof SourceError) {
@@ -46,23 +39,16 @@ function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
   }
 }
 
-async function batchCommand(positionals: string[], values: Record<string, string | boolean | string[] | undefined>): Promise<number> {
-  if (positionals.length !== 1 || typeof values.out !== 'string') {
-    process.stderr.write(`drydock grade: batch mode needs <lab-dir> --batch <submissions-dir> --out <results-dir>\n`);
-    return 2;
-  }
-  const lab = loadLabOrExit(positionals[0], values['build-timeout'] as string | undefined);
+async function batchCommand(positionals: string[], values: Values<typeof gradeSpec.options>): Promise<number> {
+  if (positionals.length !== 1 || values.out === undefined) throw new UsageError('drydock grade: batch mode needs <lab-dir> --batch <submissions-dir> --out <results-dir> (see drydock grade --help)');
+  const lab = loadLabOrExit(positionals[0], values['build-timeout']);
   if (typeof lab === 'number') return lab;
-  const jobs = values.jobs ? Number(values.jobs) : defaultJobs();
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    process.stderr.write('drydock grade: --jobs must be a whole number of at least 1\n');
-    return 2;
-  }
+  const jobs = values.jobs ?? defaultJobs();
   let shard: ShardSpec | undefined;
   let engines: EngineSlot[];
   try {
-    shard = resolveShard(values.shard as string | undefined, values.shards as string | undefined);
-    engines = engineSlots((values.engine as string[] | undefined) ?? [], values['engines-file'] as string | undefined);
+    shard = resolveShard(values.shard, values.shards);
+    engines = engineSlots(values.engine, values['engines-file']);
   } catch (err) {
     if (!(err instanceof ShardError || err instanceof EngineSpecError)) throw err;
     process.stderr.write(`drydock grade: ${err.message}\n`);
@@ -85,14 +71,14 @@ async function batchCommand(positionals: string[], values: Record<string, string
   if (shard) say(`shard ${shardName(shard)} (from ${shard.source}): grading only this shard's students`);
   if (engines.length > 1) say(`${engines.length} engines: ${engines.map((e) => `${e.name} (${e.jobs} at a time)`).join(', ')}`);
   try {
-    const result = await gradeBatch(lab, values.batch as string, values.out, {
+    const result = await gradeBatch(lab, values.batch!, values.out, {
       docker,
       jobs: engines.length === 1 ? engines[0].jobs : jobs,
       engines: engines.length > 1 ? engines : undefined,
       shard,
       regrade: Boolean(values.regrade),
-      rosterFile: values.roster as string | undefined,
-      bookBase: values.book as string | undefined,
+      rosterFile: values.roster,
+      bookBase: values.book,
       signal: abort.signal,
       activeRuns,
       onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
@@ -164,47 +150,33 @@ Several engines from this machine (each student graded wholly on one):
 Exit codes: 0 every check passed, 1 a check failed, 2 usage or infrastructure error.
 `;
 
+export const gradeSpec = {
+  name: 'grade',
+  help: HELP,
+  options: {
+    format: { type: 'string', default: 'terminal', choices: ['terminal', 'json', 'junit'] },
+    out: { type: 'string' },
+    book: { type: 'string' },
+    batch: { type: 'string' },
+    jobs: { type: 'integer', short: 'j', min: 1 },
+    regrade: { type: 'boolean' },
+    roster: { type: 'string' },
+    'build-timeout': { type: 'integer', min: 1 },
+    shard: { type: 'string' },
+    shards: { type: 'string' },
+    engine: { type: 'string', multiple: true },
+    'engines-file': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  positionals: { min: 1, max: 2, what: '<lab-dir> <submission>' },
+} as const;
+
 export async function gradeCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'terminal' },
-        out: { type: 'string' },
-        book: { type: 'string' },
-        batch: { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        regrade: { type: 'boolean' },
-        roster: { type: 'string' },
-        'build-timeout': { type: 'string' },
-        shard: { type: 'string' },
-        shards: { type: 'string' },
-        engine: { type: 'string', multiple: true },
-        'engines-file': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`drydock grade: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (!['terminal', 'json', 'junit'].includes(values.format!)) {
-    process.stderr.write(`drydock grade: --format must be terminal, json or junit\n`);
-    return 2;
-  }
+  const args = parseCommand(gradeSpec, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
   if (values.batch) return batchCommand(positionals, values);
-  if (positionals.length !== 2) {
-    process.stderr.write(`drydock grade: expected <lab-dir> <submission>\n\n${HELP}`);
-    return 2;
-  }
+  if (positionals.length !== 2) throw new UsageError('drydock grade: expected <lab-dir> <submission> (see drydock grade --help)');
   if (!existsSync(positionals[1])) {
     process.stderr.write(`drydock grade: no such submission: ${positionals[1]} (give a folder, .zip, .tar or .tar.gz)\n`);
     return 2;

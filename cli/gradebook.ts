@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from './args';
 import { mergeShards, MergeError } from '../graders/class/merge';
 
 const HELP = `Usage: drydock gradebook merge --out DIR [--roster FILE] RESULTS...
@@ -14,32 +14,24 @@ shard, a student graded in two shards, and with --roster a roster student in no 
 Exit codes: 0 merged, 2 refused or some student's grading hit an infrastructure error.
 `;
 
+export const mergeSpec = {
+  name: 'gradebook merge',
+  help: HELP,
+  options: { out: { type: 'string' }, roster: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+  positionals: { min: 1, max: Infinity, what: 'the shard results to merge' },
+} as const;
+
 export async function gradebookCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === '--help' || sub === '-h' || sub === 'help') {
     process.stdout.write(HELP);
     return 0;
   }
-  if (sub !== 'merge') {
-    process.stderr.write(`drydock gradebook: ${sub ? `unknown subcommand "${sub}"` : 'expected a subcommand'}\n\n${HELP}`);
-    return 2;
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' }, roster: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    process.stderr.write(`drydock gradebook merge: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (!values.out || !positionals.length) {
-    process.stderr.write(`drydock gradebook merge: give --out DIR and the shard results to merge\n\n${HELP}`);
-    return 2;
-  }
+  if (sub !== 'merge') throw new UsageError(`drydock gradebook: ${sub ? `unknown subcommand "${sub}"` : 'expected a subcommand'}, use merge (see drydock gradebook --help)`);
+  const args = parseCommand(mergeSpec, rest);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  if (!values.out) throw new UsageError('drydock gradebook merge: --out DIR is needed (see drydock gradebook merge --help)');
   try {
     const r = mergeShards(positionals, values.out, { rosterFile: values.roster });
     if (!values.quiet) {

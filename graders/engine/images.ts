@@ -40,7 +40,7 @@ interface StandInRecipe {
 }
 
 const DEBIAN_MIRROR = process.env.DRYDOCK_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
-const CACHE_DIR = process.env.DRYDOCK_CACHE_DIR ?? '/var/cache/drydock';
+const CACHE_DIR = process.env.DRYDOCK_ROOTFS_CACHE_DIR ?? '/var/cache/drydock';
 
 export function normalizeRef(ref: string): string {
   const lastSlash = ref.lastIndexOf('/');

@@ -1,6 +1,4 @@
 import type Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runBuild } from '../observe/build';
 import { registryProblem } from '../engine/registry';
 import { labNeeds } from '../checks';
@@ -107,7 +105,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     }
     if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
 
-    let dockerfileText = readFileSync(join(submission.dir, 'Dockerfile'), 'utf8');
+    let dockerfileText = submission.dockerfile;
     const df = parseDockerfile(dockerfileText);
     obs.dockerfile = df;
     // Judged before anything reaches the engine: see dockerfile-policy.ts for what the engine would do otherwise.

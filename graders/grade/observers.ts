@@ -1,6 +1,4 @@
 import type Docker from 'dockerode';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cacheHitCheck } from '../checks/cache-hit';
 import { cmdArgsCheck } from '../checks/cmd-args';
 import { readOnlyRootCheck } from '../checks/read-only-root';
@@ -13,6 +11,7 @@ import { runBuild, type BuildOutcome } from '../observe/build';
 import { cachePlan, cacheVerdictKnown, probeSteps, unexplainedReruns } from '../observe/cache-probe';
 import { createProbeContainer, describeVariant, limitsOf, observeRun, readImageFiles, scanImageLayers, type ProbeVariant } from '../observe/runtime';
 import { contextFiles, contextTar } from '../submission/context';
+import { existsInside, readInside } from '../submission/inside';
 
 /** What every observer may read: the submission, its first build, and where to put what it sees. */
 export interface ObserveContext {
@@ -63,7 +62,7 @@ const OBSERVERS: Observer[] = [
       // What contextTar sends: contextFiles plus the Dockerfile the grader substitutes.
       const files = contextFiles(submissionDir);
       if (!files.includes('Dockerfile')) files.push('Dockerfile');
-      obs.context = { files, hasDockerignore: existsSync(join(submissionDir, '.dockerignore')) };
+      obs.context = { files, hasDockerignore: existsInside(submissionDir, '.dockerignore') };
     },
   },
   {
@@ -113,7 +112,7 @@ const OBSERVERS: Observer[] = [
       const cache = paramsOf(cacheHitCheck, lab);
       let sourceText: string;
       try {
-        sourceText = readFileSync(join(submissionDir, cache.sourceFile), 'utf8');
+        sourceText = readInside(submissionDir, cache.sourceFile).toString('utf8');
       } catch {
         obs.cache = { impossible: `${cache.sourceFile} is not in the submission, so the cache probe had no source file to change` };
         return;

@@ -129,7 +129,7 @@ describe('whole builds', () => {
     const root = mkdtempSync(join(tmpdir(), 'drydock-big-'));
     generateCourse(root, 3 * PAGES_PER_WORKER + 10);
     const build = (threads: number) => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'build', '--threads', String(threads), '--root', root, '--out', join(root, `site-${threads}`)], { encoding: 'utf8', env: { ...process.env, DRYDOCK_CACHE_DIR: join(root, `.cache-${threads}`), DRYDOCK_CHROMIUM: 'none' } });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'build', '--threads', String(threads), '--root', root, '--out', join(root, `site-${threads}`)], { encoding: 'utf8', env: { ...process.env, DRYDOCK_PAGE_CACHE_DIR: join(root, `.cache-${threads}`), DRYDOCK_CHROMIUM: 'none' } });
       expect(r.status, r.stderr).toBe(0);
       return r.stderr;
     };

@@ -34,8 +34,16 @@ describe('front matter', () => {
       expect.stringMatching(/^chapters\/01-harbour\.md:4:11 outcomes: .*expected array/),
     ]);
   });
-  it('requires front matter on a chapter', () => {
-    expect(render('Just text').problems[0].message).toMatch(/front matter/);
+  it('is optional: the title is the first # heading, which opens the page once', () => {
+    const r = render('# Tides and currents\n\nJust text.\n');
+    expect(r.problems).toEqual([]);
+    expect(r.title).toBe('Tides and currents');
+    expect(r.html.match(/<h1/g)).toHaveLength(1);
+  });
+  it('without front matter or a heading, the page is named by its file', () => {
+    const r = render('Just text.\n');
+    expect(r.problems).toEqual([]);
+    expect(r.title).toBe('chapters/01-harbour.md');
   });
 });
 
@@ -134,14 +142,35 @@ describe('directives nobody handles', () => {
   });
 
   it.each([
-    ['::: details Show answer', ':::details[Show answer]'],
-    [':::details Show answer', ':::details[Show answer]'],
-    ['::: tip', ':::tip'],
-    ['::::warning  Hot stuff', '::::warning[Hot stuff]'],
-  ])('fails "%s", written in another tool\'s syntax, naming the fix %s', (opening, fix) => {
-    const r = render(md(`Intro.\n\n${opening}\nThe answer.\n:::`));
-    expect(r.problems.map((p) => [p.line, p.column])).toEqual([[7, 1]]);
-    expect(r.problems[0].message).toContain(`write ${fix} (no space after the colons, a title in [brackets])`);
+    ['::: details Show answer', '<summary>Show answer</summary>'],
+    [':::details Show answer', '<summary>Show answer</summary>'],
+    ['::: tip', 'callout-tip'],
+    ['::: info Heads up', 'callout-note'],
+    ['::::warning  Hot stuff', 'callout-warning'],
+  ])('reads "%s" as VitePress writes it (%s)', (opening, html) => {
+    const r = render(md(`Intro.\n\n${opening}\nThe answer.\n${/^:+/.exec(opening)![0]}`));
+    expect(r.problems).toEqual([]);
+    expect(r.html).toContain(html);
+    expect(r.html).not.toContain(':::');
+  });
+
+  it('keeps VitePress openings inside fenced code as written', () => {
+    const r = render(md('```markdown\n::: tip Title\nx\n:::\n```'));
+    expect(r.html).toContain('::: tip Title');
+    expect(r.problems).toEqual([]);
+  });
+
+  it('warns about a VitePress container the book does not know, keeping its content', () => {
+    const r = render(md('::: code-group\nKept.\n:::'));
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.map((w) => [w.line, w.message.split(' (')[0]])).toEqual([[5, 'unknown directive :::code-group']]);
+    expect(r.html).toContain('Kept.');
+  });
+
+  it('fails a VitePress opening where no block can start (in a quote), naming the fix', () => {
+    const r = render(md('> ::: details Show answer\n> The answer.'));
+    expect(r.problems.map((p) => [p.line, p.column])).toEqual([[5, 3]]);
+    expect(r.problems[0].message).toContain('write :::details[Show answer] (no space after the colons, a title in [brackets])');
   });
 
   it('does not mistake prose that merely contains colons for a directive', () => {
