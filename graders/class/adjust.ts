@@ -32,11 +32,17 @@ export function adjust(lab: Lab, row: { student: StudentEntry; status: StudentSt
   const graded = row.status === 'graded' || row.status === 'failed';
   const total = mine.filter((o) => o.check === 'total').at(-1);
   if (!graded && !total) return undefined;
-  const points = new Map((row.report?.checks ?? []).map((c) => [c.id, c.score]));
-  for (const o of mine) if (o.check !== 'total') points.set(o.check, o.points);
   const raw = row.report?.score ?? 0;
+  // A check override replaces that check's points: the score moves by the difference.
+  const points = new Map((row.report?.checks ?? []).map((c) => [c.id, c.score]));
+  let overridden = raw;
+  for (const o of mine) {
+    if (o.check === 'total') continue;
+    overridden += o.points - (points.get(o.check) ?? 0);
+    points.set(o.check, o.points);
+  }
   const late = policy.deadline && graded ? lateness(policy.deadline, row.student, row.time, maxScore(lab)) : undefined;
-  let final = Math.max(0, [...points.values()].reduce((s, p) => s + p, 0) - (late?.penalty ?? 0));
+  let final = Math.max(0, overridden - (late?.penalty ?? 0));
   if (total) final = total.points;
   return { raw, late, overrides: mine, final: Math.round(final * 100) / 100 };
 }

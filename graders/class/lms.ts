@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { maxScore, type Lab } from '../lab/load';
 import type { GradebookRow } from '../report/gradebook';
-import { adjust, type ClassPolicy } from './adjust';
+import { adjust, hasPolicy, type ClassPolicy } from './adjust';
 
 /** The learning-management systems Drydock writes a grade import file for. */
 export const LMS_KINDS = ['canvas', 'moodle', 'blackboard'] as const;
@@ -14,7 +14,7 @@ const column = (row: GradebookRow, ...names: string[]) => names.map((n) => row.s
 
 /** The score an LMS receives: the final one after the class policy; nothing for a student without a grade. */
 function score(lab: Lab, row: GradebookRow, policy: ClassPolicy): string {
-  const adjusted = adjust(lab, row, policy);
+  const adjusted = hasPolicy(policy) ? adjust(lab, row, policy) : undefined;
   if (adjusted) return String(adjusted.final);
   return row.status === 'graded' || row.status === 'failed' ? String(row.report?.score ?? '') : '';
 }

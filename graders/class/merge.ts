@@ -45,7 +45,7 @@ const name = (s: Shard) => `shard ${s.spec.index}/${s.spec.count} (${s.dir})`;
  * given twice or missing, a student graded in two shards, and (with the
  * roster) a roster student who is in no shard.
  */
-export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?: string; classOptions?: ClassOptions } = {}): MergeResult {
+export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?: string; classOptions?: (lab: Lab) => ClassOptions } = {}): MergeResult {
   if (!dirs.length) throw new MergeError('no shard results given');
   const out = resolve(outDir);
   for (const d of dirs) if (resolve(d) === out) throw new MergeError(`${d}: the merged gradebook needs its own --out folder, not one of the shards`);
@@ -89,6 +89,7 @@ export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?:
   const lab: Lab = { ...parsed.value, dir: '', definitionFile: '' };
 
   const entries = shards.flatMap((s) => s.manifest.students.map((st) => ({ st, shard: s }))).sort((a, b) => a.st.order - b.st.order);
+  const classOptions = opts.classOptions?.(lab);
   // The roster's other columns (LMS identifiers, extensions) travel with each student to the class outputs.
   const columns = new Map((opts.rosterFile ? readRoster(opts.rosterFile) : []).map((r) => [r.id, r.columns]));
   const rows: ClassRow[] = entries.map(({ st, shard }) => {
@@ -118,7 +119,7 @@ export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?:
   target.writeClassOutputs(lab, rows, longest, {
     shards: sorted.map((s) => ({ spec: s.spec, students: s.manifest.students.length, durationMs: s.manifest.durationMs, dir: s.dir })),
     engines: sorted.flatMap((s) => s.manifest.engines ?? []),
-  }, { ...opts.classOptions, policy: { deadline: lab.deadline, ...opts.classOptions?.policy } });
+  }, { ...classOptions, policy: { deadline: lab.deadline, ...classOptions?.policy } });
   const merged: ShardManifest = {
     ...first,
     shard: null,
