@@ -5,7 +5,7 @@
 //   npx tsx bench/batch.ts [students]
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KINDS, makeClass as makeClassOf } from './class';
+import { KINDS, makeClass as makeClassOf } from './make-class';
 import { timedRun } from './measure';
 import { studentsPerHour } from '../graders/report/model';
 

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { shardOf } from '../graders/class/shard';
 import { studentsPerHour } from '../graders/report/model';
-import { makeClass as makeClassOf } from './class';
+import { makeClass as makeClassOf } from './make-class';
 import { timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');

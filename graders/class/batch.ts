@@ -299,8 +299,6 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   for (const e of pool.engines) if (e.up) startWorkers(e);
   pool.startMonitor(() => queue.length > 0 || inFlight > 0);
   while (running.size) await Promise.race([...running]);
-  await pool.stopMonitor();
-  notify();
 
   // The retry: each student set aside is graded again alone, on an engine that answers, before the batch reports.
   for (const { s, first, why, try: firstTry } of setAside) {
@@ -324,10 +322,13 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       continue;
     }
     e.busyMs += Date.now() - t;
-    const report = afterRetry(first.report, second.report, why);
+    const report = afterRetry(first.report, second.report, why, firstTry.alone ? 0 : 1);
     const again: Attempt = { status: studentStatus(report), engine: multi ? e.slot.name : undefined, alone: true, ms: Date.now() - t };
-    save(e, s, { kind: 'graded', report, dockerfile: second.dockerfile, buildLog: `${second.buildLog}\n# first attempt, beside other students (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
+    save(e, s, { kind: 'graded', report, dockerfile: second.dockerfile, buildLog: `${second.buildLog}\n# first attempt${firstTry.alone ? '' : ', beside other students'} (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
   }
+  // The heartbeat watched the retries too: a hung engine cannot hold the batch.
+  await pool.stopMonitor();
+  notify();
   await pool.close(opts.activeRuns ?? []);
 
   const durationMs = Date.now() - t0;

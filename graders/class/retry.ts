@@ -35,7 +35,7 @@ export function timeLimitHit(r: Report): { check: string; summary: string } | un
  */
 export function retryReason(r: Report, beside: number): string | undefined {
   const o = outcome(r);
-  if (o.kind === 'infrastructure-error') return `an infrastructure error (${o.why})`;
+  if (o.kind === 'infrastructure-error') return `an infrastructure error (${o.why.replace(/^([\w-]+): infrastructure error: /, '$1: ')})`;
   const limit = timeLimitHit(r);
   if (limit && beside > 0) return `${limit.check}: ${limit.summary}, while ${beside} other student${beside > 1 ? 's were' : ' was'} grading`;
   return undefined;
@@ -46,13 +46,14 @@ export function retryReason(r: Report, beside: number): string | undefined {
  * saying why the student was graded twice, and, on every check that did not
  * pass either time, the first attempt's words below the second's.
  */
-export function afterRetry(first: Report, second: Report, why: string): Report {
+export function afterRetry(first: Report, second: Report, why: string, firstBeside = 1): Report {
+  const firstWas = firstBeside > 0 ? 'first attempt, beside other students' : 'first attempt';
   const checks = second.checks.map((c) => {
     const before = first.checks.find((f) => f.id === c.id);
     if (c.status === 'pass' || !before || before.status === 'pass') return c;
     return {
       ...c,
-      evidence: [`graded alone after the class: ${c.summary}`, ...c.evidence, `first attempt, beside other students: ${before.summary}`, ...before.evidence.map((e) => `  ${e}`)],
+      evidence: [`graded alone after the class: ${c.summary}`, ...c.evidence, `${firstWas}: ${before.summary}`, ...before.evidence.map((e) => `  ${e}`)],
     };
   });
   const outcome = studentStatus(second) === 'infrastructure error' ? 'it failed again alone, so the infrastructure error stands (both attempts are in the evidence)' : 'this is the result of that second grading';

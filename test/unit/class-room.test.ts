@@ -136,7 +136,7 @@ describe('the retry after the class', async () => {
 
   it('sets aside an infrastructure error always, and a time limit only when others were grading beside it', () => {
     const infra = report([{ id: 'cache-hit', status: 'error', summary: 'infrastructure error: the engine re-ran line 4' }]);
-    expect(retryReason(infra, 0)).toMatch(/^an infrastructure error \(cache-hit: infrastructure error: the engine re-ran line 4\)/);
+    expect(retryReason(infra, 0)).toBe('an infrastructure error (cache-hit: the engine re-ran line 4)');
     const slow = report([{ id: 'build', status: 'fail', summary: 'the build did not finish within the 300 s limit' }]);
     expect(retryReason(slow, 1)).toMatch(/build: .*300 s limit, while 1 other student was grading/);
     expect(retryReason(slow, 0)).toBeUndefined();
