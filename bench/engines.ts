@@ -9,7 +9,6 @@ import Docker from 'dockerode';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile/parse';
 import { engineInfo } from '../graders/engine/connect';
 import { prepareEngine } from '../graders/engine/setup';
 import { engineProfile } from '../graders/engine/profile';
@@ -17,7 +16,7 @@ import { gradeSubmission } from '../graders/grade/grade';
 import { loadLab } from '../graders/lab/load';
 import { runBuild } from '../graders/observe/build';
 import { contextTar } from '../graders/submission/context';
-import { median } from './measure';
+import { freshSubmission, median } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = join(ROOT, 'labs/catalog-image');
@@ -29,16 +28,6 @@ const ENGINES = [
   socket(process.env.DRYDOCK_ENGINE28_HOST ?? 'unix:///run/drydock-engine28/docker.sock'),
 ];
 
-function freshSubmission(tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'drydock-bench-engines-'));
-  cpSync(join(LAB, 'starter'), dir, { recursive: true });
-  // Offline, no tool can fetch the frontend a `# syntax=` line names: blank it for both alike.
-  const text = readFileSync(join(LAB, 'solution/Dockerfile'), 'utf8');
-  const syntax = parseDockerfile(text).syntax;
-  writeFileSync(join(dir, 'Dockerfile'), syntax ? stripSyntaxDirective(text, syntax.line) : text);
-  appendFileSync(join(dir, 'main.go'), `\n// bench ${tag} ${process.hrtime.bigint()}\n`);
-  return dir;
-}
 
 const rows: string[] = [];
 for (const docker of ENGINES) {
