@@ -6,8 +6,7 @@
 // ratio is what grading costs over building alone there.
 //   npx tsx bench/engines.ts [runs]   (DRYDOCK_ENGINE28_HOST, DRYDOCK_ENGINE20_HOST name the engines)
 import Docker from 'dockerode';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { engineInfo } from '../graders/engine/connect';
 import { prepareEngine } from '../graders/engine/setup';

@@ -4,8 +4,7 @@
 // earlier compile; each tool pays for exactly one compile of new source.
 //   npx tsx bench/grader.ts [runs]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freshSubmission, median, timedRun } from './measure';
 
