@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile/parse';
+import { parseDockerfile, withoutSyntaxDirective } from '../graders/dockerfile/parse';
 
 const CATALOG = join(resolve(import.meta.dirname, '..'), 'labs/catalog-image');
 
@@ -16,8 +16,7 @@ export function freshSubmission(tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-bench-'));
   cpSync(join(CATALOG, 'starter'), dir, { recursive: true });
   const text = readFileSync(join(CATALOG, 'solution/Dockerfile'), 'utf8');
-  const syntax = parseDockerfile(text).syntax;
-  writeFileSync(join(dir, 'Dockerfile'), syntax ? stripSyntaxDirective(text, syntax.line) : text);
+  writeFileSync(join(dir, 'Dockerfile'), withoutSyntaxDirective(parseDockerfile(text)));
   appendFileSync(join(dir, 'main.go'), `\n// bench ${tag} ${process.hrtime.bigint()}\n`);
   return dir;
 }

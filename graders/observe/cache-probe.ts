@@ -1,5 +1,5 @@
 import type { BuildStep } from './buildkit-trace';
-import { copiesFile, instructionForStep, type DockerfileInstruction, type ParsedDockerfile } from '../dockerfile/parse';
+import { copiesFile, instructionForStep, mountsOf, type DockerfileInstruction, type ParsedDockerfile } from '../dockerfile/parse';
 
 /*
  * Why a neighbour's build could fail an honest student's cache check, and why
@@ -59,10 +59,7 @@ export interface CachePlan {
 
 /** Does a RUN mount the build context (type=bind without from=) over a path that holds the file? */
 function mountsFile(ins: DockerfileInstruction, file: string): boolean {
-  if (ins.keyword !== 'RUN') return false;
-  return ins.flagList.some((f) => {
-    if (f.name !== 'mount' || !f.value) return false;
-    const fields = new Map(f.value.split(',').map((p) => [p.split('=')[0].trim().toLowerCase(), p.slice(p.indexOf('=') + 1).trim()]));
+  return mountsOf(ins).some((fields) => {
     if ((fields.get('type') ?? 'bind') !== 'bind' || fields.has('from')) return false;
     const source = (fields.get('source') ?? fields.get('src') ?? '.').replace(/^\.?\/*/, '').replace(/\/+$/, '');
     return source === '' || source === '.' || file === source || file.startsWith(`${source}/`);
@@ -102,8 +99,7 @@ function stageChain(df: ParsedDockerfile, index: number): Set<number> {
   const chain = new Set<number>();
   for (let i: number | undefined = index; i !== undefined && !chain.has(i); ) {
     chain.add(i);
-    const base = df.stages[i].base.toLowerCase();
-    i = df.stages.find((s) => s.index < i! && s.name.toLowerCase() === base)?.index;
+    i = df.stages[i].baseStage;
   }
   return chain;
 }

@@ -54,8 +54,34 @@ function claimBridge(name: string): number {
   throw new Error(`no free scratch bridge: ${CLAIMS} holds 14 claims`);
 }
 
-export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
-  const index = opts.index ?? claimBridge(name);
+export interface ScratchOptions {
+  index?: number;
+  /**
+   * Takes away the engine's route out: dockerd runs in a network namespace of
+   * its own holding only a loopback (`unshare --net`), so what the daemon
+   * itself fetches (`ADD <url>`, image pulls, a `# syntax` frontend), which
+   * the build's `networkmode: none` does not cover, fails, and the host's
+   * loopback services are out of its reach. Its API socket is a file, so the
+   * tests still reach it; images come in by `copyImages`. A grader on the host
+   * cannot reach such an engine's published ports, so tests that grade a
+   * running container use an engine with a route (the default) or share its
+   * namespace (`netns`, as a pod's grader shares its dind sidecar's).
+   */
+  offline?: boolean;
+  /** Runs dockerd in this existing network namespace (`ip netns exec`) instead, as a pod's sidecar shares the pod's. */
+  netns?: string;
+  /**
+   * Puts the engine's containers and BuildKit steps under their own cgroup
+   * (`/sys/fs/cgroup/<controller>/<cgroupParent>/…`), so a test can starve this
+   * engine's builds of CPU without touching the main engine's.
+   */
+  cgroupParent?: string;
+}
+
+export async function startScratchEngine(name: string, opts: ScratchOptions = {}): Promise<ScratchEngine> {
+  const online = !opts.offline && !opts.netns;
+  // Offline, the engine's bridge lives in its own namespace: no host bridge to claim.
+  const index = online ? opts.index ?? claimBridge(name) : -1;
   const chroot = process.env.DRYDOCK_SCRATCH_CHROOT || '';
   if (chroot && !existsSync(join(chroot, 'run/drydock-scratch'))) throw new Error(`${chroot} is not mounted for scratch engines: run scripts/engine28-up.sh`);
   /** The data root as dockerd sees it, and as this process does. */
@@ -65,7 +91,7 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
   mkdirSync(dir, { recursive: true });
   mkdirSync(run, { recursive: true });
   const bridge = `ddscratch${index}`;
-  ensureBridge(bridge, `172.31.${240 + index}.1/24`);
+  if (online) ensureBridge(bridge, `172.31.${240 + index}.1/24`);
   const sock = join(run, 'docker.sock');
   const pidfile = join(run, 'docker.pid');
   if (existsSync(pidfile)) {
@@ -79,22 +105,26 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     rmSync(pidfile, { force: true });
   }
   const log = openSync(join(run, 'dockerd.log'), 'a');
+  // Scratch engines run the Docker 28 root's dockerd when DRYDOCK_SCRATCH_CHROOT names it (see scripts/engine28-up.sh).
   const dockerd = chroot ? ['chroot', chroot, 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'dockerd'] : ['dockerd'];
-  const child: ChildProcess = spawn(
-    dockerd[0],
-    [
-      ...dockerd.slice(1),
-      `--data-root=${join(dataRoot, 'data')}`,
-      `--exec-root=${join(run, 'exec')}`,
-      `--pidfile=${pidfile}`,
-      `--host=unix://${sock}`,
-      `--bridge=${bridge}`,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--log-level=warn',
-    ],
-    { detached: true, stdio: ['ignore', log, log] },
-  );
+  const args = [
+    ...dockerd,
+    `--data-root=${join(dataRoot, 'data')}`,
+    `--exec-root=${join(run, 'exec')}`,
+    `--pidfile=${pidfile}`,
+    `--host=unix://${sock}`,
+    ...(online ? [`--bridge=${bridge}`] : []),
+    '--iptables=false',
+    '--ip-masq=false',
+    '--log-level=warn',
+    ...(opts.cgroupParent ? [`--cgroup-parent=${opts.cgroupParent}`] : []),
+  ];
+  // ip netns exec, unshare, sh, chroot and env each exec the next: the child's pid is dockerd's.
+  const child: ChildProcess = opts.netns
+    ? spawn('ip', ['netns', 'exec', opts.netns, ...args], { detached: true, stdio: ['ignore', log, log] })
+    : online
+    ? spawn(args[0], args.slice(1), { detached: true, stdio: ['ignore', log, log] })
+    : spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...args], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const host = `unix://${sock}`;
   const docker = new Docker({ socketPath: sock });
@@ -133,7 +163,7 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     if (!keepData) rmSync(dir, { recursive: true, force: true });
     rmSync(run, { recursive: true, force: true });
-    rmSync(join(CLAIMS, String(index)), { force: true });
+    if (online) rmSync(join(CLAIMS, String(index)), { force: true });
   };
   return { docker, host, dir, stop, kill };
 }
