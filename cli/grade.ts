@@ -13,6 +13,7 @@ import { SourceError } from '../lib/yaml-schema';
 import { CHECKS } from '../graders/checks';
 import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/class/batch';
+import { studentsPerHour } from '../graders/report/model';
 import { Progress } from './progress';
 import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/class/shard';
 import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engine/specs';
@@ -81,6 +82,7 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
       signal: abort.signal,
       activeRuns,
       onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
+      onRetry: (s, why) => say(`${s.id}: not final (${why}); graded again alone after the class`),
       onEngine: (name, event, detail) => say(event === 'down' ? `engine ${name} ${detail}: its students go to the other engines` : `engine ${name} ${detail}`),
       onStudent: (o, done) =>
         !values.quiet &&
@@ -92,7 +94,9 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
         ),
     });
     const infra = result.outcomes.filter((o) => o.status === 'infrastructure error').length;
-    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${e.wallMs ? Math.round((e.graded / e.wallMs) * 3_600_000) : 0} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
+    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${studentsPerHour(e.graded, e.wallMs)} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
+    const retried = result.outcomes.filter((o) => o.retried && !o.reused);
+    if (retried.length) say(`${retried.length} student(s) graded again alone after the class; ${retried.filter((o) => o.status === 'infrastructure error').length} still an infrastructure error`);
     say(`${result.outcomes.length} student(s) in ${(result.durationMs / 1000).toFixed(0)} s; results in ${values.out}/gradebook.csv`);
     return infra ? 2 : 0;
   } catch (err) {

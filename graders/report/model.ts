@@ -67,3 +67,8 @@ export function reportExitCode(r: Report): 0 | 1 | 2 {
   if (outcome(r).kind === 'infrastructure-error') return 2;
   return r.checks.every((c) => c.status === 'pass') ? 0 : 1;
 }
+
+/** Students per hour over a wall time: the one formula the summary, the CLI and the benchmarks use. */
+export function studentsPerHour(students: number, wallMs: number): number {
+  return wallMs > 0 ? Math.round((students / wallMs) * 3_600_000) : 0;
+}
