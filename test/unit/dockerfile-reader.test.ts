@@ -21,6 +21,8 @@ describe('refused: Unicode and control whitespace', () => {
     ['a vertical tab between flags', `${FROM}COPY --chown=0:0\u000b--from=img /a /b`, 2],
     ['a form feed before an instruction', `${FROM}\u000cADD ${U} /x`, 2],
     ['a lone CR in an early comment', `# a\rb\n# syntax=docker/dockerfile:1\n${FROM}RUN echo \\\nADD ${U} /x`, 1],
+    ['lone CRs that shifted the old # syntax blanking onto a RUN line', `# x=y\r\r# syntax=docker/dockerfile:1\n${FROM}RUN echo \\\nADD ${U} /x`, 1],
+    ['`# x=a<CR>b` then a registry frontend', `# x=a\rb\n# syntax=127.0.0.1:5000/frontend\n${FROM}`, 1],
     ['a CR, space, LF after a backslash', `${FROM}RUN true \\\r \nADD ${U} /x`, 2],
     ['a byte-order mark', `\ufeff${FROM}`, 1],
     ['non-ASCII in a RUN', `${FROM}RUN echo caf\u00e9`, 2],
