@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { connect, newRunId, removeRun, runLabels } from '../graders/engine/connect';
-import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile/parse';
+import { parseDockerfile, withoutSyntaxDirective } from '../graders/dockerfile/parse';
 import { studentsPerHour } from '../graders/report/model';
 import { contextTar } from '../graders/submission/context';
 import { makeRightClass, RIGHT_DOCKERFILES } from './make-class';
@@ -28,9 +28,7 @@ const grade = (dir: string, out: string) => timedRun(process.execPath, [CLI, 'gr
 
 /** One build of a submission folder through the engine API with BuildKit, alone; its images removed after. */
 async function buildAlone(dir: string): Promise<number> {
-  let text = readFileSync(join(dir, 'Dockerfile'), 'utf8');
-  const syntax = parseDockerfile(text).syntax;
-  if (syntax) text = stripSyntaxDirective(text, syntax.line);
+  const text = withoutSyntaxDirective(parseDockerfile(readFileSync(join(dir, 'Dockerfile'), 'utf8')));
   const runId = newRunId();
   const t = process.hrtime.bigint();
   const stream = (await docker.buildImage(contextTar(dir, { Dockerfile: text }) as unknown as string, { t: `drydock-bench/${runId}`, version: '2', labels: runLabels(runId) } as object)) as unknown as Readable;

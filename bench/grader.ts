@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile/parse';
+import { parseDockerfile, withoutSyntaxDirective } from '../graders/dockerfile/parse';
 import { median, timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -21,8 +21,7 @@ function freshSubmission(tag: string): string {
   // Offline, BuildKit cannot fetch the frontend a `# syntax=` line names; blank it
   // for every tool alike (the grader does the same by itself).
   const text = readFileSync(join(LAB, 'solution/Dockerfile'), 'utf8');
-  const syntax = parseDockerfile(text).syntax;
-  writeFileSync(join(dir, 'Dockerfile'), syntax ? stripSyntaxDirective(text, syntax.line) : text);
+  writeFileSync(join(dir, 'Dockerfile'), withoutSyntaxDirective(parseDockerfile(text)));
   appendFileSync(join(dir, 'main.go'), `\n// bench ${tag} ${process.hrtime.bigint()}\n`);
   return dir;
 }

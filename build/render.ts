@@ -12,7 +12,10 @@ import type { Lab } from '../graders/lab/load';
 import { relativeHref, type Course, type FrontMatter, type SourcePage } from './course';
 import type { Highlight } from './highlight';
 import type { MermaidResult } from './mermaid';
+import rehypeFigureNumbers from './plugins/rehype-figure-numbers';
+import rehypeLeadIns from './plugins/rehype-lead-ins';
 import rehypeLocalAssets from './plugins/rehype-local-assets';
+import rehypeWideContent from './plugins/rehype-wide-content';
 import rehypeChapterLinks, { type InternalLink } from './plugins/rehype-chapter-links';
 import rehypeHeadingAnchors, { type SearchSection, type TocEntry } from './plugins/rehype-heading-anchors';
 import remarkAnswerDrawers from './plugins/remark-answer-drawers';
@@ -80,6 +83,9 @@ function makeProcessor(ctx: RenderContext) {
     // Authors are trusted: inline HTML such as <kbd> passes through as written.
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeSlug)
+    .use(rehypeFigureNumbers)
+    .use(rehypeWideContent)
+    .use(rehypeLeadIns)
     .use(rehypeHeadingAnchors)
     .use(rehypeChapterLinks, { course: ctx.course })
     .use(rehypeLocalAssets, { root: ctx.course.root })

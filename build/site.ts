@@ -15,6 +15,7 @@ import { esc } from '../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
+import { scrollableTable } from './plugins/rehype-wide-content';
 import { includedFiles } from './plugins/remark-mdbook';
 import type { RenderedPage } from './render';
 import { renderPages, threadBudget, type Rendered } from './render-pool';
@@ -27,7 +28,7 @@ import { hashTree } from '../graders/submission/open';
 const require = createRequire(import.meta.url);
 const ASSETS = join(PACKAGE_ROOT, 'build', 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
-const RENDER_VERSION = '1';
+const RENDER_VERSION = '2';
 /** Rendered pages depend on the code that rendered them: the bundle's build id (or the sources run from). */
 const BUILDER_HASH = createHash('sha256').update(RENDER_VERSION).update(codeStamp()).digest('hex');
 /** The site also depends on the layout code and the shipped assets (which are read at run time anyway). */
@@ -105,8 +106,11 @@ function starterZip(lab: Lab, file: string): Promise<void> {
 
 function labExtras(lab: Lab, page: SourcePage): string {
   const download = lab.starterDir ? `<p class="lab-download"><a href="${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
-  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade labs/${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(checksTable(lab))}</section>`;
+  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade labs/${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
 }
+
+/** The outline's headings in the front page's on-page contents. */
+const outlineToc = (course: Course) => [{ depth: 2, id: 'outline-title', text: 'Chapters' }, ...(course.labs.length ? [{ depth: 2, id: 'outline-labs', text: 'Labs' }] : [])];
 
 function courseOutline(course: Course, titles: Map<string, string>, summaries: Map<string, string | undefined>): string {
   const items = course.chapters.map(
@@ -314,6 +318,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         ...pager.get(r.page.path),
         before: lab ? labExtras(lab, r.page) : undefined,
         after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+        extraToc: r.page.kind === 'index' ? outlineToc(course) : undefined,
         liveReload: opts.liveReload,
       }),
     );
@@ -321,7 +326,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   // An mdBook's README.md (or a VitePress index.md) is the front page already.
   if (!course.index && !course.chapters.some((c) => c.href === 'index.html')) {
     const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-    emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
+    emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), extraToc: outlineToc(course), liveReload: opts.liveReload }));
   }
   mark('pages laid out');
   emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));

@@ -1,4 +1,5 @@
 import { connect, engineInfo } from '../graders/engine/connect';
+import { engineProfile } from '../graders/engine/profile';
 import { isStandIn, normalizeRef } from '../graders/engine/images';
 import { registryProblem } from '../graders/engine/registry';
 import { parseCommand } from './args';
@@ -39,12 +40,20 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     ok = false;
   }
   if (!slots.length) line('DOCKER_HOST', process.env.DOCKER_HOST ?? '(unset: default socket)');
-  const engines = slots.length ? slots.map((s) => ({ label: `engine ${s.name} (${s.url}, ${s.jobs} at a time)`, docker: s.docker })) : [{ label: 'engine', docker: connect() }];
+  const local = (url: string | undefined) => !url || url.startsWith('unix:') || url.startsWith('npipe:');
+  const engines = slots.length
+    ? slots.map((s) => ({ label: `engine ${s.name} (${s.url}, ${s.jobs} at a time)`, docker: s.docker, remote: !local(s.url) }))
+    : [{ label: 'engine', docker: connect(), remote: !local(process.env.DOCKER_HOST) }];
   let unreachable = 0;
   for (const e of engines) {
     try {
       const info = await engineInfo(e.docker);
-      line(e.label, `Docker ${info.version}, API ${info.apiVersion}, ${info.os}, ${info.storageDriver}, cgroup v${info.cgroupVersion}`);
+      const p = engineProfile(info, e.remote);
+      line(e.label, `Docker ${info.version}, API ${info.apiVersion}, ${info.os}`);
+      line('  image store', p.imageStore);
+      line('  BuildKit', p.buildkit ? `${p.buildkit} (as Docker ${info.version.replace(/\+.*/, '')} bundles it)` : 'unknown for this release');
+      line('  cgroup', `v${p.cgroupVersion}`);
+      for (const d of p.differences) line('  differs here', d);
     } catch (err) {
       line(e.label, `NOT REACHABLE: ${(err as Error).message}`);
       unreachable++;

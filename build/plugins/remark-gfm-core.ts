@@ -24,6 +24,6 @@ export default function remarkGfmCore(this: Processor) {
   (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmStrikethroughFromMarkdown(), gfmTaskListItemFromMarkdown(), gfmFootnoteFromMarkdown());
   return (tree: Root, file: VFile) => {
     const text = String(file.value);
-    if (text.includes('http') || text.includes('www.') || text.includes('@')) autolinkLiterals(tree);
+    if (text.includes('://') || text.includes('www.') || text.includes('@')) autolinkLiterals(tree);
   };
 }

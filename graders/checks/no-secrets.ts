@@ -1,13 +1,6 @@
-import { CREDENTIAL_ENV_NAMES, matchContent, redact, redactAll } from './secret-patterns';
+import { CREDENTIAL_ENV_NAMES, matchContent, redact } from './secret-patterns';
 import { defineCheck } from './types';
-import { mb } from './util';
-
-/** A history CreatedBy as the student wrote it: no `/bin/sh -c #(nop)`, no `# buildkit`, secrets redacted. */
-export function stepText(createdBy: string | undefined): string {
-  const s = (createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+# buildkit$/, '').trim();
-  const r = redactAll(s);
-  return r.length > 120 ? `${r.slice(0, 119)}…` : r || '(a step with no recorded command)';
-}
+import { mb, stepText } from './util';
 
 export const noSecretsCheck = defineCheck({
   id: 'no-secrets',

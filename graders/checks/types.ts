@@ -80,6 +80,13 @@ export interface LayerScan {
     step?: string;
     /** The layer is one of the lab's own images (a toolchain or an allowed base): not the student's. */
     fromLab: boolean;
+    /**
+     * The layer's uncompressed tar bytes as `docker save` carries it: the size
+     * unit that reads the same on every engine and image store (overlay2 saves
+     * plain tars, the containerd store gzip blobs, and each reports a different
+     * `Size`).
+     */
+    bytes: number;
   }[];
   /** The config's history, every entry in order, empty layers included. */
   history: { createdBy: string; emptyLayer: boolean }[];
@@ -128,7 +135,7 @@ export interface Observations {
   files?: ImageFiles;
   run?: RunObservation;
   cache?: CacheProbe;
-  /** `docker save` of the final image, scanned for credentials (no-secrets). */
+  /** `docker save` of the final image: layer sizes (size), and files scanned for credentials (no-secrets). */
   layerScan?: LayerScan;
   /** What the engine received as build context (dockerignore). */
   context?: ContextObservation;
@@ -141,7 +148,7 @@ export interface Observations {
 }
 
 /** What the grader must observe for a check, beyond the build itself. */
-export type ObservationNeed = 'image' | 'files' | 'run' | 'cache' | 'layers' | 'context' | 'read-only-run' | 'args-run';
+export type ObservationNeed = 'image' | 'files' | 'run' | 'cache' | 'layers' | 'layer-sizes' | 'context' | 'read-only-run' | 'args-run';
 
 /** Where each observation lands in `Observations`: the driver reads this to tell a missing observation. */
 export const NEED_KEY = {
@@ -150,6 +157,7 @@ export const NEED_KEY = {
   run: 'run',
   cache: 'cache',
   layers: 'layerScan',
+  'layer-sizes': 'layerScan',
   context: 'context',
   'read-only-run': 'readOnlyRun',
   'args-run': 'argsRun',

@@ -4,8 +4,8 @@ import { registryProblem } from '../engine/registry';
 import { labNeeds } from '../checks';
 import type { CheckResult, Observations } from '../checks/types';
 import { contextTar } from '../submission/context';
-import { parseDockerfile, stripSyntaxDirective } from '../dockerfile/parse';
-import { checkDockerfilePolicy } from '../dockerfile/policy';
+import { parseDockerfile, withoutSyntaxDirective } from '../dockerfile/parse';
+import { judgeDockerfile } from '../dockerfile/policy';
 import { verifyRemoteSources } from '../dockerfile/remote-sources';
 import { describe, InfrastructureError, newRunId, removeRun, runLabels } from '../engine/connect';
 import { prepareEngine, type EngineSetup } from '../engine/setup';
@@ -105,22 +105,23 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     }
     if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
 
-    let dockerfileText = submission.dockerfile;
-    const df = parseDockerfile(dockerfileText);
+    // Read once: the rules, the checks, the cache probe and the build all use this model and its text.
+    const df = parseDockerfile(submission.dockerfile);
+    let dockerfileText = df.text;
     obs.dockerfile = df;
-    // Judged before anything reaches the engine: see dockerfile-policy.ts for what the engine would do otherwise.
+    // Judged before anything reaches the engine: see dockerfile/policy.ts for what the engine would do otherwise.
     obs.policy = await phase('rules', async () =>
-      checkDockerfilePolicy(dockerfileText, {
+      judgeDockerfile(df, {
         images: labImages.map((e) => ({ ref: e.ref, digests: e.repoDigests })),
         remoteSources: lab.images.remoteSources,
       }),
     );
     if (obs.policy.length) return finish({ kind: 'not-built' });
-    await phase('remote sources', () => verifyRemoteSources(lab.images.remoteSources, dockerfileText));
+    await phase('remote sources', () => verifyRemoteSources(lab.images.remoteSources, df));
     if (df.syntax) {
       const frontend = await docker.getImage(normalizeRef(df.syntax.value)).inspect().catch(() => undefined);
       if (!frontend && (await registryProblem())) {
-        dockerfileText = stripSyntaxDirective(dockerfileText, df.syntax.line);
+        dockerfileText = withoutSyntaxDirective(df);
         obs.notes.push(`line ${df.syntax.line}: \`# syntax=${df.syntax.value}\` was ignored in both builds: the frontend image cannot be fetched offline, so BuildKit's built-in Dockerfile frontend was used`);
       }
     }

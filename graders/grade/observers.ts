@@ -86,10 +86,11 @@ const OBSERVERS: Observer[] = [
   },
   {
     phase: 'layers',
-    provides: ['layers'],
+    provides: ['layers', 'layer-sizes'],
     after: 'image',
-    async run({ docker, obs, build, labImages }) {
-      obs.layerScan = await scanImageLayers(docker, build.imageId, new Set(labImages.flatMap((e) => e.layers)));
+    async run({ docker, obs, build, labImages, needs }) {
+      // File contents are read only for a check that judges them (no-secrets); sizes come from the same pass.
+      obs.layerScan = await scanImageLayers(docker, build.imageId, new Set(labImages.flatMap((e) => e.layers)), { contents: needs.has('layers') });
     },
   },
   {

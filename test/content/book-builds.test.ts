@@ -259,7 +259,7 @@ describe('whole builds', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`drydock dev: cannot serve on port ${port}: another program is using it; pass --port with a free one\n`);
     const bad = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--port', 'eighty'], { encoding: 'utf8' });
-    expect([bad.status, bad.stderr]).toEqual([2, 'drydock dev: --port must be a whole number from 0 to 65535, not "eighty"\n']);
+    expect([bad.status, bad.stderr]).toEqual([2, 'drydock dev: --port wants a whole number from 0 to 65535, not "eighty" (see drydock dev --help)\n']);
   });
 
   it('writes lab pages with the checks table and a starter download', async () => {

@@ -55,6 +55,13 @@ describe('cache-hit', () => {
     expect(r.evidence.join('\n')).toMatch(/RAN {5}line 4: WORKDIR \/src \(shared: the same step as in the first build, reading nothing from the context; not judged\)/);
   });
 
+  it("never fails a student for another build's record of a step merged into the probe's (BuildKit 0.2x, same cache key, another digest)", () => {
+    // The probe's own vertex for the download is cached; a neighbour's, merged by cache key, replays its cold run.
+    const r = grade(SOLUTION, [['mod2', '[build 3/6] COPY go.mod go.sum* ./', 'C'], ['dl2', '[build 4/6] RUN go mod download', 'C'], ['dlN', '[build 4/6] RUN go mod download', 'R'], ['src2', '[build 5/6] COPY . .', 'R']]);
+    expect(r.status).toBe('pass');
+    expect(r.evidence.filter((l) => l.includes('RUN go mod download'))).toEqual(['CACHED  line 8: RUN go mod download', 'RAN     line 8: RUN go mod download']);
+  });
+
   it('is an infrastructure error when a step with unchanged inputs re-ran in both probes', () => {
     const r = grade(SOLUTION, [['dl3', '[build 4/6] RUN go mod download', 'R'], ['src3', '[build 5/6] COPY . .', 'R']]);
     expect(r.status).toBe('error');

@@ -9,7 +9,7 @@ import yazl from 'yazl';
 import { BuildTrace } from '../../graders/observe/buildkit-trace';
 import { resolveUid, isShellCommand } from '../../graders/checks/util';
 import { contextFiles } from '../../graders/submission/context';
-import { copiesFile, instructionForStep, isExecForm, parseDockerfile, stripSyntaxDirective } from '../../graders/dockerfile/parse';
+import { copiesFile, instructionForStep, isExecForm, parseDockerfile, withoutSyntaxDirective } from '../../graders/dockerfile/parse';
 import { labChecks, labNeeds } from '../../graders/checks';
 import { loadLab, maxScore } from '../../graders/lab/load';
 import { openSubmission, SubmissionError } from '../../graders/submission/open';
@@ -61,7 +61,7 @@ ENTRYPOINT ["/catalog"]
 
   it('blanks the syntax directive without moving lines', () => {
     expect(df.syntax).toEqual({ value: 'docker/dockerfile:1', line: 1 });
-    const stripped = stripSyntaxDirective(df.text, 1);
+    const stripped = withoutSyntaxDirective(df);
     expect(stripped.split('\n')).toHaveLength(df.text.split('\n').length);
     expect(parseDockerfile(stripped).syntax).toBeUndefined();
   });
