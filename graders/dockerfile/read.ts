@@ -61,6 +61,8 @@ interface Logical {
 const isBlank = (s: string) => /^[ \t]*$/.test(s);
 const isComment = (s: string) => /^[ \t]*#/.test(s);
 const CONTINUATION = /\\[ \t]*$/;
+/** A line ending in two or more backslashes: BuildKit ends the instruction there (an escaped backslash), a naive reader continues it. */
+const ESCAPED_END = /\\\\[ \t]*$/;
 
 /** BuildKit's extractBuilderFlags: leading `--name[=value]` words; `--` ends them. */
 function extractFlags(args: string): { words: string[]; rest: string; raw: string; endMarker: boolean } {
@@ -148,6 +150,11 @@ class Reader {
   /** BuildKit's line loop: comments and blank lines skipped, continuations joined with nothing between them. */
   logicalLines(lines: string[]): Logical[] {
     const out: Logical[] = [];
+    lines.forEach((l, i) => {
+      if (!isComment(l) && ESCAPED_END.test(l)) {
+        this.refuse(i + 1, `line ${i + 1} ends in more than one backslash`, 'End the line with a single backslash to continue the instruction, or with none to end it; put a literal backslash elsewhere in the line.');
+      }
+    });
     for (let i = 0; i < lines.length; i++) {
       if (isBlank(lines[i]) || isComment(lines[i])) continue;
       const start = i;

@@ -65,6 +65,8 @@ describe('refused: continuations inside FROM, COPY, ADD; heredocs; ONBUILD', () 
   it.each([
     ['ADD continued onto a URL line', `${FROM}ADD go.mod \\\n${U} /probe/`, 2],
     ['a line ending in an escaped backslash', `${FROM}ADD go.mod \\\\\n${U} /probe/`, 2],
+    // BuildKit ends the RUN at an escaped backslash, so the next line is a real ADD; a naive reader continues the RUN.
+    ['a RUN ending in an escaped backslash before an ADD', `${FROM}RUN echo \\\\\nADD ${U} /probe/`, 2],
     ['a comment line inside the continuation', `${FROM}ADD go.mod \\\n# c\n${U} /probe/`, 2],
     ['an empty line inside the continuation', `${FROM}ADD go.mod \\\n\n${U} /probe/`, 2],
     ['a JSON-form ADD split over lines', `${FROM}ADD ["go.mod", \\\n"${U}", "/p"]`, 2],
