@@ -89,7 +89,7 @@ describe('the chapters menu on phones and tablets', () => {
           await page.waitForTimeout(100);
           expect(await page.evaluate(() => scrollY), where).toBe(y);
           if (js) {
-            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where }).toBe(true);
+            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where, timeout: 5000 }).toBe(true);
             // Tab goes round the drawer and the menu button, never into the page behind.
             for (let i = 0; i < 12; i++) {
               await page.keyboard.press(i % 4 === 3 ? 'Shift+Tab' : 'Tab');
@@ -99,7 +99,7 @@ describe('the chapters menu on phones and tablets', () => {
             expect(await page.evaluate(() => document.activeElement?.id), where).toBe('nav-toggle');
             // From the keyboard too: Space on the menu button opens it where the reader is.
             await page.keyboard.press('Space');
-            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where }).toBe(true);
+            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where, timeout: 5000 }).toBe(true);
             expect(await page.evaluate(() => scrollY), where).toBe(y);
             await page.keyboard.press('Escape');
           } else {
