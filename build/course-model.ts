@@ -19,6 +19,8 @@ export const CourseSchema = z
   .object({
     title: z.string().min(1),
     description: z.string().optional(),
+    /** Where the book is published; the grader's feedback links there. */
+    url: z.url().optional(),
     chapters: z.array(z.string()).optional(),
     parts: z.array(z.object({ title: z.string(), chapters: z.array(z.string()).min(1) }).strict()).optional(),
   })

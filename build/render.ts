@@ -123,7 +123,8 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: stri
     page,
     html,
     matter,
-    title: matter?.title ?? file.data.pageTitle ?? h1 ?? page.labId ?? page.path,
+    // As mdBook titles a page: {{#title}}, else its SUMMARY.md entry; else the first heading.
+    title: matter?.title ?? file.data.pageTitle ?? page.navTitle ?? h1 ?? page.labId ?? page.path,
     toc: file.data.toc ?? [],
     sections: file.data.sections ?? [],
     ids: [...(file.data.ids ?? [])],

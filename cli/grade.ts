@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCommand, UsageError, type Values } from './args';
@@ -15,12 +16,22 @@ import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/class/batch';
 import { studentsPerHour } from '../graders/report/model';
 import { Progress } from './progress';
+import { CLASS_OPTIONS_HELP, classOptionSpecs, classOptionsFrom } from './class-options';
 import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/class/shard';
 import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engine/specs';
 import type { Lab } from '../graders/lab/load';
 
-/** The course's built book next to the lab (`<course>/site`), for "read:" links when no --book is given. */
-function localBook(lab: Lab): string | undefined {
+/**
+ * Where "read:" links point when no --book is given: the address the course
+ * publishes its book at (course.yaml `url`), else the course's built site/
+ * folder next to the lab; else the feedback names the page and section.
+ */
+function defaultBook(lab: Lab): string | undefined {
+  const manifest = resolve(lab.dir, '../../course.yaml');
+  if (existsSync(manifest)) {
+    const url = (parseYaml(readFileSync(manifest, 'utf8')) as { url?: unknown } | null)?.url;
+    if (typeof url === 'string' && /^https?:\/\//.test(url)) return url;
+  }
   const site = resolve(lab.dir, '../../site');
   return existsSync(site) ? pathToFileURL(site).href : undefined;
 }
@@ -58,6 +69,8 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
     process.stderr.write('drydock grade: with --engine, give each engine its own concurrency (URL#jobs=N) instead of -j\n');
     return 2;
   }
+  const classOptions = classOptionsFrom(values, lab, values.out);
+  values.book ??= defaultBook(lab);
   const docker = engines.length ? engines[0].docker : connect();
   const abort = new AbortController();
   const activeRuns = new Set<string>();
@@ -79,6 +92,7 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
       regrade: Boolean(values.regrade),
       rosterFile: values.roster,
       bookBase: values.book,
+      classOptions,
       signal: abort.signal,
       activeRuns,
       onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
@@ -133,6 +147,7 @@ students whose submission and lab are unchanged; Ctrl-C stops cleanly and a re-r
   --roster FILE                  CSV with id,name,email; lists who submitted nothing
   --build-timeout SECONDS        override the lab's build time limit
 
+${CLASS_OPTIONS_HELP}
 Shards (one class over N machines or CI jobs; merge with 'drydock gradebook merge'):
   --shard I/N                    grade only shard I of N (1-based); a student's shard is a hash of
                                  their id, so it is the same on every machine and every re-run
@@ -167,6 +182,7 @@ export const gradeSpec = {
     engine: { type: 'string', multiple: true },
     'engines-file': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    ...classOptionSpecs,
   },
   positionals: { min: 1, max: 2, what: '<lab-dir> <submission>' },
 } as const;
@@ -183,7 +199,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   }
   const lab = loadLabOrExit(positionals[0], values['build-timeout']);
   if (typeof lab === 'number') return lab;
-  values.book ??= localBook(lab);
+  values.book ??= defaultBook(lab);
   const docker = connect();
   const active = new Set<string>();
   const release = onInterrupt(async () => {

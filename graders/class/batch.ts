@@ -10,6 +10,9 @@ import { PACKAGE_ROOT } from '../../lib/paths';
 import type { EngineThroughput } from '../report/summary';
 import { inShard, type ShardSpec } from './shard';
 import { classList } from './roster';
+import { submissionTime, type SubmissionTime } from './deadline';
+import { givenDockerfiles } from './similarity';
+import type { ClassOptions } from './results';
 import { inputHash, labHash, ResultsFolder, type ShardManifest } from './results';
 import { EnginePool, type PooledEngine } from './pool';
 import type { Attempt, StudentEntry, StudentOutcome } from './outcome';
@@ -19,7 +22,18 @@ export type { StudentEntry, StudentStatus, StudentOutcome, Attempt } from './out
 export { listSubmissions, readRoster } from './roster';
 export { labHash, MANIFEST_FILE, writeAtomic, type ShardManifest } from './results';
 
+/** When a student submitted; a time that cannot be read is left out (the gradebook then shows none), never a crash. */
+function timeOf(s: StudentEntry): SubmissionTime | undefined {
+  try {
+    return submissionTime(s);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface BatchOptions {
+  /** After grading: a deadline and overrides, LMS import files (see results.ts). */
+  classOptions?: ClassOptions;
   /** The one engine, `jobs` students at a time; or give `engines`. */
   docker?: Docker;
   jobs?: number;
@@ -68,7 +82,7 @@ function drydockVersion(): string {
 }
 
 /** One grading of one student on one engine, as the queue sees it. */
-type Graded = { kind: 'graded'; report: Report; buildLog: string } | { kind: 'lost' };
+type Graded = { kind: 'graded'; report: Report; buildLog: string; dockerfile?: string } | { kind: 'lost' };
 
 /**
  * Grades every submission in a folder, N at a time. Each student gets a
@@ -144,7 +158,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     if (!s.path) finish({ student: s, status: 'missing', reused: false, attempts: 0 });
     else if (!toGrade.includes(s)) {
       const prev = earlier.get(s.id)!;
-      finish({ student: s, status: prev.status, report: prev.report, reused: true, attempts: 0, ...(prev.retried ? { retried: prev.retried } : {}) });
+      finish({ student: s, status: prev.status, report: prev.report, reused: true, attempts: 0, ...(prev.retried ? { retried: prev.retried } : {}), time: prev.time ?? timeOf(s) });
     }
   }
 
@@ -155,6 +169,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   /** Grades the student once on the engine; 'lost' when the engine stopped answering and another can take them. */
   const attempt = async (e: PooledEngine, s: StudentEntry): Promise<Graded> => {
     let buildLog = '';
+    let dockerfile: string | undefined;
     const runId = newRunId();
     e.inFlight.add(runId);
     opts.activeRuns?.add(runId);
@@ -167,6 +182,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       // grading tries again and reports the engine's error as an infrastructure error.
       setup: e.setup,
       onBuildLog: (text) => (buildLog = text),
+      onDockerfile: (text) => (dockerfile = text),
     });
     // Several engines: a hung engine (a dead ssh or tcp host answers nothing) is declared lost by the
     // heartbeat, and its students move on without waiting for calls that may never return.
@@ -193,7 +209,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       // No engine left to move to: an attempt like any engine error, and never a grade.
       report = asInfrastructureError(report, `the engine ${e.slot.name} stopped answering`);
     }
-    return { kind: 'graded', report, buildLog };
+    return { kind: 'graded', report, buildLog, dockerfile };
   };
 
   /** A student whose first grading is not final: graded again alone after the class (see retry.ts). */
@@ -211,8 +227,8 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   const save = (e: PooledEngine, s: StudentEntry, g: Extract<Graded, { kind: 'graded' }>, extra: Pick<StudentOutcome, 'attempts' | 'tries' | 'retried'>) => {
     const report = g.report;
     report.submission = s.id;
-    const o: StudentOutcome = { student: s, status: studentStatus(report), report, reused: false, ...extra, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id) };
-    results.writeStudent(o, hashes.get(s.id)!, g.buildLog, lab);
+    const o: StudentOutcome = { student: s, status: studentStatus(report), report, reused: false, ...extra, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id), time: timeOf(s) };
+    results.writeStudent(o, hashes.get(s.id)!, g.buildLog, lab, g.dockerfile);
     if (o.status !== 'infrastructure error') e.graded++;
     finish(o);
   };
@@ -308,7 +324,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     e.busyMs += Date.now() - t;
     const report = afterRetry(first.report, second.report, why, firstTry.alone ? 0 : 1);
     const again: Attempt = { status: studentStatus(report), engine: multi ? e.slot.name : undefined, alone: true, ms: Date.now() - t };
-    save(e, s, { kind: 'graded', report, buildLog: `${second.buildLog}\n# first attempt${firstTry.alone ? '' : ', beside other students'} (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
+    save(e, s, { kind: 'graded', report, dockerfile: second.dockerfile, buildLog: `${second.buildLog}\n# first attempt${firstTry.alone ? '' : ', beside other students'} (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
   }
   // The heartbeat watched the retries too: a hung engine cannot hold the batch.
   await pool.stopMonitor();
@@ -319,7 +335,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   outcomes.sort((a, b) => order.get(a.student.id)! - order.get(b.student.id)!);
   const all = pool.throughput(durationMs);
   const throughput = multi ? all : [];
-  results.writeClassOutputs(lab, outcomes, durationMs, { shard: opts.shard, engines: throughput, engineNotes: multi ? [] : all[0].notes });
+  results.writeClassOutputs(lab, outcomes, durationMs, { shard: opts.shard, engines: throughput, engineNotes: multi ? [] : all[0].notes }, { ...opts.classOptions, policy: { deadline: lab.deadline, ...opts.classOptions?.policy }, given: opts.classOptions?.given ?? givenDockerfiles(lab) });
   const interrupted = Boolean(opts.signal?.aborted);
   record(outcomes, interrupted, durationMs, throughput);
   return { outcomes, interrupted, durationMs, engines: throughput };

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { LabSchema, type Lab } from '../lab/load';
-import type { Report } from '../report/model';
 import type { StudentEntry } from './outcome';
-import { MANIFEST_FILE, ResultsError, ResultsFolder, type ClassRow, type ShardManifest } from './results';
+import { MANIFEST_FILE, ResultsError, ResultsFolder, type ClassOptions, type ClassRow, type ShardManifest } from './results';
 import { readRoster } from './roster';
 import type { ShardSpec } from './shard';
 import { parseYamlWith } from '../../lib/yaml-schema';
@@ -46,7 +45,7 @@ const name = (s: Shard) => `shard ${s.spec.index}/${s.spec.count} (${s.dir})`;
  * given twice or missing, a student graded in two shards, and (with the
  * roster) a roster student who is in no shard.
  */
-export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?: string } = {}): MergeResult {
+export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?: string; classOptions?: (lab: Lab) => ClassOptions } = {}): MergeResult {
   if (!dirs.length) throw new MergeError('no shard results given');
   const out = resolve(outDir);
   for (const d of dirs) if (resolve(d) === out) throw new MergeError(`${d}: the merged gradebook needs its own --out folder, not one of the shards`);
@@ -90,16 +89,19 @@ export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?:
   const lab: Lab = { ...parsed.value, dir: '', definitionFile: '' };
 
   const entries = shards.flatMap((s) => s.manifest.students.map((st) => ({ st, shard: s }))).sort((a, b) => a.st.order - b.st.order);
+  const classOptions = opts.classOptions?.(lab);
+  // The roster's other columns (LMS identifiers, extensions) travel with each student to the class outputs.
+  const columns = new Map((opts.rosterFile ? readRoster(opts.rosterFile) : []).map((r) => [r.id, r.columns]));
   const rows: ClassRow[] = entries.map(({ st, shard }) => {
-    const student: StudentEntry = { id: st.id, name: st.name, email: st.email };
+    const student: StudentEntry = { id: st.id, name: st.name, email: st.email, columns: columns.get(st.id) };
     if (st.status === 'missing') return { student, status: st.status };
-    let report: Report;
+    let state;
     try {
-      report = shard.folder.readState(st.id).report;
+      state = shard.folder.readState(st.id);
     } catch (err) {
       throw new MergeError(`${name(shard)} lists ${st.id} but ${(err as Error).message}; run that shard again`);
     }
-    return { student, status: st.status, report, ...(st.retried ? { retried: st.retried } : {}) };
+    return { student, status: st.status, report: state.report, ...(st.retried ? { retried: st.retried } : {}), ...(state.time ? { time: state.time } : {}) };
   });
 
   // Everything checked: now write. A previous merge's student folders go first.
@@ -117,7 +119,7 @@ export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?:
   target.writeClassOutputs(lab, rows, longest, {
     shards: sorted.map((s) => ({ spec: s.spec, students: s.manifest.students.length, durationMs: s.manifest.durationMs, dir: s.dir })),
     engines: sorted.flatMap((s) => s.manifest.engines ?? []),
-  });
+  }, { ...classOptions, policy: { deadline: lab.deadline, ...classOptions?.policy } });
   const merged: ShardManifest = {
     ...first,
     shard: null,

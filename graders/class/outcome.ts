@@ -1,4 +1,5 @@
 import type { Report, StudentEntry, StudentStatus } from '../report/model';
+import type { SubmissionTime } from './deadline';
 
 export type { StudentEntry, StudentStatus } from '../report/model';
 
@@ -35,4 +36,6 @@ export interface StudentOutcome {
   engine?: string;
   /** Times the student was moved off an engine that stopped answering. */
   requeued?: number;
+  /** When the student submitted, and where that was read from (for a deadline). */
+  time?: SubmissionTime;
 }

@@ -30,7 +30,12 @@ export function readRoster(file: string): StudentEntry[] {
   return rows
     .slice(1)
     .filter((c) => c[idCol])
-    .map((c) => ({ id: c[idCol], name: nameCol >= 0 ? c[nameCol] : undefined, email: emailCol >= 0 ? c[emailCol] : undefined }));
+    .map((c) => ({
+      id: c[idCol],
+      name: nameCol >= 0 ? c[nameCol] : undefined,
+      email: emailCol >= 0 ? c[emailCol] : undefined,
+      columns: Object.fromEntries(header.map((h, i) => [h, c[i] ?? ''])),
+    }));
 }
 
 /** One student per entry of the folder: a subfolder or an archive, named by the student id. */

@@ -29,6 +29,8 @@ export interface GradeOptions {
   onRunStart?: (runId: string) => void;
   /** Keeps the build log text for the batch grader. */
   onBuildLog?: (text: string) => void;
+  /** Receives the Dockerfile as submitted (read without following links), for class reports such as similar submissions. */
+  onDockerfile?: (text: string) => void;
   /** The engine prepared once for many students (graders/engine/setup.ts); prepared here when absent. */
   setup?: EngineSetup;
 }
@@ -106,6 +108,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     if (submission.filledFromStarter.length) obs.notes.push(`taken from the lab's starter because the submission lacks them: ${submission.filledFromStarter.join(', ')}`);
 
     // Read once: the rules, the checks, the cache probe and the build all use this model and its text.
+    opts.onDockerfile?.(submission.dockerfile);
     const df = parseDockerfile(submission.dockerfile);
     let dockerfileText = df.text;
     obs.dockerfile = df;

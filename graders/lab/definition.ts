@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeadlineSchema } from './deadline';
 
 /*
  * The shape of a lab definition (lab.yaml) that belongs to no single check:
@@ -42,6 +43,8 @@ export const LabCoreFields = {
         .strict(),
     })
     .strict(),
+  /** When the lab is due and what lateness costs in a class run (see graders/class/deadline.ts). */
+  deadline: DeadlineSchema.optional(),
   /** The checks this lab scores and their points; a check left out is not run. */
   points: z.record(z.string(), points),
   /** When given, the points must add up to it. */

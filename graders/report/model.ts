@@ -54,6 +54,8 @@ export interface StudentEntry {
   path?: string;
   name?: string;
   email?: string;
+  /** Every roster column, by its lower-cased header: LMS identifiers, `extension`, `submitted_at`. */
+  columns?: Record<string, string>;
 }
 
 /** An infrastructure error anywhere means no grade; otherwise the student was graded if the image built. */

@@ -102,6 +102,10 @@ describe('an mdBook, copied as it is', () => {
       expect(html.match(/<h1[ >]/g), page).toHaveLength(1);
     }
     expect(readFileSync(join(site, 'guide/ports/berths.html'), 'utf8')).toMatch(/<title>Berths · The Harbour Handbook<\/title>/);
+    // As in mdBook, the window title is the SUMMARY.md entry's ("Introduction"), the heading the page's own.
+    const index = readFileSync(join(site, 'index.html'), 'utf8');
+    expect(index).toContain('<title>Introduction · The Harbour Handbook</title>');
+    expect(index).toMatch(/<h1 id="the-harbour-handbook">The Harbour Handbook/);
   });
 
   it('expands {{#include}} with a line range and an anchor, and {{#title}} titles the page', () => {

@@ -1,7 +1,7 @@
 // Defence in depth: `ADD <url>` is fetched by the daemon, outside the build's
 // `networkmode: none`, so the Dockerfile rules are the only gate on an engine
-// with a route out. A scratch engine has none (dockerd in its own network
-// namespace, loopback only): an ADD the rules would have refused, sent
+// with a route out. A scratch engine started offline has none (dockerd in its
+// own network namespace, loopback only): an ADD the rules would have refused, sent
 // straight to the engine, fails there, and neither a server on the host's
 // loopback nor one on its outside address sees a request. The same build on
 // the main engine reaches the server, which is what makes this test able to fail.

@@ -11,7 +11,14 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_OFFLINE } from '../../graders/integrations/ci';
 import { buildAddUrl, outsideAddress, recordingServer } from '../support/add-url';
-import { startScratchEngine, type ScratchEngine } from '../support/scratch-engine';
+import { PassThrough } from 'node:stream';
+import tar from 'tar-stream';
+import { connect, MANAGED_LABEL } from '../../graders/engine/connect';
+import { runBuild } from '../../graders/observe/build';
+import { ensureImages, normalizeRef } from '../../graders/engine/images';
+import { labBaseImages } from '../../graders/lab/load';
+import { fastLab } from '../support/helpers';
+import { copyImages, startScratchEngine, type ScratchEngine } from '../support/scratch-engine';
 
 const NS = 'ddpod-offline';
 const HOST_SIDE = 'ddpodh0';
@@ -59,4 +66,15 @@ describe("the Kubernetes sidecar's cut (ENGINE_OFFLINE)", () => {
     }
     expect(requests).toEqual(['/before']);
   }, 300_000);
+
+  it("still builds from the lab's images already in the engine after the cut", async () => {
+    const main = connect();
+    await ensureImages(main, labBaseImages(fastLab()).map(normalizeRef));
+    await copyImages(main, engine.docker, ['golang:1.26-alpine']);
+    const pack = tar.pack();
+    pack.entry({ name: 'Dockerfile', mtime: new Date(0) }, 'FROM golang:1.26-alpine\nRUN go version\n');
+    pack.finalize();
+    const r = await runBuild(engine.docker, { context: pack.pipe(new PassThrough()), tag: 'drydock-test/pod-offline:go', labels: { [MANAGED_LABEL]: 'true' }, timeoutMs: 120_000 });
+    expect(r.status, r.error).toBe('built');
+  }, 900_000);
 });

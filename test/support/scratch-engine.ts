@@ -57,15 +57,15 @@ function claimBridge(name: string): number {
 export interface ScratchOptions {
   index?: number;
   /**
-   * Takes away the engine's route out: dockerd runs in a network namespace of
-   * its own holding only a loopback (`unshare --net`), so what the daemon
-   * itself fetches (`ADD <url>`, image pulls, a `# syntax` frontend), which
-   * the build's `networkmode: none` does not cover, fails, and the host's
-   * loopback services are out of its reach. Its API socket is a file, so the
-   * tests still reach it; images come in by `copyImages`. A grader on the host
-   * cannot reach such an engine's published ports, so tests that grade a
-   * running container use an engine with a route (the default) or share its
-   * namespace (`netns`, as a pod's grader shares its dind sidecar's).
+   * Takes the engine's route out: dockerd runs in a network namespace of its
+   * own holding only a loopback (`unshare --net`), so what the daemon itself
+   * fetches (`ADD <url>`, image pulls, a `# syntax` frontend), which the
+   * build's `networkmode: none` does not cover, fails, and the host's loopback
+   * services are out of its reach. Its API socket is a file, so the tests
+   * still reach it; images come in by `copyImages`. Not the default: a build
+   * `FROM` a registry image on Docker 20.10 waited out the build timeout on
+   * such an engine (BuildKit resolving the image's metadata), so grading the
+   * lab there does not work yet.
    */
   offline?: boolean;
   /** Runs dockerd in this existing network namespace (`ip netns exec`) instead, as a pod's sidecar shares the pod's. */
