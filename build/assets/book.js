@@ -40,8 +40,14 @@
       sync();
       if (!navToggle.checked || !isDrawer()) return;
       var first = drawer.querySelector('a[aria-current="page"]') || drawerLinks()[0];
-      // After the drawer's transition has made it visible: a hidden element cannot take focus.
-      setTimeout(function () { if (navToggle.checked && first) first.focus({ preventScroll: true }); }, 30);
+      // Once the drawer is visible (a hidden element cannot take focus): tried again until it takes it, for slow devices.
+      var tries = 0;
+      var focusIn = function () {
+        if (!navToggle.checked || !first) return;
+        first.focus({ preventScroll: true });
+        if (document.activeElement !== first && ++tries < 40) setTimeout(focusIn, 50);
+      };
+      setTimeout(focusIn, 30);
     });
     var closeDrawer = function () { navToggle.checked = false; sync(); navToggle.focus({ preventScroll: true }); };
     document.addEventListener('keydown', function (e) {

@@ -81,7 +81,7 @@ describe('the chapters menu on phones and tablets', () => {
           // A real click where the button is: page.click() would first scroll the sticky header "into view" itself.
           const menu = (await page.locator('.menu').boundingBox())!;
           await page.mouse.click(menu.x + menu.width / 2, menu.y + menu.height / 2);
-          await expect.poll(async () => (await page.locator('.sidebar').boundingBox())?.x, { message: where }).toBe(0);
+          await expect.poll(async () => (await page.locator('.sidebar').boundingBox())?.x, { message: where, timeout: 5000 }).toBe(0);
           expect(await page.evaluate(() => scrollY), where).toBe(y);
           // A wheel over the dimmed page does not move it.
           await page.mouse.move(width - 25, 400);
@@ -89,7 +89,7 @@ describe('the chapters menu on phones and tablets', () => {
           await page.waitForTimeout(100);
           expect(await page.evaluate(() => scrollY), where).toBe(y);
           if (js) {
-            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where }).toBe(true);
+            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where, timeout: 5000 }).toBe(true);
             // Tab goes round the drawer and the menu button, never into the page behind.
             for (let i = 0; i < 12; i++) {
               await page.keyboard.press(i % 4 === 3 ? 'Shift+Tab' : 'Tab');
@@ -99,13 +99,13 @@ describe('the chapters menu on phones and tablets', () => {
             expect(await page.evaluate(() => document.activeElement?.id), where).toBe('nav-toggle');
             // From the keyboard too: Space on the menu button opens it where the reader is.
             await page.keyboard.press('Space');
-            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where }).toBe(true);
+            await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.sidebar'))), { message: where, timeout: 5000 }).toBe(true);
             expect(await page.evaluate(() => scrollY), where).toBe(y);
             await page.keyboard.press('Escape');
           } else {
             await page.mouse.click(width - 25, 400);
           }
-          await expect.poll(() => page.locator('.sidebar').isVisible(), { message: where }).toBe(false);
+          await expect.poll(() => page.locator('.sidebar').isVisible(), { message: where, timeout: 5000 }).toBe(false);
           expect(await page.evaluate(() => scrollY), where).toBe(y);
         }
       }
@@ -226,10 +226,10 @@ describe('on-page contents', () => {
       await page.waitForURL(/#fog-signals$/);
       expect(await list.isVisible(), where).toBe(false);
       // The heading lands below the header and the bar, not under them.
-      await expect.poll(async () => (await page.locator('#fog-signals').boundingBox())!.y, { message: where }).toBeGreaterThanOrEqual(bar!.y + bar!.height - 1);
+      await expect.poll(async () => (await page.locator('#fog-signals').boundingBox())!.y, { message: where, timeout: 5000 }).toBeGreaterThanOrEqual(bar!.y + bar!.height - 1);
       await page.locator('.toc-title').click();
       await page.locator('.to-top').click();
-      await expect.poll(() => page.evaluate(() => scrollY), { message: where }).toBe(0);
+      await expect.poll(() => page.evaluate(() => scrollY), { message: where, timeout: 5000 }).toBe(0);
     }
     // Without JavaScript the bar works the same (a checkbox), and the chapter, not the list, fills the first screen.
     const plain = await pageAt(375, 'light', false);
