@@ -48,7 +48,7 @@ describe('npm install --global of the packed tarball', () => {
     const missing = run(['grade', 'catalog-image', join(work, 'nope')], { cwd: work });
     expect(missing.status).toBe(2);
     expect(missing.stderr.trim().split('\n')).toEqual([`drydock grade: no such submission: ${join(work, 'nope')} (give a folder, .zip, .tar or .tar.gz)`]);
-  }, 900_000);
+  }, 1_800_000);
 
   it('init makes a course whose npm run book builds the book with the drydock it pins', () => {
     const init = run(['init', 'my-course', '--package', `file:${tgz}`], { cwd: work });
