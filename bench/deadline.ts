@@ -2,7 +2,7 @@
 // mistakes from the lab's variants and test fixtures, two hostile), graded COLD (a fresh
 // scratch engine: base images present, build cache empty) with `-j 2`; then the same class
 // with `-j 1`, over two engines (`--engine`, the scratch engine and the Docker 28 engine of
-// /work/signals/engine28 or a second scratch engine) and as two shards merged. Every run
+// $DRYDOCK_ENGINE28_HOST (scripts/engine28-up.sh prints it) or a second scratch engine) and as two shards merged. Every run
 // must give every student a verdict and the same gradebook. Long: about an hour on 2 cores.
 //   npx tsx bench/deadline.ts [students]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -86,7 +86,7 @@ const work = mkdtempSync(join(tmpdir(), 'drydock-deadline-out-'));
 const scratch: ScratchEngine = await startScratchEngine('deadline');
 let second: ScratchEngine | undefined;
 let secondUrl: string;
-const e28 = existsSync('/work/signals/engine28') ? readFileSync('/work/signals/engine28', 'utf8').trim() : '';
+const e28 = process.env.DRYDOCK_ENGINE28_HOST ?? '';
 const loaded: string[] = [];
 try {
   await copyImages(main, scratch.docker, refs);

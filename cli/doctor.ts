@@ -10,7 +10,8 @@ export const doctorSpec = {
   name: 'doctor',
   help: `Usage: drydock doctor [<lab-dir|lab-id>...] [--engine URL]... [--engines-file FILE]
 
-Reports the Docker engine, whether a registry answers, and which base images are present.
+Reports the Docker engine (version, image store, the BuildKit it bundles, cgroup version, and
+where a check reads differently on it), whether a registry answers, and which base images are present.
 With --engine or --engines-file (as 'drydock grade --batch' takes them), checks every engine.
 Exit codes: 0 all good, 1 a base image is missing, 2 an engine does not answer.
 `,

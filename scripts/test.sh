@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/engine-up.sh
+# BuildKit's own Dockerfile frontend, built from Debian's packages, for the
+# differential test in test/reference/dockerfile-oracle.test.ts (cold: long, once per machine, see the script; warm: 0.3 s).
+bash scripts/oracle-up.sh
 node scripts/bundle.mjs
 for lab in labs/*/; do node bin/drydock.mjs images "$lab"; done
 DRYDOCK_ENGINE28_HOST=$(bash scripts/engine28-up.sh)

@@ -1,8 +1,8 @@
 import { esc } from '../../lib/html';
 import type { Highlight } from '../highlight';
 
-/** Fence words under which `$ ` at a line's start is a prompt, not code. */
-const SHELLS = new Set(['console', 'shell-session', 'terminal', 'sh', 'bash', 'shell', 'zsh']);
+/** Fence words under which `$ ` at a line's start is a prompt, not code: shells, and plain text (captured sessions). */
+const SHELLS = new Set(['console', 'shell-session', 'terminal', 'sh', 'bash', 'shell', 'zsh', 'text', 'txt', 'output', 'plaintext', 'plain', '']);
 
 export interface TranscriptLine {
   /** A command (its first line or a continuation after `\`), or what the command printed. */

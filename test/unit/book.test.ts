@@ -344,6 +344,8 @@ describe('figures, tables and code that fit a phone', () => {
     expect(r.html).toContain('>Copy commands</button>');
     const script = render(md('```bash\necho "$ not a prompt"\n```'));
     expect(script.html).not.toContain('data-transcript');
+    // A captured session written as plain text is one too.
+    expect(render(md('```text\n$ id -u\n65532\n```')).html).toContain('data-transcript');
   });
 });
 

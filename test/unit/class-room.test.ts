@@ -19,8 +19,8 @@ describe('the roster', () => {
     const file = join(tmp(), 'roster.csv');
     writeFileSync(file, '\ufeffStudent ID,Name,Email\r\n"s1","Doe, Jane",jane@x.edu\r\ns2,"Line\nBreak ""Nick""",b@x.edu\r\n\r\n');
     expect(readRoster(file)).toEqual([
-      { id: 's1', name: 'Doe, Jane', email: 'jane@x.edu' },
-      { id: 's2', name: 'Line\nBreak "Nick"', email: 'b@x.edu' },
+      { id: 's1', name: 'Doe, Jane', email: 'jane@x.edu', columns: { 'student id': 's1', name: 'Doe, Jane', email: 'jane@x.edu' } },
+      { id: 's2', name: 'Line\nBreak "Nick"', email: 'b@x.edu', columns: { 'student id': 's2', name: 'Line\nBreak "Nick"', email: 'b@x.edu' } },
     ]);
   });
 
