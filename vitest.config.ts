@@ -13,16 +13,33 @@ const slow = {
   fileParallelism: false,
 };
 
+// The engine tests run on two engines (scripts/test.sh brings both up):
+// - Docker 28 with the containerd image store (Debian unstable's docker.io in a chroot,
+//   scripts/engine28-up.sh): what students on Docker Desktop and CI runners have today.
+//   Its throwaway engines (test/support/scratch-engine.ts) start from the same root.
+// - Docker 20.10 (Debian 12's docker.io, overlay2): the old-engine check, on the tests
+//   that found engine-specific behaviour before (cold cache, hostile Dockerfiles, the labs' self-tests).
+// test/engine/cross-engine.test.ts talks to both itself, so it runs once, under 'engine'.
+const engine28 = {
+  DOCKER_HOST: process.env.DRYDOCK_ENGINE28_HOST ?? 'unix:///run/drydock-engine28/docker.sock',
+  DRYDOCK_SCRATCH_CHROOT: process.env.DRYDOCK_ENGINE28_DIR ?? '/var/lib/drydock-engines/sid',
+};
+const engine20 = { DOCKER_HOST: process.env.DRYDOCK_ENGINE20_HOST ?? 'unix:///var/run/docker.sock', DRYDOCK_SCRATCH_CHROOT: '' };
+const oldEngineTests = ['cold-cache', 'hostile-dockerfile', 'labs'].map((f) => `test/engine/${f}.test.ts`);
+
 // groupOrder runs the kinds one after another (unit first, engine last), never side by side.
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Tests run the CLI as users do, from dist/: bundled once here, never by the bin.
+    globalSetup: ['test/support/bundle-once.ts'],
     projects: [
       { extends: true, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'content', sequence: { groupOrder: 1 }, include: ['test/content/**/*.test.ts'], ...slow } },
       { extends: true, test: { name: 'reference', sequence: { groupOrder: 2 }, include: ['test/reference/**/*.test.ts'], ...slow } },
       { extends: true, test: { name: 'browser', sequence: { groupOrder: 3 }, include: ['test/browser/**/*.test.ts'], ...slow } },
-      { extends: true, test: { name: 'engine', sequence: { groupOrder: 4 }, include: ['test/engine/**/*.test.ts'], ...slow } },
+      { extends: true, test: { name: 'engine', sequence: { groupOrder: 4 }, include: ['test/engine/**/*.test.ts'], env: engine28, ...slow } },
+      { extends: true, test: { name: 'engine-20.10', sequence: { groupOrder: 5 }, include: oldEngineTests, env: engine20, ...slow } },
     ],
   },
 });

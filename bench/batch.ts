@@ -5,8 +5,9 @@
 //   npx tsx bench/batch.ts [students]
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KINDS, makeClass as makeClassOf } from './class';
+import { KINDS, makeClass as makeClassOf } from './make-class';
 import { timedRun } from './measure';
+import { studentsPerHour } from '../graders/report/model';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = join(ROOT, 'labs/catalog-image');
@@ -27,7 +28,7 @@ writeFileSync(loop, `for s in "${loopClass}"/*/; do node "${CLI}" grade -q "${LA
 modes.push({ name: 'shell loop of single drydock grade', ms: timedRun('bash', [loop]) });
 process.stderr.write(`${modes.at(-1)!.name}: ${(modes.at(-1)!.ms / 1000).toFixed(1)} s\n`);
 
-const perHour = (ms: number) => (N / (ms / 1000)) * 3600;
+const perHour = (ms: number) => studentsPerHour(N, ms);
 console.log(`\nGrading a class of ${N} catalog submissions (${KINDS.slice(0, Math.min(N, KINDS.length)).join(', ')}…), ${new Date().toISOString().slice(0, 10)}\n`);
 console.log(`${'mode'.padEnd(38)} ${'seconds'.padStart(8)} ${'subs/hour'.padStart(10)}`);
 for (const m of modes) console.log(`${m.name.padEnd(38)} ${(m.ms / 1000).toFixed(1).padStart(8)} ${perHour(m.ms).toFixed(0).padStart(10)}`);

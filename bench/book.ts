@@ -35,7 +35,7 @@ function ensureVitepress(): boolean {
 const course = join(OUT, 'course');
 generateCourse(course, N);
 // Diagrams are rendered once and cached in the course, as a committed .mermaid-cache would be.
-timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'warmup-site')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'warmup-cache') } });
+timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'warmup-site')], { env: { DRYDOCK_PAGE_CACHE_DIR: join(OUT, 'warmup-cache') } });
 
 const hugoSite = join(OUT, 'hugo');
 rmSync(hugoSite, { recursive: true, force: true });
@@ -59,11 +59,11 @@ const drydockCold = median(
     const cache = join(OUT, `cold-cache-${i}`);
     rmSync(cache, { recursive: true, force: true });
     rmSync(join(OUT, 'site'), { recursive: true, force: true });
-    return timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: { DRYDOCK_CACHE_DIR: cache } });
+    return timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: { DRYDOCK_PAGE_CACHE_DIR: cache } });
   }),
 );
 results.push({ name: 'drydock cold (no page cache, no site)', ms: drydockCold });
-const warmEnv = { DRYDOCK_CACHE_DIR: join(OUT, `cold-cache-${RUNS - 1}`) };
+const warmEnv = { DRYDOCK_PAGE_CACHE_DIR: join(OUT, `cold-cache-${RUNS - 1}`) };
 results.push({ name: 'drydock warm (nothing changed)', ms: median(Array.from({ length: RUNS }, () => timedRun(process.execPath, [CLI, 'build', '-q', '--root', course, '--out', join(OUT, 'site')], { env: warmEnv }))) });
 const middle = String(Math.ceil(N / 2)).padStart(3, '0');
 const edited = join(course, `chapters/${middle}-chapter.md`);
@@ -113,11 +113,11 @@ results.push({
 const big = join(OUT, 'course-big');
 const BIG = N * 3;
 generateCourse(big, BIG);
-timedRun(process.execPath, [CLI, 'build', '-q', '--root', big, '--out', join(OUT, 'big-warmup')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'big-warmup-cache') } });
+timedRun(process.execPath, [CLI, 'build', '-q', '--root', big, '--out', join(OUT, 'big-warmup')], { env: { DRYDOCK_PAGE_CACHE_DIR: join(OUT, 'big-warmup-cache') } });
 const bigCold = (threads: string) => {
   rmSync(join(OUT, 'big-cache'), { recursive: true, force: true });
   rmSync(join(OUT, 'big-site'), { recursive: true, force: true });
-  return timedRun(process.execPath, [CLI, 'build', '-q', '--threads', threads, '--root', big, '--out', join(OUT, 'big-site')], { env: { DRYDOCK_CACHE_DIR: join(OUT, 'big-cache') } });
+  return timedRun(process.execPath, [CLI, 'build', '-q', '--threads', threads, '--root', big, '--out', join(OUT, 'big-site')], { env: { DRYDOCK_PAGE_CACHE_DIR: join(OUT, 'big-cache') } });
 };
 const cores = availableParallelism();
 const bigOne = median(Array.from({ length: 2 }, () => bigCold('1')));

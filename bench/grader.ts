@@ -4,28 +4,15 @@
 // earlier compile; each tool pays for exactly one compile of new source.
 //   npx tsx bench/grader.ts [runs]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseDockerfile, stripSyntaxDirective } from '../graders/dockerfile/parse';
-import { median, timedRun } from './measure';
+import { freshSubmission, median, timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = join(ROOT, 'labs/catalog-image');
 const RUNS = Number(process.argv[2] ?? 3);
 const DOCKER = '/usr/bin/docker'; // Debian's 20.10 client: its built-in BuildKit matches the engine
 
-function freshSubmission(tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'drydock-bench-'));
-  cpSync(join(LAB, 'starter'), dir, { recursive: true });
-  // Offline, BuildKit cannot fetch the frontend a `# syntax=` line names; blank it
-  // for every tool alike (the grader does the same by itself).
-  const text = readFileSync(join(LAB, 'solution/Dockerfile'), 'utf8');
-  const syntax = parseDockerfile(text).syntax;
-  writeFileSync(join(dir, 'Dockerfile'), syntax ? stripSyntaxDirective(text, syntax.line) : text);
-  appendFileSync(join(dir, 'main.go'), `\n// bench ${tag} ${process.hrtime.bigint()}\n`);
-  return dir;
-}
 
 // The grader's steps by hand with the docker CLI: build, inspect, list the
 // filesystem, run with limits until ready, read PID 1, stop and time it,

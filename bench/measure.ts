@@ -1,4 +1,25 @@
 import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseDockerfile, withoutSyntaxDirective } from '../graders/dockerfile/parse';
+
+const CATALOG = join(resolve(import.meta.dirname, '..'), 'labs/catalog-image');
+
+/**
+ * A copy of the catalog solution with a fresh line in main.go, so whoever
+ * builds it pays for one compile of new source and no run reuses another's.
+ * Offline, BuildKit cannot fetch the frontend a `# syntax=` line names; it is
+ * blanked for every tool alike (the grader does the same by itself).
+ */
+export function freshSubmission(tag: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-bench-'));
+  cpSync(join(CATALOG, 'starter'), dir, { recursive: true });
+  const text = readFileSync(join(CATALOG, 'solution/Dockerfile'), 'utf8');
+  writeFileSync(join(dir, 'Dockerfile'), withoutSyntaxDirective(parseDockerfile(text)));
+  appendFileSync(join(dir, 'main.go'), `\n// bench ${tag} ${process.hrtime.bigint()}\n`);
+  return dir;
+}
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -54,7 +54,7 @@ const distinct = [...new Set(rows.map((r) => r.key))];
 console.log(`\nReference solution graded ${ROUNDS} times with -j 2 beside a busy-loop build and a SIGTERM-ignoring container (${new Date().toISOString().slice(0, 10)}; round 1 on an empty build cache)`);
 console.log(`distinct reports: ${distinct.length}${distinct.length === 1 ? ' (identical every round)' : ''}`);
 for (const d of distinct) console.log(`  ${rows.filter((r) => r.key === d).length}× ${d}`);
-for (const phase of ['build', 'inspect and run', 'cache probe rebuild']) {
+for (const phase of ['build', 'inspect', 'run', 'probe']) {
   const xs = rows.map((r) => r.phases[phase] ?? 0);
   console.log(`${phase.padEnd(22)} min ${Math.min(...xs)} ms, max ${Math.max(...xs)} ms`);
 }

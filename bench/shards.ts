@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { shardOf } from '../graders/class/shard';
-import { makeClass as makeClassOf } from './class';
+import { studentsPerHour } from '../graders/report/model';
+import { makeClass as makeClassOf } from './make-class';
 import { timedRun } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -27,7 +28,7 @@ const run = (args: string[]) =>
     child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`drydock ${args.join(' ')} exited ${code}\n${err}`))));
   });
 
-const perHour = (students: number, ms: number) => (students / (ms / 1000)) * 3600;
+const perHour = studentsPerHour;
 
 // 1 shard: the whole class in one batch, -j 2 (this machine's default).
 const one = makeClass('one');

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs the bundled CLI from dist/, rebuilding it first when any source file
-// is newer (a few milliseconds to check). DRYDOCK_FROM_SOURCE=1 runs the
-// TypeScript directly through tsx instead.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+// Runs the CLI bundled into dist/ when the package was made (npm pack, or npm ci
+// in a checkout: the prepare script). It never rebuilds the bundle: rebuilding
+// under a running drydock deleted chunks another process was still loading.
+// Development runs the sources: `npm run drydock -- <command>` (tsx).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,41 +11,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'main.js');
 
-if (process.argv[2] === '--version' || process.argv[2] === '-V') {
-  process.stdout.write(`drydock ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`);
-  process.exit(0);
-}
-// A fresh clone has no node_modules: say what to do in one line, not with a module-loader stack trace.
+// A fresh clone has no node_modules and no bundle: say what to do in one line, not with a module-loader stack trace.
 try {
   createRequire(import.meta.url).resolve('dockerode');
 } catch {
   process.stderr.write(`drydock: its dependencies are not installed; run \`npm ci\` in ${root} first\n`);
   process.exit(2);
 }
-
-function newestSource() {
-  let newest = 0;
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) { if (e.name !== 'assets') walk(p); }
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const d of ['cli', 'graders', 'build', 'lib']) if (existsSync(join(root, d))) walk(join(root, d));
-  return newest;
+if (!existsSync(dist)) {
+  process.stderr.write(`drydock: ${join(root, 'dist')} is missing; run \`npm ci\` (or \`node scripts/bundle.mjs\`) in ${root}, or \`npm run drydock -- <command>\` to run the sources\n`);
+  process.exit(2);
 }
-
-let main;
-if (process.env.DRYDOCK_FROM_SOURCE === '1') {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import(pathToFileURL(join(root, 'cli/main.ts')).href));
-} else {
-  if (!existsSync(dist) || statSync(dist).mtimeMs < newestSource()) {
-    const { bundle } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
-    await bundle();
-  }
-  ({ main } = await import(pathToFileURL(dist).href));
-}
+const { main } = await import(pathToFileURL(dist).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -15,6 +15,8 @@ export interface LayoutInput {
   /** Extra HTML above the page body (lab downloads, the course outline). */
   before?: string;
   after?: string;
+  /** Headings of `before` and `after` for the on-page contents (e.g. the front page's Chapters and Labs). */
+  extraToc?: RenderedPage['toc'];
   liveReload?: boolean;
 }
 
@@ -33,13 +35,36 @@ function sidebar(input: LayoutInput, here: string): string {
   return html.replace(current, `${current.slice(0, -1)} aria-current="page">`);
 }
 
+/**
+ * List items nested by their page's depth (an mdBook's sub-chapters, the pages of a
+ * sub-folder): a deeper item opens an `<ol>` inside the item before it.
+ */
+function nested<T extends { page: SourcePage }>(items: T[], li: (item: T) => string): string {
+  let html = '';
+  let depth = 0;
+  items.forEach((item, i) => {
+    const d = i === 0 ? 0 : Math.min(item.page.depth ?? 0, depth + 1);
+    const open = li(item).replace(/<\/li>$/, '');
+    if (i > 0 && d > depth) html += '<ol>';
+    else if (i > 0) {
+      html += '</li>';
+      for (; depth > d; depth--) html += '</ol></li>';
+    }
+    depth = d;
+    html += open;
+  });
+  if (items.length) html += '</li>';
+  for (; depth > 0; depth--) html += '</ol></li>';
+  return html;
+}
+
 function sidebarFrom(input: LayoutInput, here: string): string {
   const link = (p: SourcePage, title: string) => `<li><a href="${relativeHref(here, p.href)}">${esc(title)}</a></li>`;
   const parts: string[] = [];
   let part: string | undefined;
-  let items: string[] = [];
+  let items: { page: SourcePage; title: string }[] = [];
   const flush = () => {
-    if (items.length) parts.push(`${part ? `<p class="nav-part">${esc(part)}</p>` : ''}<ol class="nav-chapters">${items.join('')}</ol>`);
+    if (items.length) parts.push(`${part ? `<p class="nav-part">${esc(part)}</p>` : ''}<ol class="nav-chapters">${nested(items, (n) => link(n.page, n.title))}</ol>`);
     items = [];
   };
   for (const n of input.nav) {
@@ -47,7 +72,7 @@ function sidebarFrom(input: LayoutInput, here: string): string {
       flush();
       part = n.page.part;
     }
-    items.push(link(n.page, n.title));
+    items.push(n);
   }
   flush();
   const labs = input.labs.length ? `<p class="nav-part">Labs</p><ul class="nav-labs">${input.labs.map((l) => link(l.page, l.title)).join('')}</ul>` : '';
@@ -79,11 +104,15 @@ export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: st
   return `<header class="chapter-header">${m.summary ? `<p class="summary">${esc(m.summary)}</p>` : ''}${facts.length ? `<dl class="facts">${facts.join('')}</dl>` : ''}${outcomes}</header>`;
 }
 
-function toc(page: RenderedPage): string {
-  if (page.toc.length < 2) return '';
-  return `<nav class="toc" aria-label="On this page"><p class="toc-title">On this page</p><ol>${page.toc
+/**
+ * The on-page contents: a column beside the page on wide screens; on narrower ones a bar under the
+ * header that opens the list (a checkbox and its label, so it works without scripts, like the menu).
+ */
+function toc(entries: RenderedPage['toc']): string {
+  if (entries.length < 2) return '';
+  return `<nav class="toc" aria-label="On this page"><input type="checkbox" id="toc-toggle" class="toc-toggle" aria-controls="toc-panel" aria-label="Show the contents of this page"><label for="toc-toggle" class="toc-title">On this page</label><div class="toc-panel" id="toc-panel"><ol>${entries
     .map((t) => `<li class="toc-${t.depth}"><a href="#${t.id}">${esc(t.text)}</a></li>`)
-    .join('')}</ol></nav>`;
+    .join('')}</ol><a class="to-top" href="#top">↑ Return to top</a></div></nav>`;
 }
 
 /**
@@ -111,12 +140,12 @@ function pagerNav(input: LayoutInput, here: string): string {
  * without JavaScript), the book's title, search (shown when scripts run) and the theme toggle.
  */
 function topbar(input: LayoutInput, here: string): string {
-  return `<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar" aria-label="Show the chapters">
-<header class="topbar">
+  return `<header class="topbar">
+<input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="sidebar" aria-label="Show the chapters">
 <label for="nav-toggle" class="menu" title="Chapters"><span class="menu-icon" aria-hidden="true"></span><span class="menu-label">Menu</span></label>
 <a class="topbar-title" href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a>
 <div class="search" role="search" hidden><label for="search-input" class="visually-hidden">Search the book</label><input id="search-input" type="search" placeholder="Search" autocomplete="off" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><kbd class="search-key" aria-hidden="true">/</kbd><div id="search-results" class="search-results" role="listbox" aria-label="Search results" hidden></div></div>
-<button type="button" class="theme-toggle" hidden aria-label="Toggle dark mode"><span aria-hidden="true">◐</span></button>
+<button type="button" class="theme-toggle" hidden aria-label="Dark mode" aria-pressed="false"><span aria-hidden="true">◐</span></button>
 </header>
 <label for="nav-toggle" class="nav-backdrop" aria-hidden="true"></label>`;
 }
@@ -139,11 +168,12 @@ ${input.page.matter?.summary ? `<meta name="description" content="${esc(input.pa
 <link rel="stylesheet" href="${asset('book.css')}">
 <script>try{var t=localStorage.getItem('drydock-theme');if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
 </head>
-<body>
+<body id="top">
 <a class="skip" href="#main">Skip to content</a>
 ${topbar(input, here)}
 <div class="layout">
 ${sidebar(input, here)}
+${toc([...input.page.toc, ...(input.extraToc ?? [])])}
 <main id="main" tabindex="-1">
 <article class="page page-${input.page.page.kind}">
 ${head}
@@ -154,10 +184,7 @@ ${input.after ?? ''}
 </article>
 ${pagerNav(input, here)}
 </main>
-${toc(input.page)}
 </div>
-<script src="${asset('search-index.js')}" defer></script>
-<script src="${asset('minisearch.js')}" defer></script>
 ${input.page.needsClientMermaid ? `<script src="${asset('mermaid.min.js')}" defer></script>` : ''}
 <script src="${asset('book.js')}" defer></script>
 ${input.liveReload ? '<script src="/__drydock/live.js" defer></script>' : ''}

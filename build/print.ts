@@ -4,7 +4,7 @@ import { chapterHeader, titleAndBody, type LayoutInput } from './layout';
 import type { RenderedPage } from './render';
 import { esc } from '../lib/html';
 
-const REWRITE = /\s(id|aria-labelledby|aria-controls|href|src)="([^"]*)"|<div class="mermaid-dark"><svg[^]*?<\/svg><\/div>|<div class="mermaid-light">/g;
+const REWRITE = /\s(id|aria-labelledby|aria-controls|href|src)="([^"]*)"|<div class="mermaid-dark"><svg[^]*?<\/svg><\/div>|<div class="mermaid-light">|\sdata-url="[^"]*"|(<section class="[^"]*" aria-label=")([^"]*)"/g;
 
 /** The anchor a page gets in the one-page version: its output path without `.html`, slashes as dashes. */
 const slugOf = (href: string) => href.replace(/\.html$/, '').replace(/\//g, '-');
@@ -15,15 +15,18 @@ const slugOf = (href: string) => href.replace(/\.html$/, '').replace(/\//g, '-')
  * links between pages become links inside this one.
  */
 export function printBook(course: Course, rendered: RenderedPage[], nav: LayoutInput['nav'], labExtras: (r: RenderedPage) => string = () => ''): string {
-  const pages = new Set(rendered.map((r) => r.page.href));
+  const titles = new Map(rendered.map((r) => [r.page.href, r.title]));
   const section = (r: RenderedPage, className: string, extra = '') => {
     const slug = slugOf(r.page.href);
     const dir = posix.dirname(r.page.href);
     const { head, body } = titleAndBody(r);
     // One pass over the page: ids made unique, links between pages turned into links inside this one,
     // and the dark drawings of diagrams left out (paper is light).
-    const html = (head + chapterHeader({ page: r, nav }, r.page.href) + extra + body).replace(REWRITE, (all, attr: string | undefined, value: string | undefined) => {
-      if (attr === undefined) return all.startsWith('<div class="mermaid-dark">') ? '' : '<div class="mermaid-paper">';
+    // Landmarks get the page's title in their name (every chapter has "What you will be able to do"),
+    // and page addresses leave the lab cards (paper shows the section a link leads to instead).
+    const html = (head + chapterHeader({ page: r, nav }, r.page.href) + extra + body).replace(REWRITE, (all, attr: string | undefined, value: string | undefined, section: string | undefined, label: string | undefined) => {
+      if (section !== undefined) return `${section}${label} — ${esc(r.title)}"`;
+      if (attr === undefined) return all.startsWith('<div class="mermaid-dark">') ? '' : all.startsWith(' data-url') ? '' : '<div class="mermaid-paper">';
       if (value!.startsWith('mermaid-') || value!.startsWith('#mermaid-')) return all;
       if (attr === 'id' || attr === 'aria-labelledby' || attr === 'aria-controls') return ` ${attr}="${slug}--${value}"`;
       if (value!.startsWith('#')) return ` ${attr}="#${slug}--${value!.slice(1)}"`;
@@ -31,7 +34,7 @@ export function printBook(course: Course, rendered: RenderedPage[], nav: LayoutI
       const hash = value!.indexOf('#');
       const path = hash < 0 ? value! : value!.slice(0, hash);
       const target = posix.normalize(posix.join(dir, path));
-      if (attr === 'href' && pages.has(target)) return ` href="#${slugOf(target)}${hash < 0 ? '' : `--${value!.slice(hash + 1)}`}"`;
+      if (attr === 'href' && titles.has(target)) return ` href="#${slugOf(target)}${hash < 0 ? '' : `--${value!.slice(hash + 1)}`}" data-ref="${esc(titles.get(target)!)}"`;
       return ` ${attr}="${target}${hash < 0 ? '' : value!.slice(hash)}"`;
     });
     return `<section class="${className}" id="${slug}">${html}</section>`;

@@ -12,7 +12,10 @@ import type { Lab } from '../graders/lab/load';
 import { relativeHref, type Course, type FrontMatter, type SourcePage } from './course';
 import type { Highlight } from './highlight';
 import type { MermaidResult } from './mermaid';
+import rehypeFigureNumbers from './plugins/rehype-figure-numbers';
+import rehypeLeadIns from './plugins/rehype-lead-ins';
 import rehypeLocalAssets from './plugins/rehype-local-assets';
+import rehypeWideContent from './plugins/rehype-wide-content';
 import rehypeChapterLinks, { type InternalLink } from './plugins/rehype-chapter-links';
 import rehypeHeadingAnchors, { type SearchSection, type TocEntry } from './plugins/rehype-heading-anchors';
 import remarkAnswerDrawers from './plugins/remark-answer-drawers';
@@ -23,6 +26,8 @@ import remarkFrontMatterData from './plugins/remark-front-matter-data';
 import remarkGithubAlerts from './plugins/remark-github-alerts';
 import remarkLabCard from './plugins/remark-lab-card';
 import remarkMermaid from './plugins/remark-mermaid';
+import remarkMdbook from './plugins/remark-mdbook';
+import { fromVitePressContainers } from './plugins/vitepress-containers';
 import remarkUnknownDirectives from './plugins/remark-unknown-directives';
 import type { SourceProblem } from '../lib/yaml-schema';
 
@@ -63,8 +68,9 @@ function makeProcessor(ctx: RenderContext) {
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
-    .use(remarkFrontMatterData, { required: (file) => file.data.page?.kind === 'chapter' })
+    .use(remarkFrontMatterData, { required: false })
     .use(remarkGfmCore)
+    .use(remarkMdbook)
     .use(remarkDirective)
     .use(remarkGithubAlerts)
     .use(remarkCallouts)
@@ -77,6 +83,9 @@ function makeProcessor(ctx: RenderContext) {
     // Authors are trusted: inline HTML such as <kbd> passes through as written.
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeSlug)
+    .use(rehypeFigureNumbers)
+    .use(rehypeWideContent)
+    .use(rehypeLeadIns)
     .use(rehypeHeadingAnchors)
     .use(rehypeChapterLinks, { course: ctx.course })
     .use(rehypeLocalAssets, { root: ctx.course.root })
@@ -98,7 +107,7 @@ function processorFor(ctx: RenderContext) {
 
 /** Parses a page; transforms (and highlighting) come later, in `renderMarkdown`. */
 export function parsePage(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): ParsedPage {
-  const file = new VFile({ path: page.path, value: text, data: { page } });
+  const file = new VFile({ path: page.path, value: fromVitePressContainers(text), data: { page } });
   return { file, tree: processorFor(ctx).parse(file) };
 }
 
@@ -114,7 +123,8 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: stri
     page,
     html,
     matter,
-    title: matter?.title ?? h1 ?? page.labId ?? page.path,
+    // As mdBook titles a page: {{#title}}, else its SUMMARY.md entry; else the first heading.
+    title: matter?.title ?? file.data.pageTitle ?? page.navTitle ?? h1 ?? page.labId ?? page.path,
     toc: file.data.toc ?? [],
     sections: file.data.sections ?? [],
     ids: [...(file.data.ids ?? [])],

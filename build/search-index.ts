@@ -1,25 +1,25 @@
 import type { RenderedPage } from './render';
 
-/** One searchable section of a page: the text under one heading. */
+/** One searchable section of a page: the prose under one heading. */
 export interface SearchDoc {
   id: string;
   href: string;
   title: string;
   heading: string;
+  /** The section's whole prose, indexed and stored: a result shows the passage that matched, wherever it is. */
   text: string;
-  /** The start of the text, stored for result snippets (the whole text is indexed, not stored). */
-  snippet: string;
 }
 
-/** Characters of each section kept for result snippets: a few lines, so the index stays small. */
-export const SNIPPET_CHARS = 480;
-const snippetOf = (text: string) => (text.length > SNIPPET_CHARS ? `${text.slice(0, text.lastIndexOf(' ', SNIPPET_CHARS) + 1 || SNIPPET_CHARS)}…` : text);
+/** The options the page's script must load the index with: the same fields the build indexed. */
+// Not the page's title: every section of a page would match it, and show a passage without the word.
+export const SEARCH_FIELDS = ['heading', 'text'];
+export const SEARCH_STORED = ['href', 'title', 'heading', 'text'];
 
 export function searchDocs(rendered: RenderedPage[]): SearchDoc[] {
   return rendered.flatMap((r) =>
     r.sections.map((s, i) => {
       const text = s.text.replace(/\s+/g, ' ').trim();
-      return { id: `${r.page.href}#${i}`, href: s.id ? `${r.page.href}#${s.id}` : r.page.href, title: r.title, heading: s.heading, text, snippet: snippetOf(text) };
+      return { id: `${r.page.href}#${i}`, href: s.id ? `${r.page.href}#${s.id}` : r.page.href, title: r.title, heading: s.heading || r.title, text };
     }),
   );
 }
@@ -32,9 +32,9 @@ export function searchDocs(rendered: RenderedPage[]): SearchDoc[] {
 export async function loadSearchIndexer(): Promise<(docs: SearchDoc[]) => string> {
   const { default: MiniSearch } = await import('minisearch');
   return (docs) => {
-    const ms = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading', 'snippet'] });
+    const ms = new MiniSearch({ fields: SEARCH_FIELDS, storeFields: SEARCH_STORED });
     ms.addAll(docs);
     // A script, not JSON: pages opened from file:// cannot fetch(), but they can load a script.
-    return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\n`;
+    return `window.DRYDOCK_SEARCH=${JSON.stringify(JSON.stringify(ms))};\nwindow.DRYDOCK_SEARCH_OPTIONS=${JSON.stringify({ fields: SEARCH_FIELDS, storeFields: SEARCH_STORED })};\n`;
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { loadLab, type Lab } from '../graders/lab/load';
@@ -14,31 +15,26 @@ import { esc } from '../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
 import { checksTable } from './plugins/remark-lab-card';
 import { publishedAssetPath } from './plugins/rehype-local-assets';
+import { scrollableTable } from './plugins/rehype-wide-content';
+import { includedFiles } from './plugins/remark-mdbook';
 import type { RenderedPage } from './render';
 import { renderPages, threadBudget, type Rendered } from './render-pool';
 import { loadSearchIndexer, searchDocs } from './search-index';
 import { toHtml } from 'hast-util-to-html';
 import { PACKAGE_ROOT } from '../lib/paths';
+import { codeStamp } from '../lib/code-stamp';
 import { hashTree } from '../graders/submission/open';
 
 const require = createRequire(import.meta.url);
-const BUILD_DIR = join(PACKAGE_ROOT, 'build');
-const ASSETS = join(BUILD_DIR, 'assets');
+const ASSETS = join(PACKAGE_ROOT, 'build', 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
-const RENDER_VERSION = '1';
-const BUILDER_HASH = createHash('sha256')
-  .update(RENDER_VERSION)
-  .update(readdirSync(join(BUILD_DIR, 'plugins')).map((f) => readFileSync(join(BUILD_DIR, 'plugins', f))).join('\0'))
-  .update(readFileSync(join(BUILD_DIR, 'render.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'highlight.ts')))
-  .digest('hex');
+const RENDER_VERSION = '2';
+/** Rendered pages depend on the code that rendered them: the bundle's build id (or the sources run from). */
+const BUILDER_HASH = createHash('sha256').update(RENDER_VERSION).update(codeStamp()).digest('hex');
+/** The site also depends on the layout code and the shipped assets (which are read at run time anyway). */
 const ASSETS_HASH = createHash('sha256')
+  .update(codeStamp())
   .update(readdirSync(ASSETS).map((f) => readFileSync(join(ASSETS, f))).join('\0'))
-  .update(readFileSync(join(BUILD_DIR, 'layout.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'site.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'print.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'reading-order.ts')))
-  .update(readFileSync(join(BUILD_DIR, 'mermaid.ts')))
   .digest('hex');
 
 export interface BuildOptions {
@@ -110,8 +106,11 @@ function starterZip(lab: Lab, file: string): Promise<void> {
 
 function labExtras(lab: Lab, page: SourcePage): string {
   const download = lab.starterDir ? `<p class="lab-download"><a href="${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
-  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade labs/${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(checksTable(lab))}</section>`;
+  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade labs/${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
 }
+
+/** The outline's headings in the front page's on-page contents. */
+const outlineToc = (course: Course) => [{ depth: 2, id: 'outline-title', text: 'Chapters' }, ...(course.labs.length ? [{ depth: 2, id: 'outline-labs', text: 'Labs' }] : [])];
 
 function courseOutline(course: Course, titles: Map<string, string>, summaries: Map<string, string | undefined>): string {
   const items = course.chapters.map(
@@ -122,18 +121,20 @@ function courseOutline(course: Course, titles: Map<string, string>, summaries: M
 }
 
 /** Sizes and times of the non-Markdown files beside the chapters and handouts (images, downloads). */
-function contentFilesStamp(root: string): string {
+function contentFilesStamp(course: Course): string {
+  const { root } = course;
   const parts: string[] = [];
   const walk = (dir: string, skip: (name: string) => boolean) => {
     if (!existsSync(dir)) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (skip(e.name)) continue;
-      if (e.isDirectory()) walk(p, () => false);
+      if (e.isDirectory()) walk(p, (n) => n === 'node_modules' || n.startsWith('.'));
       else if (!e.name.endsWith('.md')) parts.push(`${p}:${statSync(p).size}:${statSync(p).mtimeMs}`);
     }
   };
-  walk(join(root, 'chapters'), () => false);
+  // A course whose chapters are its root (a folder of GitHub Markdown): not the site, caches or labs.
+  walk(join(root, course.contentDir), (n) => course.contentDir === '' && (n === 'labs' || n === 'node_modules' || n.startsWith('.') || /^(site|book|_site|dist)$/.test(n)));
   if (existsSync(join(root, 'labs'))) for (const lab of readdirSync(join(root, 'labs'))) walk(join(root, 'labs', lab), (n) => ['starter', 'solution'].includes(n));
   return parts.join('|');
 }
@@ -169,13 +170,15 @@ async function prepare(root: string, cacheDir: string, warn: (m: string) => void
   mkdirSync(cacheDir, { recursive: true });
   const shared = hashOf(
     BUILDER_HASH,
-    pages.map((p) => `${p.path}>${p.href}`).join('|'),
+    course.title,
+    pages.map((p) => `${p.path}>${p.href}>${p.part ?? ''}>${p.depth ?? 0}>${p.navTitle ?? ''}`).join('|'),
     [...labs.values()].map((l) => readFileSync(l.definitionFile, 'utf8')).join('|'),
   );
   const keys = pages.map((page) => {
     const text = texts.get(page.path)!;
     const svgs = mermaidSources(text).map((s) => (mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-') + (mermaid.get(s)?.svgDark ?? '')).join('|');
-    return join(cacheDir, `${hashOf(shared, page.path, text, svgs)}.json`);
+    const included = includedFiles(text, page.abs).map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '-'));
+    return join(cacheDir, `${hashOf(shared, page.path, text, svgs, ...included)}.json`);
   });
   return { course, labs, pages, texts, mermaid, keys, problems };
 }
@@ -213,7 +216,15 @@ const lastWritten = new Map<string, Map<string, string>>();
 /** Rendered pages kept in memory between builds of one process (the dev server). */
 const memory = new Map<string, RenderedPage>();
 
-const defaultCacheDir = () => process.env.DRYDOCK_CACHE_DIR ?? join(PACKAGE_ROOT, 'node_modules/.cache/drydock/pages');
+/**
+ * Where rendered pages are kept between builds: DRYDOCK_PAGE_CACHE_DIR, else the course's
+ * node_modules/.cache (where npm projects keep tool caches), else the user's cache folder.
+ */
+function defaultCacheDir(root: string): string {
+  if (process.env.DRYDOCK_PAGE_CACHE_DIR) return process.env.DRYDOCK_PAGE_CACHE_DIR;
+  if (existsSync(join(root, 'node_modules'))) return join(root, 'node_modules/.cache/drydock/pages');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'drydock/pages');
+}
 /**
  * Builds the book: load and validate the course, render every page (from the
  * page cache when its inputs are unchanged), check links and anchors across
@@ -228,7 +239,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
     warnings.push(m);
     opts.warn?.(m);
   };
-  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const cacheDir = opts.cacheDir ?? defaultCacheDir(root);
   const mark = (label: string) => process.env.DRYDOCK_TIMINGS && process.stderr.write(`${label}: ${Date.now() - t0} ms (${Math.round(performance.now())} ms since the process started)\n`);
   mark('build starts');
   const prepared = await prepare(root, cacheDir, warn);
@@ -237,7 +248,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   const problems = prepared.problems;
   const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
   // The site on disk was built, without problems, from exactly these inputs: nothing to do.
-  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), contentFilesStamp(root), ...starters.map((l) => hashTree(l.starterDir!)));
+  const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), contentFilesStamp(course), ...starters.map((l) => hashTree(l.starterDir!)));
   const stampFile = join(out, '.drydock-stamp');
   if (problems.length === 0 && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
     return { ok: true, problems, warnings, pages: pages.length, rendered: 0, threads: 0, ms: Date.now() - t0, upToDate: true };
@@ -266,7 +277,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
 
   const files = new Map<string, string>();
   const byPath = new Map(rendered.map((r) => [r.page.path, r]));
-  const nav = course.chapters.map((c) => ({ page: c, title: byPath.get(c.path)!.title }));
+  const nav = course.chapters.map((c) => ({ page: c, title: c.navTitle ?? byPath.get(c.path)!.title }));
   const labNav = course.labs.map((l) => ({ page: l, title: byPath.get(l.path)!.title }));
   const titles = new Map(rendered.map((r) => [r.page.path, r.title]));
   const summaries = new Map(rendered.map((r) => [r.page.path, r.matter?.summary]));
@@ -307,13 +318,15 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         ...pager.get(r.page.path),
         before: lab ? labExtras(lab, r.page) : undefined,
         after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
+        extraToc: r.page.kind === 'index' ? outlineToc(course) : undefined,
         liveReload: opts.liveReload,
       }),
     );
   }
-  if (!course.index) {
+  // An mdBook's README.md (or a VitePress index.md) is the front page already.
+  if (!course.index && !course.chapters.some((c) => c.href === 'index.html')) {
     const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
-    emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), liveReload: opts.liveReload }));
+    emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), extraToc: outlineToc(course), liveReload: opts.liveReload }));
   }
   mark('pages laid out');
   emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));

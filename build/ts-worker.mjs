@@ -1,5 +1,5 @@
 // Starts a worker thread whose entry is TypeScript, through tsx: tests and
-// DRYDOCK_FROM_SOURCE run the sources, and `--import tsx` does not reach
+// `npm run drydock` run the sources, and `--import tsx` does not reach
 // worker threads on Node 20. The bundle in dist/ never needs this.
 import { pathToFileURL } from 'node:url';
 

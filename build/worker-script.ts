@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A worker thread's entry `name`: bundled beside this module in dist/, or the
- * TypeScript source run through tsx (tests, DRYDOCK_FROM_SOURCE).
+ * TypeScript source run through tsx (the tests, `npm run drydock`).
  */
 export function workerScript(name: string): { file: string; argv: string[] } | undefined {
   const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url));

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { githubWorkflow, gitlabPipeline, kubernetesManifests, type CiOptions } from '../graders/integrations/ci';
 import { loadLab } from '../graders/lab/load';
 import { SourceError } from '../lib/yaml-schema';
-import { PACKAGE_ROOT } from '../lib/paths';
+import { parseCommand, UsageError } from './args';
+import { courseRemote, labDirOf } from './lab-arg';
 
 const HELP = `Usage: drydock ci github|gitlab|kubernetes <lab-dir> --shards N [--out DIR] [--package SPEC] [--lab-path PATH]
 
@@ -24,49 +23,29 @@ Writes a job that grades a whole class in N shards and merges them into one grad
                     /class/lab on the Kubernetes volume, else the lab's id)
 `;
 
-function courseRemote(dir: string): string | undefined {
-  const r = spawnSync('git', ['-C', dir, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' });
-  const url = r.status === 0 ? r.stdout.trim() : '';
-  if (!url) return undefined;
-  return url.startsWith('git@') ? `git+ssh://${url.replace(':', '/')}` : `git+${url}`;
-}
+export const ciSpec = {
+  name: 'ci',
+  help: HELP,
+  options: { shards: { type: 'integer', min: 1, max: 256 }, out: { type: 'string', default: '.' }, package: { type: 'string' }, 'lab-path': { type: 'string' } },
+  positionals: { min: 2, max: 2, what: 'github, gitlab or kubernetes and a lab' },
+} as const;
 
 export async function ciCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { shards: { type: 'string' }, out: { type: 'string', default: '.' }, package: { type: 'string' }, 'lab-path': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    process.stderr.write(`drydock ci: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const args = parseCommand(ciSpec, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
   const [kind, labArg] = positionals;
-  if (!['github', 'gitlab', 'kubernetes'].includes(kind) || !labArg || positionals.length !== 2) {
-    process.stderr.write(`drydock ci: expected github, gitlab or kubernetes and a lab\n\n${HELP}`);
-    return 2;
-  }
-  const shards = Number(values.shards);
-  if (!values.shards || !Number.isInteger(shards) || shards < 1 || shards > 256) {
-    process.stderr.write('drydock ci: --shards N is needed, a whole number from 1 to 256\n');
-    return 2;
-  }
+  if (!['github', 'gitlab', 'kubernetes'].includes(kind)) throw new UsageError(`drydock ci: expected github, gitlab or kubernetes, not "${kind}" (see drydock ci --help)`);
+  const shards = values.shards;
+  if (shards === undefined) throw new UsageError('drydock ci: --shards N is needed, a whole number from 1 to 256 (see drydock ci --help)');
   try {
-    const labDir = existsSync(labArg) ? labArg : join(PACKAGE_ROOT, 'labs', labArg);
-    const lab = loadLab(labDir);
+    const lab = loadLab(labDirOf(labArg));
     const packageSpec = values.package ?? courseRemote(lab.dir);
     if (!packageSpec) {
       process.stderr.write("drydock ci: the course repository has no git remote; pass --package with where the jobs can install the grader from\n");
       return 2;
     }
-    const out = resolve(values.out!);
+    const out = resolve(values.out);
     const inside = relative(out, lab.dir);
     const labPath = values['lab-path'] ?? (!inside.startsWith('..') && !isAbsolute(inside) ? inside || '.' : kind === 'kubernetes' ? '/class/lab' : lab.id);
     const opts: CiOptions = { shards, packageSpec, labPath };

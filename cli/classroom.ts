@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { classroomWorkflow } from '../graders/integrations/classroom';
-import { CHECK_IDS } from '../graders/checks';
 import { SourceError } from '../lib/yaml-schema';
 import { loadLab } from '../graders/lab/load';
+import { parseCommand } from './args';
+import { courseRemote, labDirOf } from './lab-arg';
 
 const HELP = `Usage: drydock classroom <lab-dir> [--out REPO-DIR] [--package SPEC]
 
@@ -17,28 +16,25 @@ Writes a GitHub Classroom autograding setup into a student (template) repository
                   (default: the git remote of the course repository, as git+URL)
 `;
 
-/** The course repository's `origin`, as an npm install spec. */
-function courseRemote(dir: string): string | undefined {
-  const r = spawnSync('git', ['-C', dir, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' });
-  const url = r.status === 0 ? r.stdout.trim() : '';
-  if (!url) return undefined;
-  return url.startsWith('git@') ? `git+ssh://${url.replace(':', '/')}` : `git+${url}`;
-}
+export const classroomSpec = {
+  name: 'classroom',
+  help: HELP,
+  options: { out: { type: 'string', default: '.' }, package: { type: 'string' } },
+  positionals: { min: 1, max: 1, what: 'one lab folder or lab id' },
+} as const;
 
 export async function classroomCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', default: '.' }, package: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help || positionals.length !== 1) {
-    process.stdout.write(HELP);
-    return values.help ? 0 : 2;
-  }
+  const args = parseCommand(classroomSpec, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
   try {
-    const lab = loadLab(positionals[0]);
+    const lab = loadLab(labDirOf(positionals[0]));
     const packageSpec = values.package ?? courseRemote(lab.dir);
     if (!packageSpec) {
       process.stderr.write('drydock classroom: the course repository has no git remote; pass --package with where students\' workflows can install the grader from\n');
       return 2;
     }
-    const repo = resolve(values.out!);
+    const repo = resolve(values.out);
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
     mkdirSync(join(repo, '.drydock/lab'), { recursive: true });
     copyFileSync(lab.definitionFile, join(repo, '.drydock/lab/lab.yaml'));
@@ -51,20 +47,3 @@ export async function classroomCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** `drydock report-check <report.json> <check-id>`: exit 0 if that check passed, 1 if not, 2 if unreadable. */
-export async function reportCheckCommand(argv: string[]): Promise<number> {
-  const [file, id] = argv;
-  if (!file || !CHECK_IDS.includes(id)) {
-    process.stderr.write(`Usage: drydock report-check <report.json> <${CHECK_IDS.join('|')}>\n`);
-    return 2;
-  }
-  if (!existsSync(file)) {
-    process.stderr.write(`drydock report-check: ${file} does not exist (did the grade step run?)\n`);
-    return 2;
-  }
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { checks: { id: string; status: string; summary: string; evidence: string[]; fix?: string }[] };
-  const c = report.checks.find((x) => x.id === id);
-  if (!c) return 2;
-  process.stdout.write(`${c.status.toUpperCase()}: ${c.summary}\n${c.status === 'pass' ? '' : c.evidence.map((e) => `  ${e}\n`).join('')}${c.fix && c.status === 'fail' ? `fix: ${c.fix}\n` : ''}`);
-  return c.status === 'pass' ? 0 : c.status === 'error' ? 2 : 1;
-}

@@ -1,16 +1,28 @@
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join, relative } from 'node:path';
 
+/** What a book is read from, relative to its root: folders watched with every folder under them, and single files. */
+export interface CourseSources {
+  dirs: string[];
+  files: string[];
+}
+
+// A course whose chapters are its root (a folder of GitHub Markdown) writes these there too.
+const NOT_SOURCES = new Set(['site', 'node_modules', 'book', '_site', 'dist']);
+
 /**
- * Watches what a book is built from: `chapters/` and `labs/` with every folder
- * under them, and `course.yaml`. One plain watcher per folder: inotify on a
+ * Watches what a book is built from: its content folder (`chapters/`, an
+ * mdBook's `src/`, or the root itself) and `labs/` with every folder under
+ * them, and its manifests (`course.yaml`, `book.toml`). One plain watcher per folder: inotify on a
  * folder reports every change to its files, saved in place or renamed over
  * (editors' atomic saves), and the watchers exist as soon as this returns.
  * (Node 20's recursive watch on Linux instead sets up one watcher per file,
  * one after another, and misses edits that come meanwhile or replace a file.)
  * `onChange` gets each changed path, relative to `root`. Returns the closer.
  */
-export function watchCourse(root: string, onChange: (name: string) => void): () => void {
+export function watchCourse(root: string, onChange: (name: string) => void, sources: CourseSources = { dirs: ['chapters', 'labs'], files: ['course.yaml'] }): () => void {
+  const rootIsContent = sources.dirs.includes('');
+  const wanted = new Set([...sources.dirs, ...sources.files]);
   const watchers = new Map<string, FSWatcher>();
   const add = (dir: string) => {
     if (watchers.has(dir)) return;
@@ -19,7 +31,7 @@ export function watchCourse(root: string, onChange: (name: string) => void): () 
       w = watch(dir, (_event, name) => {
         const path = join(dir, String(name ?? ''));
         // In the root only these matter (the site and caches are written there too).
-        if (dir === root && !['course.yaml', 'chapters', 'labs'].includes(String(name))) return;
+        if (dir === root && !wanted.has(String(name)) && !(rootIsContent && !NOT_SOURCES.has(String(name)) && !String(name).startsWith('.'))) return;
         if (!existsSync(dir)) {
           w.close();
           watchers.delete(dir);
@@ -34,10 +46,10 @@ export function watchCourse(root: string, onChange: (name: string) => void): () 
       watchers.delete(dir);
     });
     watchers.set(dir, w);
-    if (dir !== root) for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) add(join(dir, e.name));
+    if (dir !== root || rootIsContent) for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !(dir === root && (NOT_SOURCES.has(e.name) || e.name.startsWith('.')))) add(join(dir, e.name));
   };
   add(root);
-  for (const d of ['chapters', 'labs']) if (isFolder(join(root, d))) add(join(root, d));
+  for (const d of sources.dirs) if (d && isFolder(join(root, d))) add(join(root, d));
   return () => {
     for (const w of watchers.values()) w.close();
     watchers.clear();

@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../lib/paths';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError, type Values } from './args';
+import { labDirOf } from './lab-arg';
 import { connect, removeRun } from '../graders/engine/connect';
 import { gradeSubmission, reportExitCode } from '../graders/grade/grade';
 import { loadLab } from '../graders/lab/load';
@@ -13,28 +14,32 @@ import { SourceError } from '../lib/yaml-schema';
 import { CHECKS } from '../graders/checks';
 import { onInterrupt } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/class/batch';
+import { studentsPerHour } from '../graders/report/model';
 import { Progress } from './progress';
+import { CLASS_OPTIONS_HELP, classOptionSpecs, classOptionsFrom } from './class-options';
 import { resolveShard, shardName, ShardError, type ShardSpec } from '../graders/class/shard';
 import { engineSlots, EngineSpecError, type EngineSlot } from '../graders/engine/specs';
 import type { Lab } from '../graders/lab/load';
 
-/** The course's built book next to the lab (`<course>/site`), for "read:" links when no --book is given. */
-function localBook(lab: Lab): string | undefined {
+/**
+ * Where "read:" links point when no --book is given: the address the course
+ * publishes its book at (course.yaml `url`), else the course's built site/
+ * folder next to the lab; else the feedback names the page and section.
+ */
+function defaultBook(lab: Lab): string | undefined {
+  const manifest = resolve(lab.dir, '../../course.yaml');
+  if (existsSync(manifest)) {
+    const url = (parseYaml(readFileSync(manifest, 'utf8')) as { url?: unknown } | null)?.url;
+    if (typeof url === 'string' && /^https?:\/\//.test(url)) return url;
+  }
   const site = resolve(lab.dir, '../../site');
   return existsSync(site) ? pathToFileURL(site).href : undefined;
 }
 
-/** A lab folder, or the id of a lab that ships with Drydock (`catalog-image`), as an installed student copy has no course checkout. */
-function labDir(arg: string): string {
-  if (existsSync(arg)) return arg;
-  const shipped = join(PACKAGE_ROOT, 'labs', arg);
-  return /^[a-z0-9][a-z0-9-]*$/.test(arg) && existsSync(shipped) ? shipped : arg;
-}
-
-function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
+function loadLabOrExit(dir: string, buildTimeout?: number): Lab | number {
   try {
-    const lab = loadLab(labDir(dir));
-    if (buildTimeout) lab.limits.buildTimeoutSeconds = Number(buildTimeout);
+    const lab = loadLab(labDirOf(dir));
+    if (buildTimeout) lab.limits.buildTimeoutSeconds = buildTimeout;
     return lab;
   } catch (err) {
     if (err instanceof SourceError) {
@@ -45,23 +50,16 @@ function loadLabOrExit(dir: string, buildTimeout?: string): Lab | number {
   }
 }
 
-async function batchCommand(positionals: string[], values: Record<string, string | boolean | string[] | undefined>): Promise<number> {
-  if (positionals.length !== 1 || typeof values.out !== 'string') {
-    process.stderr.write(`drydock grade: batch mode needs <lab-dir> --batch <submissions-dir> --out <results-dir>\n`);
-    return 2;
-  }
-  const lab = loadLabOrExit(positionals[0], values['build-timeout'] as string | undefined);
+async function batchCommand(positionals: string[], values: Values<typeof gradeSpec.options>): Promise<number> {
+  if (positionals.length !== 1 || values.out === undefined) throw new UsageError('drydock grade: batch mode needs <lab-dir> --batch <submissions-dir> --out <results-dir> (see drydock grade --help)');
+  const lab = loadLabOrExit(positionals[0], values['build-timeout']);
   if (typeof lab === 'number') return lab;
-  const jobs = values.jobs ? Number(values.jobs) : defaultJobs();
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    process.stderr.write('drydock grade: --jobs must be a whole number of at least 1\n');
-    return 2;
-  }
+  const jobs = values.jobs ?? defaultJobs();
   let shard: ShardSpec | undefined;
   let engines: EngineSlot[];
   try {
-    shard = resolveShard(values.shard as string | undefined, values.shards as string | undefined);
-    engines = engineSlots((values.engine as string[] | undefined) ?? [], values['engines-file'] as string | undefined);
+    shard = resolveShard(values.shard, values.shards);
+    engines = engineSlots(values.engine, values['engines-file']);
   } catch (err) {
     if (!(err instanceof ShardError || err instanceof EngineSpecError)) throw err;
     process.stderr.write(`drydock grade: ${err.message}\n`);
@@ -71,6 +69,8 @@ async function batchCommand(positionals: string[], values: Record<string, string
     process.stderr.write('drydock grade: with --engine, give each engine its own concurrency (URL#jobs=N) instead of -j\n');
     return 2;
   }
+  const classOptions = classOptionsFrom(values, lab, values.out);
+  values.book ??= defaultBook(lab);
   const docker = engines.length ? engines[0].docker : connect();
   const abort = new AbortController();
   const activeRuns = new Set<string>();
@@ -84,17 +84,19 @@ async function batchCommand(positionals: string[], values: Record<string, string
   if (shard) say(`shard ${shardName(shard)} (from ${shard.source}): grading only this shard's students`);
   if (engines.length > 1) say(`${engines.length} engines: ${engines.map((e) => `${e.name} (${e.jobs} at a time)`).join(', ')}`);
   try {
-    const result = await gradeBatch(lab, values.batch as string, values.out, {
+    const result = await gradeBatch(lab, values.batch!, values.out, {
       docker,
       jobs: engines.length === 1 ? engines[0].jobs : jobs,
       engines: engines.length > 1 ? engines : undefined,
       shard,
       regrade: Boolean(values.regrade),
-      rosterFile: values.roster as string | undefined,
-      bookBase: values.book as string | undefined,
+      rosterFile: values.roster,
+      bookBase: values.book,
+      classOptions,
       signal: abort.signal,
       activeRuns,
       onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
+      onRetry: (s, why) => say(`${s.id}: not final (${why}); graded again alone after the class`),
       onEngine: (name, event, detail) => say(event === 'down' ? `engine ${name} ${detail}: its students go to the other engines` : `engine ${name} ${detail}`),
       onStudent: (o, done) =>
         !values.quiet &&
@@ -106,7 +108,9 @@ async function batchCommand(positionals: string[], values: Record<string, string
         ),
     });
     const infra = result.outcomes.filter((o) => o.status === 'infrastructure error').length;
-    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${e.wallMs ? Math.round((e.graded / e.wallMs) * 3_600_000) : 0} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
+    for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${studentsPerHour(e.graded, e.wallMs)} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
+    const retried = result.outcomes.filter((o) => o.retried && !o.reused);
+    if (retried.length) say(`${retried.length} student(s) graded again alone after the class; ${retried.filter((o) => o.status === 'infrastructure error').length} still an infrastructure error`);
     say(`${result.outcomes.length} student(s) in ${(result.durationMs / 1000).toFixed(0)} s; results in ${values.out}/gradebook.csv`);
     return infra ? 2 : 0;
   } catch (err) {
@@ -143,6 +147,7 @@ students whose submission and lab are unchanged; Ctrl-C stops cleanly and a re-r
   --roster FILE                  CSV with id,name,email; lists who submitted nothing
   --build-timeout SECONDS        override the lab's build time limit
 
+${CLASS_OPTIONS_HELP}
 Shards (one class over N machines or CI jobs; merge with 'drydock gradebook merge'):
   --shard I/N                    grade only shard I of N (1-based); a student's shard is a hash of
                                  their id, so it is the same on every machine and every re-run
@@ -160,54 +165,41 @@ Several engines from this machine (each student graded wholly on one):
 Exit codes: 0 every check passed, 1 a check failed, 2 usage or infrastructure error.
 `;
 
+export const gradeSpec = {
+  name: 'grade',
+  help: HELP,
+  options: {
+    format: { type: 'string', default: 'terminal', choices: ['terminal', 'json', 'junit'] },
+    out: { type: 'string' },
+    book: { type: 'string' },
+    batch: { type: 'string' },
+    jobs: { type: 'integer', short: 'j', min: 1 },
+    regrade: { type: 'boolean' },
+    roster: { type: 'string' },
+    'build-timeout': { type: 'integer', min: 1 },
+    shard: { type: 'string' },
+    shards: { type: 'string' },
+    engine: { type: 'string', multiple: true },
+    'engines-file': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    ...classOptionSpecs,
+  },
+  positionals: { min: 1, max: 2, what: '<lab-dir> <submission>' },
+} as const;
+
 export async function gradeCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'terminal' },
-        out: { type: 'string' },
-        book: { type: 'string' },
-        batch: { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        regrade: { type: 'boolean' },
-        roster: { type: 'string' },
-        'build-timeout': { type: 'string' },
-        shard: { type: 'string' },
-        shards: { type: 'string' },
-        engine: { type: 'string', multiple: true },
-        'engines-file': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`drydock grade: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (!['terminal', 'json', 'junit'].includes(values.format!)) {
-    process.stderr.write(`drydock grade: --format must be terminal, json or junit\n`);
-    return 2;
-  }
+  const args = parseCommand(gradeSpec, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
   if (values.batch) return batchCommand(positionals, values);
-  if (positionals.length !== 2) {
-    process.stderr.write(`drydock grade: expected <lab-dir> <submission>\n\n${HELP}`);
-    return 2;
-  }
+  if (positionals.length !== 2) throw new UsageError('drydock grade: expected <lab-dir> <submission> (see drydock grade --help)');
   if (!existsSync(positionals[1])) {
     process.stderr.write(`drydock grade: no such submission: ${positionals[1]} (give a folder, .zip, .tar or .tar.gz)\n`);
     return 2;
   }
   const lab = loadLabOrExit(positionals[0], values['build-timeout']);
   if (typeof lab === 'number') return lab;
-  values.book ??= localBook(lab);
+  values.book ??= defaultBook(lab);
   const docker = connect();
   const active = new Set<string>();
   const release = onInterrupt(async () => {

@@ -1,7 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from './args';
 import { mergeShards, MergeError } from '../graders/class/merge';
+import { CLASS_OPTIONS_HELP, classOptionSpecs, classOptionsFrom } from './class-options';
+import { loadLab } from '../graders/lab/load';
 
-const HELP = `Usage: drydock gradebook merge --out DIR [--roster FILE] RESULTS...
+const HELP = `Usage: drydock gradebook merge --out DIR [--roster FILE] [--deadline ISO] [--overrides FILE] [--lms KIND] RESULTS...
 
 Combines the --out folders of 'drydock grade --batch --shard I/N' runs (one per shard)
 into one gradebook.csv, summary.html, junit.xml and the per-student files, in DIR.
@@ -11,8 +13,16 @@ shard, a student graded in two shards, and with --roster a roster student in no 
   --out DIR        where the merged gradebook goes (not one of the shards)
   --roster FILE    the class roster (CSV with an id column): every student must be in a shard
 
+${CLASS_OPTIONS_HELP}
 Exit codes: 0 merged, 2 refused or some student's grading hit an infrastructure error.
 `;
+
+export const mergeSpec = {
+  name: 'gradebook merge',
+  help: HELP,
+  options: { out: { type: 'string' }, roster: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, ...classOptionSpecs },
+  positionals: { min: 1, max: Infinity, what: 'the shard results to merge' },
+} as const;
 
 export async function gradebookCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -20,28 +30,13 @@ export async function gradebookCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (sub !== 'merge') {
-    process.stderr.write(`drydock gradebook: ${sub ? `unknown subcommand "${sub}"` : 'expected a subcommand'}\n\n${HELP}`);
-    return 2;
-  }
-  let parsed;
+  if (sub !== 'merge') throw new UsageError(`drydock gradebook: ${sub ? `unknown subcommand "${sub}"` : 'expected a subcommand'}, use merge (see drydock gradebook --help)`);
+  const args = parseCommand(mergeSpec, rest);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  if (!values.out) throw new UsageError('drydock gradebook merge: --out DIR is needed (see drydock gradebook merge --help)');
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' }, roster: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    process.stderr.write(`drydock gradebook merge: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (!values.out || !positionals.length) {
-    process.stderr.write(`drydock gradebook merge: give --out DIR and the shard results to merge\n\n${HELP}`);
-    return 2;
-  }
-  try {
-    const r = mergeShards(positionals, values.out, { rosterFile: values.roster });
+    const r = mergeShards(positionals, values.out, { rosterFile: values.roster, classOptions: (lab) => classOptionsFrom(values, lab, values.out!) });
     if (!values.quiet) {
       process.stderr.write(
         `drydock: merged ${r.shards.length} shard(s) (${r.shards.map((s) => `${s.index}/${s.count}`).join(', ')}): ${r.students} student(s)${r.missing ? `, ${r.missing} missing` : ''}${r.infrastructureErrors ? `, ${r.infrastructureErrors} infrastructure error(s): re-run their shards` : ''}; gradebook in ${values.out}/gradebook.csv\n`,

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { connect, InfrastructureError } from '../graders/engine/connect';
 import { loadLab } from '../graders/lab/load';
 import { scaffoldLab } from '../graders/authoring/scaffold';
 import { selfTestLab, type SelfTestCase } from '../graders/authoring/selftest';
 import { SourceError } from '../lib/yaml-schema';
+import { parseCommand, UsageError } from './args';
+import { labDirOf } from './lab-arg';
 
 const HELP = `Usage: drydock lab test <lab-dir> [-j N] [--format terminal|json]
        drydock lab new <id> [--dir labs]
@@ -31,41 +32,34 @@ function line(c: SelfTestCase): string {
   return [head, ...c.problems.map((p) => `       ${pc.red(p)}`)].join('\n');
 }
 
+export const labTestSpec = {
+  name: 'lab test',
+  help: HELP,
+  options: { jobs: { type: 'integer', short: 'j', min: 1, default: 2 }, format: { type: 'string', default: 'terminal', choices: ['terminal', 'json'] } },
+  positionals: { min: 1, max: 1, what: 'one lab folder' },
+} as const;
+
+export const labNewSpec = {
+  name: 'lab new',
+  help: HELP,
+  options: { dir: { type: 'string', default: 'labs' } },
+  positionals: { min: 1, max: 1, what: 'the new lab\'s id' },
+} as const;
+
 export async function labCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { jobs: { type: 'string', short: 'j' }, format: { type: 'string', default: 'terminal' }, dir: { type: 'string', default: 'labs' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    process.stderr.write(`drydock lab: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help || sub === '--help' || sub === '-h') {
+  if (sub === '--help' || sub === '-h') {
     process.stdout.write(HELP);
     return 0;
   }
-  if (sub === 'new' && positionals.length === 1) {
-    try {
-      const files = scaffoldLab(resolve(values.dir!), positionals[0]);
-      process.stderr.write(`drydock lab new: wrote ${files.length} files in ${resolve(values.dir!, positionals[0])}; check them with drydock lab test ${values.dir}/${positionals[0]}\n`);
-      return 0;
-    } catch (err) {
-      process.stderr.write(`drydock lab new: ${(err as Error).message}\n`);
-      return 2;
-    }
-  }
-  if (sub !== 'test' || positionals.length !== 1) {
-    process.stderr.write(HELP);
-    return 2;
-  }
-  const jobs = values.jobs ? Number(values.jobs) : 2;
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    process.stderr.write('drydock lab test: --jobs must be a whole number of at least 1\n');
-    return 2;
-  }
+  if (sub === 'new') return labNew(rest);
+  if (sub !== 'test') throw new UsageError(`drydock lab: ${sub ? `unknown subcommand "${sub}"` : 'expected a subcommand'}, use new or test (see drydock lab --help)`);
+  const args = parseCommand(labTestSpec, rest);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  const jobs = values.jobs;
   try {
-    const lab = loadLab(positionals[0]);
+    const lab = loadLab(labDirOf(positionals[0]));
     const json = values.format === 'json';
     if (!json) process.stderr.write(`drydock lab test: ${lab.id}: the solution and its variants, ${jobs} at a time\n`);
     const result = await selfTestLab(lab, { docker: connect(), jobs, onCase: (c) => !json && process.stdout.write(`${line(c)}\n`) });
@@ -83,5 +77,19 @@ export async function labCommand(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+}
+
+function labNew(argv: string[]): number {
+  const args = parseCommand(labNewSpec, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  try {
+    const files = scaffoldLab(resolve(values.dir), positionals[0]);
+    process.stderr.write(`drydock lab new: wrote ${files.length} files in ${resolve(values.dir, positionals[0])}; check them with drydock lab test ${values.dir}/${positionals[0]}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`drydock lab new: ${(err as Error).message}\n`);
+    return 2;
   }
 }

@@ -1,3 +1,5 @@
+import { studentsPerHour } from '../graders/report/model';
+
 /**
  * Progress for long batch runs: a redrawn bar with counts and ETA on a
  * terminal, one plain line per event otherwise (CI logs, pipes).
@@ -29,7 +31,7 @@ export class Progress {
     const perStudent = this.graded ? elapsed / this.graded : 0;
     const eta = perStudent ? Math.round(perStudent * (this.total - done)) : 0;
     // With several engines, each engine's rate so far (students per hour).
-    const rates = [...this.perEngine].map(([name, n]) => `${name} ${Math.round((n / Math.max(1, elapsed)) * 3600)}/h`).join(' ');
+    const rates = [...this.perEngine].map(([name, n]) => `${name} ${studentsPerHour(n, elapsed * 1000)}/h`).join(' ');
     process.stderr.write(`\r\x1b[2K${line}\n\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total}  ${eta ? `ETA ${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s` : ''}${rates ? `  ${rates}` : ''}`);
     if (done === this.total) process.stderr.write('\n');
   }

@@ -4,80 +4,145 @@
   var root = document.documentElement;
   var storage = { get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } }, set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } } };
 
-  // Theme toggle: follows the system until the reader picks, then remembers.
+  // One polite live region says what buttons did ("Copied"), for readers who do not see it.
+  var status = document.createElement('p');
+  status.className = 'visually-hidden';
+  status.setAttribute('role', 'status');
+  (document.querySelector('main') || document.body).appendChild(status);
+  var announce = function (text) { status.textContent = ''; setTimeout(function () { status.textContent = text; }, 50); };
+
+  // Theme toggle: follows the system until the reader picks, then remembers. It says whether dark mode is on.
   var toggle = document.querySelector('.theme-toggle');
   if (toggle) {
+    var systemDark = matchMedia('(prefers-color-scheme: dark)');
+    var isDark = function () { return root.dataset.theme ? root.dataset.theme === 'dark' : systemDark.matches; };
+    var showState = function () { toggle.setAttribute('aria-pressed', String(isDark())); };
     toggle.hidden = false;
+    showState();
+    if (systemDark.addEventListener) systemDark.addEventListener('change', showState);
     toggle.addEventListener('click', function () {
-      var dark = root.dataset.theme ? root.dataset.theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
-      root.dataset.theme = dark ? 'light' : 'dark';
+      root.dataset.theme = isDark() ? 'light' : 'dark';
       storage.set('drydock-theme', root.dataset.theme);
+      showState();
     });
   }
 
-  // The chapters drawer (a checkbox, so it works without scripts): Escape and following a link close it.
+  // The chapters drawer (a checkbox, so it works without scripts, in the header so opening it never
+  // scrolls the page): focus moves into it and stays there until it closes; Escape and following a link close it.
   var navToggle = document.getElementById('nav-toggle');
-  if (navToggle) {
+  var drawer = document.getElementById('sidebar');
+  if (navToggle && drawer) {
+    var drawerLinks = function () { return Array.prototype.slice.call(drawer.querySelectorAll('a')); };
     var sync = function () { navToggle.setAttribute('aria-expanded', String(navToggle.checked)); };
+    var isDrawer = function () { return getComputedStyle(drawer).position === 'fixed'; };
     sync();
-    navToggle.addEventListener('change', sync);
-    document.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' && navToggle.checked) { navToggle.checked = false; sync(); navToggle.focus(); }
+    navToggle.addEventListener('change', function () {
+      sync();
+      if (!navToggle.checked || !isDrawer()) return;
+      var first = drawer.querySelector('a[aria-current="page"]') || drawerLinks()[0];
+      // After the drawer's transition has made it visible: a hidden element cannot take focus.
+      setTimeout(function () { if (navToggle.checked && first) first.focus({ preventScroll: true }); }, 30);
     });
-    document.querySelectorAll('.sidebar a').forEach(function (a) { a.addEventListener('click', function () { navToggle.checked = false; sync(); }); });
+    var closeDrawer = function () { navToggle.checked = false; sync(); navToggle.focus({ preventScroll: true }); };
+    document.addEventListener('keydown', function (e) {
+      if (!navToggle.checked || !isDrawer()) return;
+      if (e.key === 'Escape') { e.preventDefault(); closeDrawer(); return; }
+      if (e.key !== 'Tab') return;
+      // Tab cycles through the menu button and the drawer's links.
+      var stops = [navToggle].concat(drawerLinks());
+      var at = stops.indexOf(document.activeElement);
+      var next = at < 0 ? 0 : (at + (e.shiftKey ? -1 : 1) + stops.length) % stops.length;
+      e.preventDefault();
+      stops[next].focus({ preventScroll: true });
+    });
+    drawerLinks().forEach(function (a) { a.addEventListener('click', function () { navToggle.checked = false; sync(); }); });
   }
 
-  // Copy buttons on code blocks.
+  // Copy buttons on code blocks; on a shell transcript, the commands only (no prompts, no output).
   document.querySelectorAll('.code-block .copy').forEach(function (btn) {
     if (!navigator.clipboard) return;
     btn.hidden = false;
+    var label = btn.textContent;
     btn.addEventListener('click', function () {
-      var code = btn.closest('.code-block').querySelector('pre');
-      navigator.clipboard.writeText(code ? code.innerText : '').then(function () {
+      var pre = btn.closest('.code-block').querySelector('pre');
+      var text = '';
+      if (pre && pre.hasAttribute('data-transcript')) {
+        text = Array.prototype.map.call(pre.querySelectorAll('.line.cmd'), function (line) {
+          var copy = line.cloneNode(true);
+          var prompt = copy.querySelector('.prompt');
+          if (prompt) prompt.remove();
+          return copy.textContent;
+        }).join('\n');
+      } else if (pre) text = pre.innerText;
+      navigator.clipboard.writeText(text).then(function () {
         btn.textContent = 'Copied';
-        setTimeout(function () { btn.textContent = 'Copy'; }, 1500);
+        announce('Copied to the clipboard');
+        setTimeout(function () { btn.textContent = label; }, 1500);
       });
     });
   });
 
-  // Figures wider than the column: say so under them. Wide tables scroll too, and take focus to scroll by keyboard.
+  // Boxes wider than the column (figures, tables): say so under them, and let the keyboard scroll them (only them).
   function markOverflow() {
     document.querySelectorAll('.scroll-x').forEach(function (box) {
-      var fig = box.closest('figure') || box;
-      if (box.scrollWidth > box.clientWidth + 1) fig.setAttribute('data-overflow', '');
-      else fig.removeAttribute('data-overflow');
-    });
-    document.querySelectorAll('article table').forEach(function (table) {
-      if (table.scrollWidth > table.clientWidth + 1) table.setAttribute('tabindex', '0');
-      else table.removeAttribute('tabindex');
+      var holder = box.closest('figure, .table-scroll') || box;
+      if (box.scrollWidth > box.clientWidth + 1) { holder.setAttribute('data-overflow', ''); box.setAttribute('tabindex', '0'); }
+      else { holder.removeAttribute('data-overflow'); box.removeAttribute('tabindex'); }
     });
   }
   markOverflow();
   addEventListener('resize', markOverflow);
 
-  // Diagrams open full size in a dialog.
+  // mdBook's keys: ← and → go to the previous and next page, unless the reader is typing or scrolling a box sideways.
+  document.addEventListener('keydown', function (e) {
+    if ((e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || e.defaultPrevented) return;
+    var el = document.activeElement;
+    if (el && el !== document.body && (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(el.tagName) || el.isContentEditable || el.closest('.scroll-x, pre, dialog, .toc-panel') )) return;
+    if (document.querySelector('dialog[open]') || (navToggle && navToggle.checked)) return;
+    var link = document.querySelector(e.key === 'ArrowLeft' ? '.pager a[rel="prev"]' : '.pager a[rel="next"]');
+    if (link) { e.preventDefault(); location.href = link.href; }
+  });
+
+  // Printing a page: links show their whole address on paper.
+  addEventListener('beforeprint', function () {
+    document.querySelectorAll('article a[href]').forEach(function (a) {
+      var href = a.getAttribute('href');
+      if (href.charAt(0) === '#' || a.classList.contains('anchor')) return;
+      a.setAttribute('data-print-href', a.href);
+    });
+  });
+
+  // Diagrams fit the column; Zoom opens one in a dialog at a size its labels can be read, with zoom buttons and panning.
+  var button = function (text, label) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'open-full';
+    b.textContent = text;
+    if (label) b.setAttribute('aria-label', label);
+    return b;
+  };
   document.querySelectorAll('.mermaid-figure').forEach(function (fig) {
     var btn = fig.querySelector('.open-full');
     if (!btn || typeof HTMLDialogElement !== 'function') return;
     btn.hidden = false;
+    var caption = fig.querySelector('figcaption');
+    var name = caption ? caption.textContent : 'Diagram';
+    btn.setAttribute('aria-label', 'Zoom: ' + name);
     btn.addEventListener('click', function () {
       var shown = Array.prototype.filter.call(fig.querySelectorAll('.mermaid-scroll > div'), function (d) { return getComputedStyle(d).display !== 'none'; })[0];
       if (!shown) return;
       var dialog = document.createElement('dialog');
       dialog.className = 'figure-dialog';
-      var caption = fig.querySelector('figcaption');
-      dialog.setAttribute('aria-label', caption ? caption.textContent : 'Diagram');
+      dialog.setAttribute('aria-label', name);
       var bar = document.createElement('div');
       bar.className = 'figure-dialog-bar';
       var title = document.createElement('span');
-      title.textContent = caption ? caption.textContent : 'Diagram';
-      var close = document.createElement('button');
-      close.type = 'button';
-      close.className = 'open-full';
-      close.textContent = 'Close';
+      title.textContent = name;
+      var out = button('−', 'Zoom out');
+      var zin = button('+', 'Zoom in');
+      var close = button('Close');
       close.addEventListener('click', function () { dialog.close(); });
-      bar.appendChild(title);
-      bar.appendChild(close);
+      [title, out, zin, close].forEach(function (el) { bar.appendChild(el); });
       var body = document.createElement('div');
       body.className = 'figure-dialog-body';
       var svg = shown.querySelector('svg').cloneNode(true);
@@ -85,17 +150,24 @@
       var id = svg.id;
       svg.removeAttribute('id');
       var box = svg.viewBox && svg.viewBox.baseVal;
-      if (box && box.width) {
-        var scale = Math.max(1, Math.min((innerWidth - 32) / box.width, (innerHeight - 80) / box.height, 2.5));
-        svg.setAttribute('width', String(Math.round(box.width * scale)));
-        svg.setAttribute('height', String(Math.round(box.height * scale)));
-      }
       var wrap = document.createElement('div');
       wrap.id = id;
       wrap.appendChild(svg);
       body.appendChild(wrap);
       dialog.appendChild(bar);
       dialog.appendChild(body);
+      // Starts at the drawing's own size at least (a phone scrolls it both ways), larger where the window allows.
+      var scale = box && box.width ? Math.max(1, Math.min((innerWidth - 32) / box.width, (innerHeight - 80) / box.height, 2.5)) : 1;
+      var apply = function () {
+        if (!box || !box.width) return;
+        svg.setAttribute('width', String(Math.round(box.width * scale)));
+        svg.setAttribute('height', String(Math.round(box.height * scale)));
+        out.disabled = scale <= 0.5;
+        zin.disabled = scale >= 4;
+      };
+      out.addEventListener('click', function () { scale = Math.max(0.5, scale / 1.5); apply(); });
+      zin.addEventListener('click', function () { scale = Math.min(4, scale * 1.5); apply(); });
+      apply();
       dialog.addEventListener('close', function () { dialog.remove(); btn.focus(); });
       document.body.appendChild(dialog);
       dialog.showModal();
@@ -103,10 +175,21 @@
     });
   });
 
-  // On-page contents: highlight the section being read, keep it in view inside the contents.
+  // On-page contents on narrower screens (a bar that opens a list): following a link, Escape or a click elsewhere closes it.
   var toc = document.querySelector('.toc');
+  var tocToggle = document.getElementById('toc-toggle');
+  if (toc && tocToggle) {
+    var syncToc = function () { tocToggle.setAttribute('aria-expanded', String(tocToggle.checked)); };
+    syncToc();
+    tocToggle.addEventListener('change', syncToc);
+    var closeToc = function () { tocToggle.checked = false; syncToc(); };
+    toc.addEventListener('click', function (e) { if (e.target.closest('a')) closeToc(); });
+    document.addEventListener('keydown', function (e) { if (e.key === 'Escape' && tocToggle.checked) { closeToc(); tocToggle.focus({ preventScroll: true }); } });
+    document.addEventListener('click', function (e) { if (tocToggle.checked && !toc.contains(e.target)) closeToc(); });
+  }
+  // Highlight the section being read, keep it in view inside the contents.
   if (toc) {
-    var links = Array.prototype.slice.call(toc.querySelectorAll('a[href^="#"]'));
+    var links = Array.prototype.slice.call(toc.querySelectorAll('ol a[href^="#"]'));
     var targets = links.map(function (a) { return document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))); });
     var current = -1;
     var ticking = false;
@@ -193,15 +276,35 @@
     showScore();
   }
 
-  // Offline search over the index that search-index.js defines (works from file:// too).
+  // Offline search over the index that search-index.js defines (works from file:// too). Its scripts
+  // (~200 KB) load when the reader first reaches for search, so nothing else on the page waits for them.
   var box = document.querySelector('.search');
-  if (box && window.DRYDOCK_SEARCH && window.MiniSearch) {
+  var assets = (document.currentScript && document.currentScript.src || '').replace(/book\.js(\?.*)?$/, '');
+  if (box && assets) {
     box.hidden = false;
-    var index = window.MiniSearch.loadJSON(window.DRYDOCK_SEARCH, { fields: ['title', 'heading', 'text'], storeFields: ['href', 'title', 'heading', 'snippet'] });
     var input = box.querySelector('input');
     var list = box.querySelector('#search-results');
     var titleLink = document.querySelector('.topbar-title') || document.querySelector('.book-title a');
     var base = (titleLink ? titleLink.getAttribute('href') : 'index.html').replace(/index\.html$/, '');
+    var index = null;
+    var loading = null;
+    var loadScript = function (name) {
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = assets + name;
+        s.onload = resolve;
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    };
+    var loadIndex = function () {
+      loading = loading || Promise.all([loadScript('minisearch.js'), loadScript('search-index.js')]).then(function () {
+        index = window.MiniSearch.loadJSON(window.DRYDOCK_SEARCH, window.DRYDOCK_SEARCH_OPTIONS);
+        if (input.value.trim().length > 1) run();
+      });
+      return loading;
+    };
+    ['focus', 'pointerenter', 'touchstart'].forEach(function (ev) { input.addEventListener(ev, loadIndex, { once: true, passive: true }); });
     var selected = -1;
     var escapeRe = function (s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); };
     var highlight = function (el, text, terms) {
@@ -218,14 +321,20 @@
       });
       el.appendChild(document.createTextNode(text.slice(last)));
     };
+    // The passage around the first matching word: the section's whole text is stored, so it is always there.
     var snippet = function (text, terms) {
       if (!text) return '';
       var lower = text.toLowerCase();
       var at = -1;
-      for (var i = 0; i < terms.length && at < 0; i++) at = lower.indexOf(terms[i].toLowerCase());
+      for (var i = 0; i < terms.length; i++) {
+        var found = lower.indexOf(terms[i].toLowerCase());
+        if (found >= 0 && (at < 0 || found < at)) at = found;
+      }
       var start = Math.max(0, (at < 0 ? 0 : at) - 60);
-      if (start > 0) { var sp = text.indexOf(' ', start); if (sp > 0 && sp < start + 20) start = sp + 1; }
-      var end = Math.min(text.length, start + 170);
+      if (start > 0) { var sp = text.indexOf(' ', start); if (sp > 0 && sp < at) start = sp + 1; }
+      var end = Math.min(text.length, Math.max(start + 170, at + 60));
+      var sp2 = text.indexOf(' ', end);
+      if (sp2 > 0 && sp2 < end + 20) end = sp2;
       return (start > 0 ? '… ' : '') + text.slice(start, end).trim() + (end < text.length ? ' …' : '');
     };
     var items = function () { return list.querySelectorAll('a'); };
@@ -238,30 +347,33 @@
       all[selected].scrollIntoView({ block: 'nearest' });
     };
     var close = function () { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); selected = -1; };
-    input.addEventListener('input', function () {
+    var MAX_HITS = 40;
+    var run = function () {
       var q = input.value.trim();
       list.textContent = '';
       selected = -1;
       if (q.length < 2) return close();
-      var hits = index.search(q, { prefix: true, fuzzy: 0.2, boost: { title: 2, heading: 1.5 } }).slice(0, 8);
-      hits.forEach(function (hit, i) {
+      if (!index) return void loadIndex();
+      var hits = index.search(q, { prefix: true, fuzzy: 0.2, boost: { heading: 2 } });
+      hits.slice(0, MAX_HITS).forEach(function (hit, i) {
         var a = document.createElement('a');
         a.href = base + hit.href;
         a.id = 'search-hit-' + i;
         a.setAttribute('role', 'option');
         a.setAttribute('aria-selected', 'false');
         var terms = (hit.terms || []).filter(function (t) { return t.length > 1; });
-        var t = document.createElement('span');
-        t.className = 'hit-title';
-        highlight(t, hit.title, terms);
-        a.appendChild(t);
+        // The section leads; its page follows in small type.
+        var s = document.createElement('span');
+        s.className = 'hit-heading';
+        highlight(s, hit.heading || hit.title, terms);
+        a.appendChild(s);
         if (hit.heading && hit.heading !== hit.title) {
-          var s = document.createElement('span');
-          s.className = 'hit-heading';
-          highlight(s, hit.heading, terms);
-          a.appendChild(s);
+          var t = document.createElement('span');
+          t.className = 'hit-title';
+          highlight(t, hit.title, terms);
+          a.appendChild(t);
         }
-        var text = snippet(hit.snippet, terms);
+        var text = snippet(hit.text, terms);
         if (text) {
           var p = document.createElement('span');
           p.className = 'hit-snippet';
@@ -270,6 +382,12 @@
         }
         list.appendChild(a);
       });
+      if (hits.length > MAX_HITS) {
+        var more = document.createElement('p');
+        more.className = 'search-none';
+        more.textContent = (hits.length - MAX_HITS) + ' more: add a word to narrow the search';
+        list.appendChild(more);
+      }
       if (!hits.length) {
         var none = document.createElement('p');
         none.className = 'search-none';
@@ -278,7 +396,8 @@
       }
       list.hidden = false;
       input.setAttribute('aria-expanded', 'true');
-    });
+    };
+    input.addEventListener('input', run);
     input.addEventListener('keydown', function (e) {
       if (e.key === 'ArrowDown') { e.preventDefault(); select(selected + 1); }
       else if (e.key === 'ArrowUp') { e.preventDefault(); select(selected - 1); }
@@ -286,7 +405,12 @@
         var all = items();
         var target = all[selected >= 0 ? selected : 0];
         if (target) { e.preventDefault(); location.href = target.href; }
-      } else if (e.key === 'Escape') { close(); input.blur(); }
+      } else if (e.key === 'Escape') {
+        // First Escape closes the results, the next clears the words; focus stays in the box.
+        e.preventDefault();
+        if (!list.hidden) close();
+        else input.value = '';
+      }
     });
     input.addEventListener('focus', function () { if (list.children.length && input.value.trim().length > 1) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
     document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(); });

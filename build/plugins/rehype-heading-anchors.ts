@@ -16,17 +16,22 @@ export interface SearchSection {
   text: string;
 }
 
-/** Characters beyond which an inline code span may wrap (about a third of a phone's line). */
-const LONG_CODE = 24;
+const classes = (node: Element) => (node.properties?.className as string[] | undefined) ?? [];
 
-/** Text for search: what a reader reads, without buttons and code-block labels. */
+/** What search leaves out: code, drawings, buttons, labels and cues; it indexes the prose a reader reads. */
+const NOT_PROSE = new Set(['code-block', 'ascii-figure', 'mermaid-scroll', 'figure-bar', 'scroll-hint', 'anchor', 'answer-key', 'code-head']);
+const SKIPPED_TAGS = new Set(['button', 'script', 'style', 'pre', 'svg', 'input']);
+/** Elements that end a run of words: their text is kept apart from the next block's. */
+const BLOCKS = /^(p|li|dt|dd|td|th|tr|h[1-6]|div|section|figcaption|blockquote|summary|details|ol|ul|table|br|figure)$/;
+
+/** Text for search: the prose a reader reads, a space between blocks so words never run together. */
 function searchText(node: Root['children'][number]): string {
   if (node.type === 'text') return node.value;
   if (node.type !== 'element') return '';
-  if (node.tagName === 'button' || node.tagName === 'script' || (node.tagName === 'div' && (node.properties?.className as string[] | undefined)?.includes('code-head'))) return '';
+  if (SKIPPED_TAGS.has(node.tagName) || classes(node).some((c) => NOT_PROSE.has(c))) return '';
   let out = '';
   for (const c of node.children) out += searchText(c as Root['children'][number]);
-  return out;
+  return BLOCKS.test(node.tagName) ? ` ${out} ` : out;
 }
 
 const isHeading = (n: Element) => /^h[1-6]$/.test(n.tagName);
@@ -41,11 +46,6 @@ export default function rehypeHeadingAnchors() {
     const ids = new Set<string>();
     const toc: TocEntry[] = [];
     visitElements(tree, (node, _i, parent) => {
-      // Inline code never breaks inside a short span; a long one may, rather than push the page sideways.
-      if (node.tagName === 'code' && (parent as Element).tagName !== 'pre' && toString(node).length > LONG_CODE) {
-        node.properties.className = ['code-long'];
-        return;
-      }
       // A task list's checkbox is named by its item's text.
       if (node.tagName === 'input' && node.properties?.type === 'checkbox' && !node.properties.ariaLabel) {
         node.properties.ariaLabel = toString(parent as Element).trim().slice(0, 120) || 'Done';
@@ -64,9 +64,9 @@ export default function rehypeHeadingAnchors() {
     for (const child of tree.children) {
       if (child.type === 'element' && (child.tagName === 'h2' || child.tagName === 'h3') && typeof child.properties?.id === 'string') {
         sections.push(current);
-        current = { id: child.properties.id, heading: toString(child).replace(/#$/, ''), text: '' };
-      } else if (child.type === 'element' && !String(child.properties?.className ?? '').includes('answer-key')) {
-        current.text += ` ${searchText(child)}`;
+        current = { id: child.properties.id, heading: searchText(child).trim(), text: '' };
+      } else if (child.type === 'element') {
+        current.text += searchText(child);
       }
     }
     sections.push(current);

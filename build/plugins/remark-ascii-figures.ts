@@ -22,8 +22,10 @@ export default function remarkAsciiFigures() {
       if (!isAscii) return;
       const title = metaTitle(node.meta);
       const label = title ?? 'Diagram';
+      // The widest line in characters: the stylesheet shrinks the type (down to a legible floor) to fit it.
+      const cols = Math.max(...node.value.split('\n').map((l) => [...l.trimEnd()].length));
       replaceWithFigure(parent, index, node, 'ascii-figure', [
-        h('div', { className: ['ascii-scroll', 'scroll-x'], role: 'img', 'aria-label': label, tabIndex: 0 }, [h('pre', { className: ['ascii'] }, node.value)]),
+        h('div', { className: ['ascii-scroll', 'scroll-x'], role: 'img', 'aria-label': label, tabIndex: 0, style: `--cols:${cols}` }, [h('pre', { className: ['ascii'] }, node.value)]),
         // The cue's words come from the stylesheet, so they stay out of search and print.
         h('p', { className: ['scroll-hint'] }),
         ...(title ? [h('figcaption', title)] : []),

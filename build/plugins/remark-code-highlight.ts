@@ -4,6 +4,7 @@ import type { VFile } from 'vfile';
 import { canHighlight, requestedLanguage, type Highlight } from '../highlight';
 import { replaceWithFigure } from './figure-node';
 import { metaTitle } from './remark-ascii-figures';
+import { transcriptHtml, transcriptLines } from './shell-transcript';
 import { visitBlocks } from './walk';
 
 const PLAIN = new Set(['text', 'txt', 'output', 'plaintext', 'plain']);
@@ -24,9 +25,10 @@ export default function remarkCodeHighlight(options: CodeHighlightOptions) {
       if (!canHighlight(lang)) {
         file.message(`code language "${node.lang}" is not one shiki knows: shown as plain text (see https://shiki.style/languages, or write \`text\`)`, { place: node.position?.start, ruleId: 'code-language', source: 'drydock' });
       }
-      const html = options.highlight(lang, node.value);
+      const transcript = transcriptLines(node.lang, node.value);
+      const html = transcript ? transcriptHtml(transcript, options.highlight) : options.highlight(lang, node.value);
       const title = metaTitle(node.meta);
-      const copy = h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': title ? `Copy ${title}` : 'Copy code' }, 'Copy');
+      const copy = h('button', { type: 'button', className: ['copy'], hidden: true, 'aria-label': transcript ? `Copy commands${title ? ` of ${title}` : ''}` : title ? `Copy ${title}` : 'Copy code' }, transcript ? 'Copy commands' : 'Copy');
       // A bar above the code holds the title (or the language) and the copy button, so neither covers code.
       const label = lang && !PLAIN.has(lang) ? node.lang ?? lang : '';
       const head = title

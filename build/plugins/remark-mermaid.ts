@@ -1,8 +1,10 @@
 import { h } from 'hastscript';
+import type { Element } from 'hast';
 import type { Code, Root } from 'mdast';
 import { replaceWithFigure } from './figure-node';
 import type { VFile } from 'vfile';
 import type { MermaidResult } from '../mermaid';
+import { diagramOutline, type Step } from './mermaid-steps';
 import { metaTitle } from './remark-ascii-figures';
 import { visitBlocks } from './walk';
 
@@ -69,7 +71,9 @@ export default function remarkMermaid(options: MermaidOptions) {
     visitBlocks<Code>(tree, 'code', (node, index, parent) => {
       if (node.lang !== 'mermaid') return;
       const result = options.rendered.get(node.value);
-      const title = metaTitle(node.meta);
+      const outline = diagramOutline(node.value);
+      // Every diagram gets a caption (numbered later with the page's other figures): its title, else what it shows.
+      const title = metaTitle(node.meta) ?? (outline ? `${outline.kind}: ${outline.parts.join(', ')}` : undefined);
       const caption = title ? [h('figcaption', title)] : [];
       if (result?.error) {
         // Mermaid counts lines from the diagram's first line, the one after the fence.
@@ -83,20 +87,29 @@ export default function remarkMermaid(options: MermaidOptions) {
       if (result?.svg) {
         // Both drawings sit in the page; the stylesheet shows the one that matches the theme (no script needed).
         const drawings = `<div class="mermaid-light">${tidy(result.svg)}</div>${result.svgDark ? `<div class="mermaid-dark">${tidy(result.svgDark)}</div>` : ''}`;
+        // Drawn to fit the column; the zoom button (shown by the page's script) opens it larger in a dialog.
         replaceWithFigure(parent, index, node, 'mermaid-figure', [
-          h('div', { className: ['mermaid-scroll', 'scroll-x'], role: 'group', 'aria-label': title ? `Diagram: ${title}` : 'Diagram', tabIndex: 0 }, [{ type: 'raw', value: drawings } as never]),
-          h('div', { className: ['figure-bar'] }, [
-            h('p', { className: ['scroll-hint'] }),
-            h('button', { type: 'button', className: ['open-full'], hidden: true }, 'Open full size'),
-          ]),
+          h('div', { className: ['mermaid-scroll'], role: 'img', 'aria-label': title ?? 'Diagram' }, [{ type: 'raw', value: drawings } as never]),
+          h('div', { className: ['figure-bar'] }, [h('button', { type: 'button', className: ['open-full'], hidden: true }, 'Zoom')]),
           ...caption,
         ]);
+        if (outline?.steps.length) parent.children.splice(index + 1, 0, stepsList(outline.steps));
         return;
       }
       file.data.needsClientMermaid = true;
       replaceWithFigure(parent, index, node, 'mermaid-figure', [h('pre', { className: ['mermaid'] }, node.value), ...caption]);
     });
   };
+}
+
+const stepItems = (steps: Step[]): Element[] => steps.map((s) => h('li', [s.text, ...(s.steps?.length ? [h('ol', stepItems(s.steps))] : [])]));
+
+/** The diagram's text alternative under it: closed, so it costs no room until a reader wants it. */
+function stepsList(steps: Step[]) {
+  return {
+    type: 'diagramSteps',
+    data: { hName: 'details', hProperties: { className: ['diagram-steps'] }, hChildren: [h('summary', 'The diagram as a list'), h('ol', stepItems(steps))] },
+  } as never;
 }
 
 declare module 'vfile' {

@@ -1,7 +1,7 @@
-import type { Check } from './types';
+import { defineCheck } from './types';
 import { stepsWithLines, tail, where } from './util';
 
-export const buildCheck: Check = {
+export const buildCheck = defineCheck({
   id: 'build',
   title: 'The Dockerfile builds',
   anchor: 'the-catalog-dockerfile-line-by-line',
@@ -54,4 +54,4 @@ export const buildCheck: Check = {
       fix: 'Check the Dockerfile syntax on the line the message names; every instruction needs its arguments.',
     };
   },
-};
+});

@@ -1,24 +1,38 @@
 import { cachePlan, probeSteps, unexplainedReruns, type ProbeStep } from '../observe/cache-probe';
-import type { Check } from './types';
+import { z } from 'zod';
+import { defineCheck } from './types';
 import { where } from './util';
+
+/** `cache`: the source file the probe edits, and the dependency step that must come from the cache. */
+export const cacheParams = {
+  key: 'cache',
+  schema: z
+    .object({
+      sourceFile: z.string().min(1),
+      dependencyStep: z.string().min(1).optional(),
+      /** The files the dependency step reads (`go.mod go.sum*`, `requirements.txt`), named in the fix. */
+      dependencyFiles: z.array(z.string().min(1)).optional(),
+    })
+    .strict(),
+  required: 'a `cache` section naming the source file the probe edits (and the dependency step, if any)',
+};
+export type CacheParams = z.infer<typeof cacheParams.schema>;
 
 const stateOf = (p: ProbeStep) => (p.step.cached ? 'CACHED' : p.step.started !== undefined ? 'RAN   ' : 'not reached');
 
-export const cacheHitCheck: Check = {
+export const cacheHitCheck = defineCheck({
   id: 'cache-hit',
   title: 'A source-only change rebuilds from cache',
   anchor: 'the-catalog-dockerfile-line-by-line',
-  needs: ['cache'],
-  requires: (lab) => (lab.cache ? undefined : 'a `cache` section naming the source file the probe edits (and the dependency step, if any)'),
-  evaluate(obs) {
-    if (obs.infraErrors.cache) return { status: 'error', summary: 'the probe rebuild failed in the engine', evidence: [obs.infraErrors.cache] };
+  needs: ['cache'] as const,
+  params: cacheParams,
+  evaluate(obs, cache) {
     const df = obs.dockerfile;
     const probe = obs.cache;
-    if (obs.cacheProbeImpossible) {
-      return { status: 'fail', summary: obs.cacheProbeImpossible, evidence: [], fix: `Keep ${obs.lab.cache?.sourceFile} at the top of your submission, next to the Dockerfile.` };
+    if ('impossible' in probe) {
+      return { status: 'fail', summary: probe.impossible, evidence: [], fix: `Keep ${cache.sourceFile} at the top of your submission, next to the Dockerfile.` };
     }
-    const cache = obs.lab.cache;
-    if (!df || !probe || !cache) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
+    if (!df) return { status: 'skipped', summary: 'no probe rebuild was made', evidence: [] };
     const file = cache.sourceFile;
     const plan = cachePlan(df, cache);
     const manifests = cache.dependencyFiles?.length ? `\`COPY ${cache.dependencyFiles.join(' ')} ./\`` : 'the files that list them';
@@ -83,4 +97,4 @@ export const cacheHitCheck: Check = {
       evidence,
     };
   },
-};
+});

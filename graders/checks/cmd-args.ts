@@ -1,17 +1,20 @@
 import { isExecForm } from '../dockerfile/parse';
-import type { Check } from './types';
+import { z } from 'zod';
+import { defineCheck } from './types';
 import { isShellCommand, where } from './util';
 
-export const cmdArgsCheck: Check = {
+export const cmdArgsCheck = defineCheck({
   id: 'cmd-args',
   title: 'Arguments to docker run reach the program',
   anchor: 'entrypoint-and-cmd',
-  needs: ['image', 'args-run'],
-  requires: (lab) => (lab.cmdArgs ? undefined : '`cmdArgs.extraArgs` (the arguments the grader appends to `docker run IMAGE`)'),
-  evaluate(obs) {
-    const params = obs.lab.cmdArgs;
-    if (!params) return { status: 'error', summary: 'the lab names no arguments to pass (cmdArgs.extraArgs)', evidence: [] };
-    if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
+  needs: ['image', 'args-run'] as const,
+  /** `cmdArgs`: arguments the grader appends (`docker run IMAGE ARG…`), and whether ENTRYPOINT must hold the program and CMD its default flags. */
+  params: {
+    key: 'cmdArgs',
+    schema: z.object({ extraArgs: z.array(z.string().min(1)).min(1), requireSplit: z.boolean().default(true) }).strict(),
+    required: '`cmdArgs.extraArgs` (the arguments the grader appends to `docker run IMAGE`)',
+  },
+  evaluate(obs, params) {
     const extra = params.extraArgs;
     const shown = extra.join(' ');
     const ep = obs.image.Config?.Entrypoint ?? [];
@@ -34,9 +37,7 @@ export const cmdArgsCheck: Check = {
     if (params.requireSplit && cmd.length === 0) {
       return { status: 'fail', summary: 'ENTRYPOINT holds the program but no CMD gives its default flags', evidence, fix: splitFix };
     }
-    if (obs.infraErrors['args-run']) return { status: 'error', summary: 'the container could not be run with arguments', evidence: [obs.infraErrors['args-run']] };
     const variant = obs.argsRun;
-    if (!variant) return { status: 'error', summary: 'the container was not run with arguments', evidence: [] };
     const run = variant.run;
     evidence.push(`run as \`${variant.how}\``);
     if (run.startError) {
@@ -68,4 +69,4 @@ export const cmdArgsCheck: Check = {
     }
     return { status: 'pass', summary: `PID 1 received \`${shown}\`: ${got.slice(0, 80)}`, evidence };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { normalizeRef } from '../engine/images';
-import type { Check } from './types';
+import { defineCheck } from './types';
 
 /** Paths whose presence means the image carries a shell or a package manager. */
 const FORBIDDEN = [
@@ -9,21 +9,18 @@ const FORBIDDEN = [
   'usr/bin/rpm', 'usr/bin/microdnf', 'usr/sbin/apk',
 ];
 
-export const distrolessCheck: Check = {
+export const distrolessCheck = defineCheck({
   id: 'distroless',
   title: 'The final stage is distroless',
   anchor: 'multi-stage-builds-and-distroless',
-  needs: ['image', 'files'],
+  needs: ['image', 'files'] as const,
   evaluate(obs) {
-    if (!obs.image || !obs.files) {
-      return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? obs.infraErrors.run ?? ''] };
-    }
     const layers = obs.image.RootFS?.Layers ?? [];
     const fromRef = obs.dockerfile?.stages.at(-1)?.base;
     // Tags of one family share layers; name the one the Dockerfile asked for when it matches.
     const matches = [...obs.baseLayers.entries()].filter(([, bl]) => bl.length > 0 && bl.every((l, i) => layers[i] === l));
     const base = matches.find(([ref]) => fromRef && normalizeRef(fromRef) === ref) ?? matches[0];
-    const found = FORBIDDEN.filter((p) => obs.files!.paths.has(p));
+    const found = FORBIDDEN.filter((p) => obs.files.paths.has(p));
     const fromLine = obs.dockerfile?.stages.at(-1);
     const evidence = [
       base ? `first ${base[1].length} layer(s) match ${base[0]}` : `no allowed base image's layers start the image (${layers.length} layers; allowed: ${[...obs.baseLayers.keys()].join(', ') || 'none present'})`,
@@ -40,4 +37,4 @@ export const distrolessCheck: Check = {
         : 'Do not copy a shell or busybox into the final stage; debug with `docker run --entrypoint` on a separate debug image instead.',
     };
   },
-};
+});

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
-import type { Check } from './types';
+import { z } from 'zod';
+import { defineCheck } from './types';
 
 /** The Docker CLI always sends these, whatever .dockerignore says. */
 const ALWAYS_SENT = new Set(['Dockerfile', '.dockerignore']);
@@ -23,17 +24,20 @@ export function excludeMatcher(pattern: string): (file: string) => boolean {
   };
 }
 
-export const dockerignoreCheck: Check = {
+export const dockerignoreCheck = defineCheck({
   id: 'dockerignore',
   title: 'The build context leaves out what must stay out',
   anchor: 'rebuilding-after-an-edit',
-  needs: ['context'],
-  requires: (lab) => (lab.dockerignore?.exclude.length ? undefined : '`dockerignore.exclude` (patterns the build context must leave out)'),
-  evaluate(obs) {
-    const patterns = obs.lab.dockerignore?.exclude ?? [];
-    if (!patterns.length) return { status: 'error', summary: 'the lab names nothing to leave out (dockerignore.exclude)', evidence: [] };
+  needs: ['context'] as const,
+  /** `dockerignore`: what the build context must leave out, as .dockerignore patterns; one without a slash matches at any depth. */
+  params: {
+    key: 'dockerignore',
+    schema: z.object({ exclude: z.array(z.string().min(1)).min(1) }).strict(),
+    required: '`dockerignore.exclude` (patterns the build context must leave out)',
+  },
+  evaluate(obs, params) {
+    const patterns = params.exclude;
     const ctx = obs.context;
-    if (!ctx) return { status: 'error', summary: 'the build context was not recorded', evidence: [] };
     const judged = ctx.files.filter((f) => !ALWAYS_SENT.has(f));
     const evidence = [`.dockerignore: ${ctx.hasDockerignore ? 'present' : 'none'}`, `the engine received ${ctx.files.length} file${ctx.files.length === 1 ? '' : 's'}`];
     const leaked: { pattern: string; files: string[] }[] = [];
@@ -58,4 +62,4 @@ export const dockerignoreCheck: Check = {
       fix: `${ctx.hasDockerignore ? 'Add to your .dockerignore' : 'Create a .dockerignore next to the Dockerfile with'} the lines ${lines.map((l) => `\`${l}\``).join(', ')}: whatever the context holds can reach a layer with \`COPY . .\`, and every file sent slows the build and breaks its cache.`,
     };
   },
-};
+});

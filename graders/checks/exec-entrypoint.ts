@@ -1,14 +1,13 @@
 import { isExecForm } from '../dockerfile/parse';
-import type { Check } from './types';
+import { defineCheck } from './types';
 import { isShellCommand, where } from './util';
 
-export const execEntrypointCheck: Check = {
+export const execEntrypointCheck = defineCheck({
   id: 'exec-entrypoint',
   title: 'The entrypoint is exec form and the app is PID 1',
   anchor: 'stopping-it-sigterm-exec-form-and-pid-1',
-  needs: ['image', 'run'],
+  needs: ['image', 'run'] as const,
   evaluate(obs) {
-    if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
     const entrypoint = obs.image.Config?.Entrypoint ?? [];
     const ins = obs.dockerfile?.stages.at(-1)?.instructions.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
     const evidence = [`image entrypoint: ${JSON.stringify(entrypoint)}`];
@@ -20,7 +19,7 @@ export const execEntrypointCheck: Check = {
     // Shell form in the Dockerfile is the mistake to name; an exec-form `sh -c` is judged by who ends up as PID 1,
     // because bash and busybox exec a lone command and leave the program as PID 1.
     const shellForm = ins ? !isExecForm(ins) : entrypoint.length >= 3 && entrypoint[0] === '/bin/sh' && entrypoint[1] === '-c';
-    if (obs.run?.startError) {
+    if (obs.run.startError) {
       const missingShell = /\/bin\/sh|no such file or directory/i.test(obs.run.startError) && shellForm;
       return {
         status: 'fail',
@@ -34,14 +33,13 @@ export const execEntrypointCheck: Check = {
     if (shellForm) {
       return { status: 'fail', summary: 'the entrypoint is shell form: a shell wraps your program', evidence, fix: execFix };
     }
-    if (obs.infraErrors.run) return { status: 'error', summary: 'the container could not be run', evidence: [obs.infraErrors.run] };
-    const pid1 = obs.run?.pid1;
+    const pid1 = obs.run.pid1;
     if (!pid1) {
-      const early = obs.run?.exitedEarly;
+      const early = obs.run.exitedEarly;
       return {
         status: 'fail',
         summary: early ? `the container exited at once with code ${early.exitCode}` : 'no PID 1 was observed',
-        evidence: [...evidence, ...(obs.run?.logTail ?? []).map((l) => `| ${l}`)],
+        evidence: [...evidence, ...obs.run.logTail.map((l) => `| ${l}`)],
         fix: 'Run the image locally (`docker run --rm IMAGE`) and read why the program stops.',
       };
     }
@@ -56,4 +54,4 @@ export const execEntrypointCheck: Check = {
     }
     return { status: 'pass', summary: `exec form; PID 1 is ${pid1.args.split(/\s+/)[0]}`, evidence };
   },
-};
+});

@@ -1,18 +1,17 @@
-import type { Check } from './types';
+import { defineCheck } from './types';
 
-export const gracefulStopCheck: Check = {
+export const gracefulStopCheck = defineCheck({
   id: 'graceful-stop',
   title: 'The container stops gracefully on SIGTERM',
   anchor: 'stopping-it-sigterm-exec-form-and-pid-1',
-  needs: ['run'],
+  needs: ['run'] as const,
   evaluate(obs) {
-    if (obs.infraErrors.run) return { status: 'error', summary: 'the container could not be run', evidence: [obs.infraErrors.run] };
     const grace = obs.lab.thresholds.gracePeriodSeconds;
     const probe = obs.lab.thresholds.readiness;
     const run = obs.run;
-    const logs = (run?.logTail ?? []).map((l) => `| ${l}`);
-    if (!run || run.startError) {
-      return { status: 'skipped', summary: 'the container did not start', evidence: [run?.startError ?? 'not run'], fix: 'Fix the exec-entrypoint check first.' };
+    const logs = run.logTail.map((l) => `| ${l}`);
+    if (run.startError) {
+      return { status: 'skipped', summary: 'the container did not start', evidence: [run.startError], fix: 'Fix the exec-entrypoint check first.' };
     }
     if (!run.ready) {
       const early = run.exitedEarly;
@@ -50,4 +49,4 @@ export const gracefulStopCheck: Check = {
       fix: 'On SIGTERM the program should finish in-flight requests and exit 0; read its last log lines above.',
     };
   },
-};
+});

@@ -9,11 +9,11 @@ import { noSecretsCheck } from './no-secrets';
 import { pinnedBaseCheck } from './pinned-base';
 import { readOnlyRootCheck } from './read-only-root';
 import { sizeCheck } from './size';
-import type { Check, ObservationNeed } from './types';
+import type { AnyCheck, ObservationNeed } from './types';
 import { userCheck } from './user';
 
 /** Every check Drydock knows, in report order: the one list the lab schema, reports, the lab card and help texts derive from. */
-export const CHECKS: readonly Check[] = [
+export const CHECKS: readonly AnyCheck[] = [
   buildCheck,
   sizeCheck,
   distrolessCheck,
@@ -32,7 +32,7 @@ export const CHECKS: readonly Check[] = [
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 
 /** The checks a lab scores, in report order. */
-export function labChecks(lab: { points: Record<string, number | undefined> }): Check[] {
+export function labChecks(lab: { points: Record<string, number | undefined> }): AnyCheck[] {
   return CHECKS.filter((c) => lab.points[c.id] !== undefined);
 }
 

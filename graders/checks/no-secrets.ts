@@ -1,22 +1,13 @@
-import { CREDENTIAL_ENV_NAMES, matchContent, redact, redactAll } from './secret-patterns';
-import type { Check } from './types';
-import { mb } from './util';
+import { CREDENTIAL_ENV_NAMES, matchContent, redact } from './secret-patterns';
+import { defineCheck } from './types';
+import { mb, stepText } from './util';
 
-/** A history CreatedBy as the student wrote it: no `/bin/sh -c #(nop)`, no `# buildkit`, secrets redacted. */
-export function stepText(createdBy: string | undefined): string {
-  const s = (createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+# buildkit$/, '').trim();
-  const r = redactAll(s);
-  return r.length > 120 ? `${r.slice(0, 119)}…` : r || '(a step with no recorded command)';
-}
-
-export const noSecretsCheck: Check = {
+export const noSecretsCheck = defineCheck({
   id: 'no-secrets',
   title: 'No credential is in any layer, ENV or build argument',
   anchor: 'rebuilding-after-an-edit',
-  needs: ['image', 'layers'],
+  needs: ['image', 'layers'] as const,
   evaluate(obs) {
-    if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
-    if (obs.infraErrors.layers || !obs.layerScan) return { status: 'error', summary: 'the image layers could not be read', evidence: [obs.infraErrors.layers ?? 'no layer scan was made'] };
     const scan = obs.layerScan;
     const n = scan.layers.length;
     const problems: string[] = [];
@@ -67,4 +58,4 @@ export const noSecretsCheck: Check = {
         'A build that needs a credential reads it from a secret mount (`RUN --mount=type=secret,…`), never ARG or ENV, which the image records; a running container gets it from its environment at `docker run` or from a Kubernetes Secret.',
     };
   },
-};
+});

@@ -1,27 +1,33 @@
-import type { Check } from './types';
+import { z } from 'zod';
+import { defineCheck } from './types';
 
 const secs = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(2)} s`;
 
-export const readOnlyRootCheck: Check = {
+export const readOnlyRootCheck = defineCheck({
   id: 'read-only-root',
   title: 'The container serves with a read-only root filesystem',
   anchor: 'production-notes',
-  needs: ['image', 'run', 'read-only-run'],
-  evaluate(obs) {
+  needs: ['image', 'run', 'read-only-run'] as const,
+  /** `readOnlyRoot`: paths mounted as a tmpfs in the read-only run (e.g. [/tmp]); none when left out. */
+  params: {
+    key: 'readOnlyRoot',
+    schema: z
+      .object({ tmpfs: z.array(z.string().regex(/^\/[^\s,:]+$/, 'an absolute path other than /, without spaces, commas or colons')).default([]) })
+      .strict(),
+  },
+  evaluate(obs, params) {
     const probe = obs.lab.thresholds.readiness;
-    const tmpfs = obs.lab.readOnlyRoot?.tmpfs ?? [];
-    if (obs.infraErrors['read-only-run']) return { status: 'error', summary: 'the read-only container could not be run', evidence: [obs.infraErrors['read-only-run']] };
+    const tmpfs = params.tmpfs;
     const main = obs.run;
-    if (!main?.ready) {
+    if (!main.ready) {
       return {
         status: 'skipped',
         summary: `GET ${probe.path} never answered even with a writable root, so a read-only root says nothing more`,
-        evidence: [main?.startError ? `start failed: ${main.startError}` : 'the first run did not become ready'],
+        evidence: [main.startError ? `start failed: ${main.startError}` : 'the first run did not become ready'],
         fix: 'Fix the graceful-stop check first; this check needs a container that becomes ready.',
       };
     }
     const variant = obs.readOnlyRun;
-    if (!variant) return { status: 'error', summary: 'the read-only container was not run', evidence: [] };
     const ro = variant.run;
     const evidence = [`run as \`${variant.how}\``, `with a writable root: ready after ${secs(main.readyAfterMs)}`];
     if (ro.ready) {
@@ -45,4 +51,4 @@ export const readOnlyRootCheck: Check = {
         'Anything written at start (a pid file, a cache folder, `mkdir` in an entrypoint script) fails under `docker run --read-only` and under Kubernetes `readOnlyRootFilesystem: true`.',
     };
   },
-};
+});

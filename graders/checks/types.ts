@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { z } from 'zod';
 import type { BuildOutcome } from '../observe/build';
 import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile/parse';
 import type { PolicyViolation } from '../dockerfile/policy';
@@ -47,12 +48,15 @@ export interface RunObservation {
 }
 
 /** The probe rebuild after a one-line source change. */
-export interface CacheProbe {
-  outcome: BuildOutcome;
-  probeComment: string;
-  /** Steps a first probe reported as re-run with unchanged inputs, when the grader had to probe again. */
-  earlier?: DockerfileInstruction[];
-}
+export type CacheProbe =
+  | {
+      outcome: BuildOutcome;
+      probeComment: string;
+      /** Steps a first probe reported as re-run with unchanged inputs, when the grader had to probe again. */
+      earlier?: DockerfileInstruction[];
+    }
+  /** No probe could be made and the submission is to blame (the source file the probe edits is missing). */
+  | { impossible: string };
 
 /** One thing in a layer of the final image that looks like a credential. Never holds the secret itself. */
 export interface SecretFinding {
@@ -76,6 +80,13 @@ export interface LayerScan {
     step?: string;
     /** The layer is one of the lab's own images (a toolchain or an allowed base): not the student's. */
     fromLab: boolean;
+    /**
+     * The layer's uncompressed tar bytes as `docker save` carries it: the size
+     * unit that reads the same on every engine and image store (overlay2 saves
+     * plain tars, the containerd store gzip blobs, and each reports a different
+     * `Size`).
+     */
+    bytes: number;
   }[];
   /** The config's history, every entry in order, empty layers included. */
   history: { createdBy: string; emptyLayer: boolean }[];
@@ -124,7 +135,7 @@ export interface Observations {
   files?: ImageFiles;
   run?: RunObservation;
   cache?: CacheProbe;
-  /** `docker save` of the final image, scanned for credentials (no-secrets). */
+  /** `docker save` of the final image: layer sizes (size), and files scanned for credentials (no-secrets). */
   layerScan?: LayerScan;
   /** What the engine received as build context (dockerignore). */
   context?: ContextObservation;
@@ -132,28 +143,74 @@ export interface Observations {
   readOnlyRun?: VariantRun;
   /** The image run with the lab's extra arguments (cmd-args). */
   argsRun?: VariantRun;
-  /** Why no probe rebuild could be made, when the submission is to blame. */
-  cacheProbeImpossible?: string;
-  /** Infrastructure failures by phase; checks that need that phase report `error`. */
-  infraErrors: Partial<Record<'inspect' | 'run' | 'cache' | 'layers' | 'read-only-run' | 'args-run', string>>;
+  /** Infrastructure failures by observation; the driver turns them into `error` for every check that needs one. */
+  infraErrors: Partial<Record<ObservationNeed, string>>;
 }
 
 /** What the grader must observe for a check, beyond the build itself. */
-export type ObservationNeed = 'image' | 'files' | 'run' | 'cache' | 'layers' | 'context' | 'read-only-run' | 'args-run';
+export type ObservationNeed = 'image' | 'files' | 'run' | 'cache' | 'layers' | 'layer-sizes' | 'context' | 'read-only-run' | 'args-run';
+
+/** Where each observation lands in `Observations`: the driver reads this to tell a missing observation. */
+export const NEED_KEY = {
+  image: 'image',
+  files: 'files',
+  run: 'run',
+  cache: 'cache',
+  layers: 'layerScan',
+  'layer-sizes': 'layerScan',
+  context: 'context',
+  'read-only-run': 'readOnlyRun',
+  'args-run': 'argsRun',
+} as const satisfies Record<ObservationNeed, keyof Observations>;
+
+/** The observations a check may rely on: every one it needs is present (the driver judges before it runs otherwise). */
+export type Observed<N extends ObservationNeed> = Observations & { [K in N as (typeof NEED_KEY)[K]]-?: NonNullable<Observations[(typeof NEED_KEY)[K]]> };
+
+/** The section of lab.yaml a check owns: its key, its schema, and whether a lab that scores the check must give it. */
+export interface CheckParams<P> {
+  key: string;
+  schema: z.ZodType<P, any>;
+  /** What to write, when a lab scores the check without the section; absent when the schema's defaults suffice. */
+  required?: string;
+}
+
+/** A check's verdict before the driver adds points and links. */
+export type Verdict = Omit<CheckResult, 'id' | 'title' | 'score' | 'maxScore' | 'learnMore'>;
 
 /**
  * One assertion about a submission, in the manner of container-structure-test:
- * it says what it is (id, title, book anchor), what it needs observed, what
- * it needs from the lab definition, and judges observations alone.
+ * it says what it is (id, title, book anchor), what it needs observed and which
+ * part of the lab definition it owns, and judges observations alone. A missing
+ * or failed observation never reaches `evaluate`: the driver reports it.
  */
-export interface Check {
+export interface Check<N extends ObservationNeed = ObservationNeed, P = undefined> {
   id: CheckId;
   /** The one title used by reports, the lab card and help texts. */
   title: string;
   /** The section of the lab's chapter that teaches this property. */
   anchor: string;
-  needs: ObservationNeed[];
-  /** Why a lab that scores this check cannot, when a parameter it needs is missing. */
-  requires?: (lab: LabDefinition) => string | undefined;
-  evaluate(obs: Observations): Omit<CheckResult, 'id' | 'title' | 'score' | 'maxScore' | 'learnMore'>;
+  needs: readonly N[];
+  params?: CheckParams<P>;
+  evaluate(obs: Observed<N>, params: P): Verdict;
 }
+
+/** Declares a check with its needs and parameters typed together. */
+export function defineCheck<N extends ObservationNeed, P = undefined>(check: Check<N, P>): Check<N, P> {
+  return check;
+}
+
+/**
+ * The parameters a lab gives a check, as validated with the lab; a section the
+ * lab leaves out is the schema's defaults (a check whose section is required
+ * never runs without it: the lab schema refuses such a lab).
+ */
+export function paramsOf<P>(check: { params?: CheckParams<P> }, lab: LabDefinition): P {
+  const p = check.params;
+  if (!p) return undefined as P;
+  const given = (lab as unknown as Record<string, unknown>)[p.key];
+  return given !== undefined ? (given as P) : p.schema.parse({});
+}
+
+// Any check, for lists of checks with different needs and parameters.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCheck = Check<ObservationNeed, any>;

@@ -1,16 +1,15 @@
-import type { Check } from './types';
+import { defineCheck } from './types';
 import { resolveUid } from './util';
 
-export const userCheck: Check = {
+export const userCheck = defineCheck({
   id: 'user',
   title: 'The container runs as the nonroot user',
   anchor: 'the-catalog-dockerfile-line-by-line',
-  needs: ['image', 'files', 'run'],
+  needs: ['image', 'files', 'run'] as const,
   evaluate(obs) {
     const want = obs.lab.thresholds.user;
-    if (!obs.image) return { status: 'error', summary: 'the image could not be inspected', evidence: [obs.infraErrors.inspect ?? ''] };
     const spec = obs.image.Config?.User ?? '';
-    const configured = resolveUid(spec, obs.files?.passwd);
+    const configured = resolveUid(spec, obs.files.passwd);
     const userLine = obs.dockerfile?.stages.at(-1)?.instructions.filter((i) => i.keyword === 'USER').at(-1);
     const evidence = [
       `configured user: ${spec === '' ? '(none, so root)' : JSON.stringify(spec)}${configured === undefined ? ' (not in the image\'s /etc/passwd)' : ` = UID ${configured}`}`,
@@ -37,13 +36,12 @@ export const userCheck: Check = {
       };
     }
     if (!userLine) evidence[1] += ` (UID ${want} comes from the base image's config)`;
-    if (obs.infraErrors.run) return { status: 'error', summary: 'the container could not be run', evidence: [obs.infraErrors.run] };
     const run = obs.run;
-    if (!run?.pid1) {
+    if (!run.pid1) {
       return {
         status: 'skipped',
         summary: 'the configured user is right, but the container did not run, so PID 1 could not be checked',
-        evidence: [...evidence, run?.startError ? `start failed: ${run.startError}` : 'no running process was observed'],
+        evidence: [...evidence, run.startError ? `start failed: ${run.startError}` : 'no running process was observed'],
         fix: 'Fix the exec-entrypoint check first; this check needs a running container.',
       };
     }
@@ -51,4 +49,4 @@ export const userCheck: Check = {
     if (run.pid1.uid !== want) return { status: 'fail', summary: `PID 1 runs as UID ${run.pid1.uid}, not ${want}`, evidence, fix };
     return { status: 'pass', summary: `PID 1 runs as UID ${want}`, evidence };
   },
-};
+});

@@ -1,8 +1,16 @@
 import type { ParsedDockerfile, DockerfileInstruction } from '../dockerfile/parse';
 import { instructionForStep } from '../dockerfile/parse';
 import type { BuildStep } from '../observe/buildkit-trace';
+import { redactAll } from './secret-patterns';
 
 export const mb = (bytes: number) => (bytes < 100_000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
+
+/** A history CreatedBy as the student wrote it: no `/bin/sh -c #(nop)`, no `# buildkit`, secrets redacted. */
+export function stepText(createdBy: string | undefined): string {
+  const s = (createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+# buildkit$/, '').trim();
+  const r = redactAll(s);
+  return r.length > 120 ? `${r.slice(0, 119)}…` : r || '(a step with no recorded command)';
+}
 
 export function tail(lines: string[], n = 10): string[] {
   return lines.filter((l) => l.trim() !== '').slice(-n);

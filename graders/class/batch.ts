@@ -1,40 +1,39 @@
 import type Docker from 'dockerode';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { newRunId, removeRun } from '../engine/connect';
+import { readFileSync } from 'node:fs';
+import { newRunId } from '../engine/connect';
 import { answers, type EngineSlot } from '../engine/specs';
 import { gradeSubmission } from '../grade/grade';
-import { studentStatus, type Report, type StudentEntry, type StudentStatus } from '../report/model';
-import { ensureImages } from '../engine/images';
-import { labBaseImages, type Lab } from '../lab/load';
+import { studentStatus, type Report } from '../report/model';
+import type { Lab } from '../lab/load';
 import { PACKAGE_ROOT } from '../../lib/paths';
-import { renderJson } from '../report/json';
-import { renderFeedbackHtml, renderFeedbackMarkdown } from '../report/feedback';
-import { renderGradescope } from '../report/gradescope';
-import { renderGradebook, type GradebookRow } from '../report/gradebook';
-import { renderJunit } from '../report/junit';
-import { renderSummaryHtml, type EngineThroughput } from '../report/summary';
+import type { EngineThroughput } from '../report/summary';
 import { inShard, type ShardSpec } from './shard';
-import { hashTree } from '../submission/open';
+import { classList } from './roster';
+import { submissionTime, type SubmissionTime } from './deadline';
+import { givenDockerfiles } from './similarity';
+import type { ClassOptions } from './results';
+import { inputHash, labHash, ResultsFolder, type ShardManifest } from './results';
+import { EnginePool, type PooledEngine } from './pool';
+import type { Attempt, StudentEntry, StudentOutcome } from './outcome';
+import { afterRetry, retryReason } from './retry';
 
-export type { StudentEntry, StudentStatus } from '../report/model';
+export type { StudentEntry, StudentStatus, StudentOutcome, Attempt } from './outcome';
+export { listSubmissions, readRoster } from './roster';
+export { labHash, MANIFEST_FILE, writeAtomic, type ShardManifest } from './results';
 
-export interface StudentOutcome {
-  student: StudentEntry;
-  status: StudentStatus;
-  report?: Report;
-  /** True when an earlier run's result was kept because nothing changed. */
-  reused: boolean;
-  attempts: number;
-  /** The engine that graded the student (several engines only). */
-  engine?: string;
-  /** Times the student was moved off an engine that stopped answering. */
-  requeued?: number;
+/** When a student submitted; a time that cannot be read is left out (the gradebook then shows none), never a crash. */
+function timeOf(s: StudentEntry): SubmissionTime | undefined {
+  try {
+    return submissionTime(s);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface BatchOptions {
+  /** After grading: a deadline and overrides, LMS import files (see results.ts). */
+  classOptions?: ClassOptions;
   /** The one engine, `jobs` students at a time; or give `engines`. */
   docker?: Docker;
   jobs?: number;
@@ -54,6 +53,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Tracks run ids in flight, so an interrupt can remove what they created. */
   activeRuns?: Set<string>;
+  /** A student's first grading is not final (an infrastructure error, a time limit hit beside others): graded again alone after the class. */
+  onRetry?: (student: StudentEntry, why: string) => void;
 }
 
 export interface BatchResult {
@@ -63,140 +64,33 @@ export interface BatchResult {
   engines: EngineThroughput[];
 }
 
-const ARCHIVE = /\.(zip|tar|tgz|tar\.gz)$/i;
-const STATE_FILE = '.drydock-state.json';
-/** What a batch's output folder holds, for `drydock gradebook merge`: shard, lab version, students. */
-export const MANIFEST_FILE = 'shard.json';
-/** Run ids left on an engine that stopped answering, removed when it answers again. */
-const ORPHANS_FILE = '.drydock-orphans.json';
-
-export interface ShardManifest {
-  format: 1;
-  drydock: string;
-  shard: ShardSpec | null;
-  lab: { id: string; title: string; hash: string; definition: string };
-  /** The students of this shard, in the order an unsharded batch lists them (`order` counts the whole class). */
-  students: { id: string; name?: string; email?: string; status: StudentStatus; order: number }[];
-  interrupted: boolean;
-  startedAt: string;
-  durationMs: number;
-  engines: EngineThroughput[];
-}
-
-/** The lab version a result was graded against: the definition file's bytes. */
-export const labHash = (definition: Buffer | string) => createHash('sha256').update(definition).digest('hex');
-
 export function defaultJobs(): number {
   return Math.max(1, Math.min(4, Math.floor(cpus().length)));
 }
 
-/** Reads a roster CSV with a header naming `id` (or `student_id`), and optionally `name` and `email`. */
-export function readRoster(file: string): StudentEntry[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim());
-  const split = (l: string) => (l.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"').trim()).slice(0, -1);
-  const header = split(lines[0]).map((h) => h.toLowerCase());
-  const col = (names: string[]) => header.findIndex((h) => names.includes(h));
-  const [idCol, nameCol, emailCol] = [col(['id', 'student_id', 'student id', 'sid']), col(['name', 'full name']), col(['email', 'e-mail'])];
-  if (idCol < 0) throw new Error(`${file}: the header needs an "id" column (found: ${header.join(', ')})`);
-  return lines.slice(1).map((l) => {
-    const c = split(l);
-    return { id: c[idCol], name: nameCol >= 0 ? c[nameCol] : undefined, email: emailCol >= 0 ? c[emailCol] : undefined };
-  });
-}
-
-/** One student per entry of the folder: a subfolder or an archive, named by the student id. */
-export function listSubmissions(dir: string): StudentEntry[] {
-  return readdirSync(dir)
-    .filter((n) => !n.startsWith('.'))
-    .filter((n) => statSync(join(dir, n)).isDirectory() || ARCHIVE.test(n))
-    .sort()
-    .map((n) => ({ id: n.replace(ARCHIVE, ''), path: join(dir, n) }));
-}
-
-function inputHash(labDefinition: Buffer, path: string): string {
-  const h = createHash('sha256');
-  h.update(labDefinition);
-  h.update(statSync(path).isDirectory() ? hashTree(path) : readFileSync(path));
-  return h.digest('hex');
-}
-
-/** Writes a file through a temporary name, so an interrupted run never leaves half a report. */
-export function writeAtomic(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
-
-function writeStudent(outDir: string, o: StudentOutcome, hash: string, buildLog: string, lab: Lab): void {
-  const dir = join(outDir, o.student.id);
-  mkdirSync(dir, { recursive: true });
-  const r = o.report!;
-  writeAtomic(join(dir, 'report.json'), renderJson(r));
-  writeAtomic(join(dir, 'feedback.md'), renderFeedbackMarkdown(r, lab));
-  writeAtomic(join(dir, 'feedback.html'), renderFeedbackHtml(r, lab));
-  writeAtomic(join(dir, 'results.json'), renderGradescope(r));
-  writeAtomic(join(dir, 'build.log'), buildLog);
-  // Written last: its presence means every other file of this student is complete.
-  writeAtomic(join(dir, STATE_FILE), JSON.stringify({ inputHash: hash, status: o.status, report: r }));
-}
-
-function previous(outDir: string, id: string): { inputHash: string; status: StudentStatus; report: Report } | undefined {
-  try {
-    return JSON.parse(readFileSync(join(outDir, id, STATE_FILE), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-interface EngineState {
-  slot: EngineSlot;
-  up: boolean;
-  workers: number;
-  /** Run ids being graded on it now. */
-  inFlight: Set<string>;
-  /** Run ids it was grading when it stopped answering: removed when it answers again. */
-  orphans: Set<string>;
-  graded: number;
-  requeued: number;
-  busyMs: number;
-  /** Settles when the engine is declared lost, so students waiting on a hung engine move at once. */
-  lost: Promise<void>;
-  loseNow: () => void;
-  /** Heartbeat pings in a row it did not answer while grading. */
-  misses: number;
-  lastPing: number;
-}
-
-function arm(e: EngineState): void {
-  e.lost = new Promise<void>((r) => (e.loseNow = r));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function asInfrastructureError(r: Report, why: string): Report {
   const checks = r.checks.map((c) => ({ ...c, status: 'error' as const, score: 0, summary: `infrastructure error: ${why}`, evidence: [] }));
-  return { ...r, checks, score: 0 };
-}
-
-function readOrphans(outDir: string): Record<string, string[]> {
-  try {
-    return JSON.parse(readFileSync(join(outDir, ORPHANS_FILE), 'utf8'));
-  } catch {
-    return {};
-  }
+  return { ...r, checks, score: 0, outcome: { kind: 'infrastructure-error', why } };
 }
 
 function drydockVersion(): string {
   try {
-    return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
+    return JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')).version;
   } catch {
     return 'unknown';
   }
 }
 
+/** One grading of one student on one engine, as the queue sees it. */
+type Graded = { kind: 'graded'; report: Report; buildLog: string; dockerfile?: string } | { kind: 'lost' };
+
 /**
  * Grades every submission in a folder, N at a time. Each student gets a
- * verdict whatever their submission does; an infrastructure error is
- * retried once and then reported as such, never as a zero. Results already
+ * verdict whatever their submission does. A first grading that is not
+ * final (an infrastructure error, or a time limit hit while others were
+ * grading: see retry.ts) is graded again alone after the rest of the class;
+ * a second failure alone stands, with both attempts in the evidence, and an
+ * infrastructure error is never a zero. Results already
  * on disk for unchanged input are kept unless `regrade` is set, so an
  * interrupted run continues where it stopped.
  *
@@ -209,59 +103,34 @@ function drydockVersion(): string {
 export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: string, opts: BatchOptions): Promise<BatchResult> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
-  mkdirSync(outDir, { recursive: true });
+  const results = ResultsFolder.open(outDir);
   const slots: EngineSlot[] = opts.engines?.length ? opts.engines : opts.docker ? [{ name: 'engine', url: '', docker: opts.docker, jobs: opts.jobs ?? defaultJobs() }] : [];
-  if (!slots.length) throw new Error('gradeBatch needs an engine (docker or engines)');
-  const multi = slots.length > 1;
-  const found = listSubmissions(submissionsDir);
-  const roster = opts.rosterFile ? readRoster(opts.rosterFile) : undefined;
-  const everyone: StudentEntry[] = roster
-    ? [
-        ...roster.map((r) => ({ ...r, path: found.find((f) => f.id === r.id)?.path })),
-        ...found.filter((f) => !roster.some((r) => r.id === f.id)),
-      ]
-    : found;
+
+  // One queue for every engine. Workers wait while students are in flight elsewhere,
+  // because a lost engine puts its students back.
+  let wake: () => void = () => {};
+  let changed = new Promise<void>((r) => (wake = r));
+  const notify = () => {
+    wake();
+    changed = new Promise<void>((r) => (wake = r));
+  };
+  const pool = new EnginePool(slots, lab, results, { onEngine: opts.onEngine, changed: notify, back: (e) => startWorkers(e) });
+  const multi = pool.multi;
+
+  const everyone = classList(submissionsDir, opts.rosterFile);
   const order = new Map(everyone.map((s, i) => [s.id, i]));
   const students = everyone.filter((s) => inShard(s.id, opts.shard));
   const outcomes: StudentOutcome[] = [];
   const definition = readFileSync(lab.definitionFile);
   const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(definition, s.path!)]));
-  const earlier = new Map(students.map((s) => [s.id, previous(outDir, s.id)]));
+  const earlier = new Map(students.map((s) => [s.id, results.previous(s.id)]));
   const finished = (s: StudentEntry) => {
     const prev = earlier.get(s.id);
     return prev !== undefined && prev.inputHash === hashes.get(s.id) && prev.status !== 'infrastructure error';
   };
   const toGrade = students.filter((s) => s.path && (opts.regrade || !finished(s)));
-  const engines: EngineState[] = slots.map((slot) => {
-    const e = { slot, up: true, workers: 0, inFlight: new Set(), orphans: new Set(), graded: 0, requeued: 0, busyMs: 0, misses: 0, lastPing: 0 } as unknown as EngineState;
-    arm(e);
-    return e;
-  });
 
-  // What an engine that stopped answering in an earlier run left behind, now that it may answer again.
-  const leftOver = readOrphans(outDir);
-  const cleanOrphans = async (e: EngineState, ids: Iterable<string>) => {
-    for (const id of ids) await removeRun(e.slot.docker, id);
-  };
-  for (const e of engines) {
-    const ids = leftOver[e.slot.url || e.slot.name];
-    if (ids?.length && (await answers(e.slot.docker))) {
-      await cleanOrphans(e, ids);
-      delete leftOver[e.slot.url || e.slot.name];
-    }
-  }
-  // Base images on every engine before any student starts, so stand-ins are not built twice at once.
-  if (multi) {
-    for (const e of engines) {
-      try {
-        await ensureImages(e.slot.docker, labBaseImages(lab));
-      } catch (err) {
-        e.up = false;
-        opts.onEngine?.(e.slot.name, 'down', `base images: ${(err as Error).message}`);
-      }
-    }
-    if (engines.every((e) => !e.up)) engines[0].up = true; // its students then end as infrastructure errors, never lost
-  }
+  await pool.prepare();
 
   // Until this run ends, its record says "interrupted": a merge never takes a half-run shard for a whole one.
   const record = (list: StudentOutcome[], interrupted: boolean, durationMs: number, throughput: EngineThroughput[]) => {
@@ -270,13 +139,13 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       drydock: drydockVersion(),
       shard: opts.shard ?? null,
       lab: { id: lab.id, title: lab.title, hash: labHash(definition), definition: definition.toString('utf8') },
-      students: list.map((o) => ({ id: o.student.id, name: o.student.name, email: o.student.email, status: o.status, order: order.get(o.student.id)! })),
+      students: list.map((o) => ({ id: o.student.id, name: o.student.name, email: o.student.email, status: o.status, order: order.get(o.student.id)!, ...(o.retried ? { retried: o.retried } : {}) })),
       interrupted,
       startedAt,
       durationMs,
       engines: throughput,
     };
-    writeAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    results.writeManifest(manifest);
   };
   record([], true, 0, []);
   opts.onStart?.(students.length, toGrade.length);
@@ -289,93 +158,116 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
     if (!s.path) finish({ student: s, status: 'missing', reused: false, attempts: 0 });
     else if (!toGrade.includes(s)) {
       const prev = earlier.get(s.id)!;
-      finish({ student: s, status: prev.status, report: prev.report, reused: true, attempts: 0 });
+      finish({ student: s, status: prev.status, report: prev.report, reused: true, attempts: 0, ...(prev.retried ? { retried: prev.retried } : {}), time: prev.time ?? timeOf(s) });
     }
   }
 
-  // One queue for every engine. Workers wait while students are in flight elsewhere,
-  // because a lost engine puts its students back.
   const queue = [...toGrade];
   const requeues = new Map<string, number>();
   let inFlight = 0;
-  let wake: () => void = () => {};
-  let changed = new Promise<void>((r) => (wake = r));
-  const notify = () => {
-    wake();
-    changed = new Promise<void>((r) => (wake = r));
-  };
-  const othersUp = (e: EngineState) => engines.some((x) => x !== e && x.up);
-  const markDown = (e: EngineState, why: string) => {
-    if (!e.up) return;
-    e.up = false;
-    e.loseNow();
-    opts.onEngine?.(e.slot.name, 'down', why);
-    notify();
+
+  /** Grades the student once on the engine; 'lost' when the engine stopped answering and another can take them. */
+  const attempt = async (e: PooledEngine, s: StudentEntry): Promise<Graded> => {
+    let buildLog = '';
+    let dockerfile: string | undefined;
+    const runId = newRunId();
+    e.inFlight.add(runId);
+    opts.activeRuns?.add(runId);
+    if (!e.setup) await pool.setUp(e);
+    const grading = gradeSubmission(lab, s.path!, {
+      docker: e.slot.docker,
+      runId,
+      bookBase: opts.bookBase,
+      // Prepared once per engine; absent only when the engine could not be, and then each
+      // grading tries again and reports the engine's error as an infrastructure error.
+      setup: e.setup,
+      onBuildLog: (text) => (buildLog = text),
+      onDockerfile: (text) => (dockerfile = text),
+    });
+    // Several engines: a hung engine (a dead ssh or tcp host answers nothing) is declared lost by the
+    // heartbeat, and its students move on without waiting for calls that may never return.
+    const first = multi ? await Promise.race([grading, e.lost.then(() => undefined)]) : await grading;
+    e.inFlight.delete(runId);
+    opts.activeRuns?.delete(runId);
+    const moveOff = () => {
+      e.orphans.add(runId);
+      e.requeued++;
+      requeues.set(s.id, (requeues.get(s.id) ?? 0) + 1);
+      return { kind: 'lost' } as const;
+    };
+    if (first === undefined && pool.othersUp(e) && !opts.signal?.aborted) {
+      grading.catch(() => {}); // abandoned: whatever it says later is not a grade
+      return moveOff();
+    }
+    let report = first ?? (await grading);
+    // With other engines to go to, a result from an engine that no longer answers is not trusted,
+    // whatever it says: a build cut off by a dying daemon reads like a failed build.
+    if (multi && !opts.signal?.aborted && (!e.up || !(await answers(e.slot.docker)))) {
+      pool.markDown(e, 'stopped answering');
+      if (pool.othersUp(e)) return moveOff();
+      e.orphans.add(runId);
+      // No engine left to move to: an attempt like any engine error, and never a grade.
+      report = asInfrastructureError(report, `the engine ${e.slot.name} stopped answering`);
+    }
+    return { kind: 'graded', report, buildLog, dockerfile };
   };
 
-  const gradeOne = async (e: EngineState, s: StudentEntry): Promise<'done' | 'lost'> => {
-    let report: Report | undefined;
-    let buildLog = '';
-    let attempts = 0;
-    const t = Date.now();
-    // An engine hiccup gets one more try; a second failure is reported, not scored.
-    while (attempts < 2) {
-      attempts++;
-      buildLog = '';
-      const runId = newRunId();
-      e.inFlight.add(runId);
-      opts.activeRuns?.add(runId);
-      const grading = gradeSubmission(lab, s.path!, {
-        docker: e.slot.docker,
-        runId,
-        bookBase: opts.bookBase,
-        onBuildLog: (text) => (buildLog = text),
-      });
-      // Several engines: a hung engine (a dead ssh or tcp host answers nothing) is declared lost by the
-      // heartbeat, and its students move on without waiting for calls that may never return.
-      const first = multi ? await Promise.race([grading, e.lost.then(() => undefined)]) : await grading;
-      e.inFlight.delete(runId);
-      opts.activeRuns?.delete(runId);
-      if (first === undefined && othersUp(e) && !opts.signal?.aborted) {
-        grading.catch(() => {}); // abandoned: whatever it says later is not a grade
-        e.orphans.add(runId);
-        e.requeued++;
-        requeues.set(s.id, (requeues.get(s.id) ?? 0) + 1);
-        return 'lost';
-      }
-      report = first ?? (await grading);
-      // With other engines to go to, a result from an engine that no longer answers is not trusted,
-      // whatever it says: a build cut off by a dying daemon reads like a failed build.
-      if (multi && !opts.signal?.aborted && (!e.up || !(await answers(e.slot.docker)))) {
-        e.orphans.add(runId);
-        markDown(e, 'stopped answering');
-        if (othersUp(e)) {
-          e.requeued++;
-          requeues.set(s.id, (requeues.get(s.id) ?? 0) + 1);
-          return 'lost';
-        }
-        // No engine left to move to: an attempt like any engine error, and never a grade.
-        report = asInfrastructureError(report, `the engine ${e.slot.name} stopped answering`);
-      }
-      if (studentStatus(report) !== 'infrastructure error' || opts.signal?.aborted) break;
-    }
-    e.busyMs += Date.now() - t;
-    if (opts.signal?.aborted && report && studentStatus(report) === 'infrastructure error') return 'done';
-    report!.submission = s.id;
-    const o: StudentOutcome = { student: s, status: studentStatus(report!), report, reused: false, attempts, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id) };
-    writeStudent(outDir, o, hashes.get(s.id)!, buildLog, lab);
+  /** A student whose first grading is not final: graded again alone after the class (see retry.ts). */
+  const setAside: { s: StudentEntry; first: Extract<Graded, { kind: 'graded' }>; why: string; try: Attempt }[] = [];
+  // How many other students were grading at some point during each first attempt: a time limit hit
+  // beside them is not final.
+  const grading = new Set<{ beside: number }>();
+  const begin = () => {
+    const me = { beside: grading.size };
+    for (const other of grading) other.beside++;
+    grading.add(me);
+    return me;
+  };
+
+  const save = (e: PooledEngine, s: StudentEntry, g: Extract<Graded, { kind: 'graded' }>, extra: Pick<StudentOutcome, 'attempts' | 'tries' | 'retried'>) => {
+    const report = g.report;
+    report.submission = s.id;
+    const o: StudentOutcome = { student: s, status: studentStatus(report), report, reused: false, ...extra, engine: multi ? e.slot.name : undefined, requeued: requeues.get(s.id), time: timeOf(s) };
+    results.writeStudent(o, hashes.get(s.id)!, g.buildLog, lab, g.dockerfile);
     if (o.status !== 'infrastructure error') e.graded++;
     finish(o);
+  };
+
+  const gradeOne = async (e: PooledEngine, s: StudentEntry): Promise<'done' | 'lost'> => {
+    const t = Date.now();
+    const me = begin();
+    let g: Graded;
+    try {
+      g = await attempt(e, s);
+    } finally {
+      grading.delete(me);
+    }
+    if (g.kind === 'lost') return 'lost';
+    e.busyMs += Date.now() - t;
+    const status = studentStatus(g.report);
+    const first: Attempt = { status, engine: multi ? e.slot.name : undefined, alone: me.beside === 0, ms: Date.now() - t };
+    const why = retryReason(g.report, me.beside);
+    if (opts.signal?.aborted) {
+      // Interrupted: an infrastructure error is not saved (the next run grades the student again).
+      if (status !== 'infrastructure error') save(e, s, g, { attempts: 1, tries: [first] });
+      return 'done';
+    }
+    if (why) {
+      setAside.push({ s, first: g, why, try: { ...first, why } });
+      opts.onRetry?.(s, why);
+      return 'done';
+    }
+    save(e, s, g, { attempts: 1, tries: [first] });
     return 'done';
   };
 
-  const worker = async (e: EngineState): Promise<void> => {
+  const worker = async (e: PooledEngine): Promise<void> => {
     e.workers++;
     try {
       for (;;) {
         // A lost engine's workers stop while another engine can take the queue; with none left, they go on
         // (each student then ends as an infrastructure error), so no student is ever left in the queue.
-        if (opts.signal?.aborted || (!e.up && othersUp(e))) return;
+        if (opts.signal?.aborted || (!e.up && pool.othersUp(e))) return;
         const s = queue.shift();
         if (!s) {
           if (inFlight === 0) return;
@@ -398,57 +290,52 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   };
 
   const running = new Set<Promise<void>>();
-  const startWorkers = (e: EngineState) => {
+  function startWorkers(e: PooledEngine): void {
     for (let i = e.workers; i < e.slot.jobs; i++) {
       const p = worker(e).finally(() => running.delete(p));
       running.add(p);
     }
-  };
-  for (const e of engines) if (e.up) startWorkers(e);
-  // A lost engine is asked every few seconds whether it is back: its leftovers are removed, then it takes students again.
-  let monitoring = multi;
-  const monitor = (async () => {
-    while (monitoring) {
-      await Promise.race([sleep(2000), changed]);
-      for (const e of engines) {
-        if (e.up) {
-          // Heartbeat of an engine that is grading: two pings in a row unanswered (5 s each) and it is lost.
-          if (!e.inFlight.size || Date.now() - e.lastPing < 3000) continue;
-          e.lastPing = Date.now();
-          if (await answers(e.slot.docker)) e.misses = 0;
-          else if (++e.misses >= 2) markDown(e, 'stopped answering (two heartbeat pings unanswered)');
-          continue;
-        }
-        if (!monitoring || !(await answers(e.slot.docker))) continue;
-        await cleanOrphans(e, e.orphans);
-        e.orphans.clear();
-        e.misses = 0;
-        arm(e);
-        e.up = true;
-        opts.onEngine?.(e.slot.name, 'back', 'answers again; its leftovers were removed');
-        if (queue.length || inFlight) startWorkers(e);
-      }
-    }
-  })();
+  }
+  for (const e of pool.engines) if (e.up) startWorkers(e);
+  pool.startMonitor(() => queue.length > 0 || inFlight > 0);
   while (running.size) await Promise.race([...running]);
-  monitoring = false;
+
+  // The retry: each student set aside is graded again alone, on an engine that answers, before the batch reports.
+  for (const { s, first, why, try: firstTry } of setAside) {
+    if (opts.signal?.aborted) break;
+    let second: Graded = { kind: 'lost' };
+    let e = await pool.healthy();
+    const t = Date.now();
+    // An engine lost during the retry hands the student to another; with none left the error stands.
+    for (let i = 0; i <= pool.engines.length && second.kind === 'lost'; i++) {
+      e = await pool.healthy();
+      second = await attempt(e, s);
+    }
+    if (opts.signal?.aborted) {
+      // Interrupted: only a verdict is saved; an infrastructure error is graded again by the next run.
+      if (second.kind === 'graded' && studentStatus(second.report) !== 'infrastructure error') save(e, s, second, { attempts: 2, tries: [firstTry], retried: why });
+      continue;
+    }
+    if (second.kind === 'lost') {
+      // Every engine was lost during the retry: the first result stands, never a dropped student.
+      save(e, s, first, { attempts: 2, tries: [firstTry], retried: `${why}; no engine answered for the retry` });
+      continue;
+    }
+    e.busyMs += Date.now() - t;
+    const report = afterRetry(first.report, second.report, why, firstTry.alone ? 0 : 1);
+    const again: Attempt = { status: studentStatus(report), engine: multi ? e.slot.name : undefined, alone: true, ms: Date.now() - t };
+    save(e, s, { kind: 'graded', report, dockerfile: second.dockerfile, buildLog: `${second.buildLog}\n# first attempt${firstTry.alone ? '' : ', beside other students'} (${why}):\n${first.buildLog}` }, { attempts: 2, tries: [firstTry, again], retried: why });
+  }
+  // The heartbeat watched the retries too: a hung engine cannot hold the batch.
+  await pool.stopMonitor();
   notify();
-  await monitor;
-  for (const id of opts.activeRuns ?? []) for (const e of engines) if (e.up) await removeRun(e.slot.docker, id);
-  const orphans = Object.fromEntries(Object.entries(leftOver).filter(([, ids]) => ids.length));
-  for (const e of engines) if (e.orphans.size) orphans[e.slot.url || e.slot.name] = [...(orphans[e.slot.url || e.slot.name] ?? []), ...e.orphans];
-  if (Object.keys(orphans).length) writeAtomic(join(outDir, ORPHANS_FILE), JSON.stringify(orphans));
-  else rmSync(join(outDir, ORPHANS_FILE), { force: true });
+  await pool.close(opts.activeRuns ?? []);
 
   const durationMs = Date.now() - t0;
   outcomes.sort((a, b) => order.get(a.student.id)! - order.get(b.student.id)!);
-  const throughput: EngineThroughput[] = multi
-    ? engines.map((e) => ({ name: e.slot.name, jobs: e.slot.jobs, graded: e.graded, requeued: e.requeued, busyMs: e.busyMs, wallMs: durationMs, up: e.up }))
-    : [];
-  const rows: GradebookRow[] = outcomes.map((o) => ({ student: o.student, status: o.status, report: o.report }));
-  writeAtomic(join(outDir, 'gradebook.csv'), renderGradebook(lab, rows));
-  writeAtomic(join(outDir, 'junit.xml'), renderJunit(outcomes.filter((o) => o.report).map((o) => o.report!)));
-  writeAtomic(join(outDir, 'summary.html'), renderSummaryHtml(lab, rows, durationMs, { shard: opts.shard, engines: throughput }));
+  const all = pool.throughput(durationMs);
+  const throughput = multi ? all : [];
+  results.writeClassOutputs(lab, outcomes, durationMs, { shard: opts.shard, engines: throughput, engineNotes: multi ? [] : all[0].notes }, { ...opts.classOptions, policy: { deadline: lab.deadline, ...opts.classOptions?.policy }, given: opts.classOptions?.given ?? givenDockerfiles(lab) });
   const interrupted = Boolean(opts.signal?.aborted);
   record(outcomes, interrupted, durationMs, throughput);
   return { outcomes, interrupted, durationMs, engines: throughput };

@@ -1,11 +1,8 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { MANIFEST_FILE, readRoster, writeAtomic, type ShardManifest, type StudentEntry } from './batch';
-import type { Report } from '../grade/grade';
+import { resolve } from 'node:path';
 import { LabSchema, type Lab } from '../lab/load';
-import { renderGradebook, type GradebookRow } from '../report/gradebook';
-import { renderJunit } from '../report/junit';
-import { renderSummaryHtml } from '../report/summary';
+import type { StudentEntry } from './outcome';
+import { MANIFEST_FILE, ResultsError, ResultsFolder, type ClassOptions, type ClassRow, type ShardManifest } from './results';
+import { readRoster } from './roster';
 import type { ShardSpec } from './shard';
 import { parseYamlWith } from '../../lib/yaml-schema';
 
@@ -21,22 +18,22 @@ export interface MergeResult {
 
 interface Shard {
   dir: string;
+  folder: ResultsFolder;
   manifest: ShardManifest;
   spec: ShardSpec;
 }
 
 function readShard(dir: string): Shard {
-  const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) throw new MergeError(`${dir}: not a Drydock batch result (no ${MANIFEST_FILE}); give the --out folder of each \`drydock grade --batch\` run`);
+  const folder = new ResultsFolder(dir);
   let manifest: ShardManifest;
   try {
-    manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest = folder.readManifest();
   } catch (err) {
-    throw new MergeError(`${file}: cannot be read (${(err as Error).message})`);
+    if (err instanceof ResultsError) throw new MergeError(err.message);
+    throw err;
   }
-  if (manifest.format !== 1 || !manifest.lab?.hash || !Array.isArray(manifest.students)) throw new MergeError(`${file}: not a shard record this version of Drydock reads`);
   if (manifest.interrupted) throw new MergeError(`${dir}: that run was interrupted before every student was graded; run the same grade command again, then merge`);
-  return { dir, manifest, spec: manifest.shard ?? { index: 1, count: 1, source: 'unsharded batch' } };
+  return { dir, folder, manifest, spec: manifest.shard ?? { index: 1, count: 1, source: 'unsharded batch' } };
 }
 
 const name = (s: Shard) => `shard ${s.spec.index}/${s.spec.count} (${s.dir})`;
@@ -48,7 +45,7 @@ const name = (s: Shard) => `shard ${s.spec.index}/${s.spec.count} (${s.dir})`;
  * given twice or missing, a student graded in two shards, and (with the
  * roster) a roster student who is in no shard.
  */
-export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?: string } = {}): MergeResult {
+export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?: string; classOptions?: (lab: Lab) => ClassOptions } = {}): MergeResult {
   if (!dirs.length) throw new MergeError('no shard results given');
   const out = resolve(outDir);
   for (const d of dirs) if (resolve(d) === out) throw new MergeError(`${d}: the merged gradebook needs its own --out folder, not one of the shards`);
@@ -92,42 +89,38 @@ export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?:
   const lab: Lab = { ...parsed.value, dir: '', definitionFile: '' };
 
   const entries = shards.flatMap((s) => s.manifest.students.map((st) => ({ st, shard: s }))).sort((a, b) => a.st.order - b.st.order);
-  const rows: GradebookRow[] = entries.map(({ st, shard }) => {
-    const student: StudentEntry = { id: st.id, name: st.name, email: st.email };
+  const classOptions = opts.classOptions?.(lab);
+  // The roster's other columns (LMS identifiers, extensions) travel with each student to the class outputs.
+  const columns = new Map((opts.rosterFile ? readRoster(opts.rosterFile) : []).map((r) => [r.id, r.columns]));
+  const rows: ClassRow[] = entries.map(({ st, shard }) => {
+    const student: StudentEntry = { id: st.id, name: st.name, email: st.email, columns: columns.get(st.id) };
     if (st.status === 'missing') return { student, status: st.status };
-    const stateFile = join(shard.dir, st.id, '.drydock-state.json');
-    let report: Report;
+    let state;
     try {
-      report = JSON.parse(readFileSync(stateFile, 'utf8')).report;
-    } catch {
-      throw new MergeError(`${name(shard)} lists ${st.id} but ${stateFile} is missing or unreadable; run that shard again`);
+      state = shard.folder.readState(st.id);
+    } catch (err) {
+      throw new MergeError(`${name(shard)} lists ${st.id} but ${(err as Error).message}; run that shard again`);
     }
-    return { student, status: st.status, report };
+    return { student, status: st.status, report: state.report, ...(st.retried ? { retried: st.retried } : {}), ...(state.time ? { time: state.time } : {}) };
   });
 
   // Everything checked: now write. A previous merge's student folders go first.
-  mkdirSync(out, { recursive: true });
-  try {
-    const before = JSON.parse(readFileSync(join(out, MANIFEST_FILE), 'utf8')) as ShardManifest;
-    for (const st of before.students) rmSync(join(out, st.id), { recursive: true, force: true });
-  } catch {
-    /* no previous merge */
+  const target = ResultsFolder.open(out);
+  if (target.hasManifest()) {
+    try {
+      for (const st of target.readManifest().students) target.removeStudent(st.id);
+    } catch {
+      /* not a merge this version wrote: its folders stay */
+    }
   }
-  for (const { st, shard } of entries) {
-    if (existsSync(join(shard.dir, st.id))) cpSync(join(shard.dir, st.id), join(out, st.id), { recursive: true });
-  }
+  for (const { st, shard } of entries) target.copyStudentFrom(shard.folder, st.id);
   const longest = Math.max(...shards.map((s) => s.manifest.durationMs));
   const sorted = [...byIndex.values()].sort((a, b) => a.spec.index - b.spec.index);
-  writeAtomic(join(out, 'gradebook.csv'), renderGradebook(lab, rows));
-  writeAtomic(join(out, 'junit.xml'), renderJunit(rows.filter((r) => r.report).map((r) => r.report!)));
-  writeAtomic(
-    join(out, 'summary.html'),
-    renderSummaryHtml(lab, rows, longest, {
-      shards: sorted.map((s) => ({ spec: s.spec, students: s.manifest.students.length, durationMs: s.manifest.durationMs, dir: s.dir })),
-      engines: sorted.flatMap((s) => s.manifest.engines ?? []),
-    }),
-  );
-  const merged: ShardManifest & { merged: { dir: string; shard: ShardSpec }[] } = {
+  target.writeClassOutputs(lab, rows, longest, {
+    shards: sorted.map((s) => ({ spec: s.spec, students: s.manifest.students.length, durationMs: s.manifest.durationMs, dir: s.dir })),
+    engines: sorted.flatMap((s) => s.manifest.engines ?? []),
+  }, { ...classOptions, policy: { deadline: lab.deadline, ...classOptions?.policy } });
+  const merged: ShardManifest = {
     ...first,
     shard: null,
     students: entries.map((e) => e.st),
@@ -136,7 +129,7 @@ export function mergeShards(dirs: string[], outDir: string, opts: { rosterFile?:
     engines: sorted.flatMap((s) => s.manifest.engines ?? []),
     merged: sorted.map((s) => ({ dir: resolve(s.dir), shard: s.spec })),
   };
-  writeAtomic(join(out, MANIFEST_FILE), `${JSON.stringify(merged, null, 2)}\n`);
+  target.writeManifest(merged);
   return {
     students: rows.length,
     shards: sorted.map((s) => s.spec),

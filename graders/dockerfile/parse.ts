@@ -1,66 +1,17 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import picomatch from 'picomatch';
+import type { DockerfileInstruction, ParsedDockerfile } from './model';
+import { parseJsonArray, readDockerfile } from './read';
 
-/** One instruction of the student's Dockerfile, located for feedback. */
-export interface DockerfileInstruction {
-  keyword: string;
-  /** The instruction's arguments as written, continuation lines joined. */
-  args: string;
-  /** 1-based line where the instruction starts. */
-  line: number;
-  /** Flags such as `--from=build`, keyed by name (the last one wins, as in BuildKit). */
-  flags: Record<string, string | null>;
-  /** Every flag in order, repeats included (a RUN may have several --mount). */
-  flagList: { name: string; value: string | null }[];
-  stage: number;
-}
+/*
+ * Questions the checks and the cache probe ask of the one parsed model
+ * (read.ts). Nothing here reads the Dockerfile's text again.
+ */
 
-export interface DockerfileStage {
-  index: number;
-  /** The `AS` name, or BuildKit's default `stage-N`. */
-  name: string;
-  /** The image reference after FROM, as written. */
-  base: string;
-  line: number;
-  instructions: DockerfileInstruction[];
-}
+export type { DockerfileFlag, DockerfileInstruction, DockerfileStage, ParsedDockerfile } from './model';
 
-export interface ParsedDockerfile {
-  text: string;
-  stages: DockerfileStage[];
-  /** The `# syntax=` directive's value and line, when present. */
-  syntax?: { value: string; line: number };
-}
+export const parseDockerfile = readDockerfile;
 
-/** Every flag of an instruction in order, repeats included. */
-export function flagsOf(ins: Instruction): { name: string; value: string | null }[] {
-  const withFlags = ins as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
-  return (withFlags.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue() }));
-}
-
-const collapse = (s: string) => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
-
-export function parseDockerfile(text: string): ParsedDockerfile {
-  const df = DockerfileParser.parse(text);
-  const stages: DockerfileStage[] = [];
-  for (const ins of df.getInstructions()) {
-    const keyword = ins.getKeyword().toUpperCase();
-    const line = ins.getRange().start.line + 1;
-    const args = collapse(ins.getRawArgumentsContent() ?? '');
-    if (keyword === 'FROM') {
-      const from = ins as unknown as { getImage(): string | null; getBuildStage(): string | null };
-      const index = stages.length;
-      stages.push({ index, name: from.getBuildStage() ?? `stage-${index}`, base: from.getImage() ?? args, line, instructions: [] });
-    }
-    const stage = stages.at(-1);
-    // Instructions before the first FROM (ARG) belong to no stage.
-    const flagList = flagsOf(ins);
-    if (stage) stage.instructions.push({ keyword, args, line, flags: Object.fromEntries(flagList.map((f) => [f.name, f.value])), flagList, stage: stage.index });
-  }
-  const directive = df.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
-  const syntax = directive ? { value: directive.getValue(), line: directive.getRange().start.line + 1 } : undefined;
-  return { text, stages, syntax };
-}
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** The instruction a BuildKit step name such as `[build 4/6] RUN go mod download` came from. */
 export function instructionForStep(df: ParsedDockerfile, stepName: string): DockerfileInstruction | undefined {
@@ -77,18 +28,9 @@ export function instructionForStep(df: ParsedDockerfile, stepName: string): Dock
   return candidates.find((i) => i.args === want) ?? candidates.find((i) => want.startsWith(i.args.split('$')[0])) ?? candidates[0];
 }
 
-/** Source arguments of a COPY/ADD, without flags and destination. */
+/** Source arguments of a COPY/ADD, as the reader found them. */
 export function copySources(ins: DockerfileInstruction): string[] {
-  let parts: string[];
-  const trimmed = ins.args.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      parts = JSON.parse(trimmed) as string[];
-    } catch {
-      parts = trimmed.split(/\s+/);
-    }
-  } else parts = trimmed.split(/\s+/).filter((p) => !p.startsWith('--'));
-  return parts.slice(0, -1);
+  return ins.sources ?? [];
 }
 
 /** Does a COPY/ADD from the build context bring in this file (a context-relative path)? */
@@ -104,22 +46,33 @@ export function copiesFile(ins: DockerfileInstruction, file: string): boolean {
 
 /** Is the instruction's command written in exec (JSON array) form? */
 export function isExecForm(ins: DockerfileInstruction): boolean {
-  const t = ins.args.trim();
-  if (!t.startsWith('[')) return false;
-  try {
-    const v = JSON.parse(t);
-    return Array.isArray(v) && v.every((x) => typeof x === 'string');
-  } catch {
-    return false;
-  }
+  return (ins.json ?? parseJsonArray(ins.rest)) !== undefined;
 }
 
 /**
  * Blanks the `# syntax=` line (keeping line numbers) so BuildKit uses its
- * built-in frontend instead of fetching one from a registry.
+ * built-in frontend instead of fetching one from a registry. The reader
+ * accepts the directive on line 1 only, in a text with LF line ends, so the
+ * line blanked is the one BuildKit would read.
  */
-export function stripSyntaxDirective(text: string, line: number): string {
-  const lines = text.split('\n');
-  lines[line - 1] = '#';
+export function withoutSyntaxDirective(df: ParsedDockerfile): string {
+  if (!df.syntax) return df.text;
+  const lines = df.text.split('\n');
+  lines[df.syntax.line - 1] = '#';
   return lines.join('\n');
+}
+
+/** `type=bind,from=x,target=/t` as BuildKit's mount parser reads it (the reader refused quotes and variables in flags). */
+export function mountFields(spec: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const part of spec.split(',')) {
+    const eq = part.indexOf('=');
+    fields.set((eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase(), eq < 0 ? 'true' : part.slice(eq + 1).trim());
+  }
+  return fields;
+}
+
+/** The `--mount` specs of a RUN, each read into its fields. */
+export function mountsOf(ins: DockerfileInstruction): Map<string, string>[] {
+  return ins.keyword === 'RUN' ? ins.flagList.filter((f) => f.name === 'mount').map((f) => mountFields(f.value ?? '')) : [];
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InfrastructureError } from '../engine/connect';
+import type { ParsedDockerfile } from './model';
 
 /**
  * The engines graded on (Docker 20.10's BuildKit frontend) do not know
@@ -7,9 +8,10 @@ import { InfrastructureError } from '../engine/connect';
  * Dockerfile uses, before the engine fetches it. A mismatch means the file
  * changed upstream: the lab's problem, never the student's.
  */
-export async function verifyRemoteSources(sources: { url: string; sha256: string }[], dockerfileText: string, timeoutMs = 20_000): Promise<void> {
+export async function verifyRemoteSources(sources: { url: string; sha256: string }[], df: ParsedDockerfile, timeoutMs = 20_000): Promise<void> {
+  const used = new Set(df.stages.flatMap((s) => s.instructions.flatMap((i) => (i.keyword === 'ADD' ? (i.sources ?? []) : []))));
   for (const { url, sha256 } of sources) {
-    if (!dockerfileText.includes(url)) continue;
+    if (!used.has(url)) continue;
     let body: Buffer;
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });

@@ -16,16 +16,27 @@ export function buildLimitFiles(limits: BuildLimits): [dir: string, file: string
 }
 
 /**
- * Caps the processes and memory of BuildKit's RUN steps. The engine API of
- * Docker 20.10 takes no per-build limits, but dockerd runs every BuildKit
- * step under the `docker/buildkit` cgroup; on a local engine that Drydock may
- * configure, the cap goes there. It is shared by all builds running at once,
- * so it is set for the whole batch, not per student. Returns a note for the
- * report when the cap cannot be applied.
+ * Whether an engine's host is this machine, judged from how it is reached:
+ * only a unix socket is surely local. A tcp:// or ssh:// engine may be on
+ * another host even when its name resolves here (a tunnel, a VM's port), and
+ * writing this machine's cgroup would cap nothing of it.
  */
-export function applyBuildLimits(limits: BuildLimits): string | undefined {
-  const host = process.env.DOCKER_HOST;
-  if (host && host !== 'unix:///var/run/docker.sock') return `build steps ran without a process cap: the engine at ${host} is not on this machine`;
+export function engineOnThisMachine(url: string): boolean {
+  return url === '' || url.startsWith('unix://') || url.startsWith('/');
+}
+
+/**
+ * Caps the processes and memory of BuildKit's RUN steps on the engine's
+ * host. The engine API of Docker 20.10 takes no per-build limits, but
+ * dockerd runs every BuildKit step under the `docker/buildkit` cgroup; on an
+ * engine on this machine the cap goes there. It is shared by all builds
+ * running at once, so it is set once per engine, not per student. `engineUrl`
+ * is how the engine is reached (the `--engine` URL, or DOCKER_HOST when
+ * absent). Returns a note for every report when the cap cannot be applied,
+ * and for a remote engine, whose builds then run uncapped.
+ */
+export function applyBuildLimits(limits: BuildLimits, engineUrl: string = process.env.DOCKER_HOST ?? ''): string | undefined {
+  if (!engineOnThisMachine(engineUrl)) return `build steps ran without a process or memory cap: the engine at ${engineUrl} is not on this machine, and Docker's build API takes no per-build limits`;
   const targets = buildLimitFiles(limits);
   try {
     for (const [dir, file, value] of targets) {

@@ -13,6 +13,8 @@ export interface EngineInfo {
   apiVersion: string;
   os: string;
   storageDriver: string;
+  /** Images live in containerd's content store and snapshotter (Docker's containerd image store). */
+  containerdStore: boolean;
   cgroupVersion: string;
 }
 
@@ -29,6 +31,11 @@ export function connect(): Docker {
   return new Docker();
 }
 
+/** Whether `docker info` says images live in containerd (DriverStatus `driver-type: io.containerd.snapshotter.v1`). */
+export function usesContainerdStore(info: { DriverStatus?: [string, string][] }): boolean {
+  return (info.DriverStatus ?? []).some(([k, v]) => k === 'driver-type' && v.startsWith('io.containerd.snapshotter'));
+}
+
 export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   try {
     const [v, info] = await Promise.all([docker.version(), docker.info()]);
@@ -37,6 +44,7 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
       apiVersion: v.ApiVersion,
       os: `${v.Os}/${v.Arch}`,
       storageDriver: info.Driver,
+      containerdStore: usesContainerdStore(info),
       cgroupVersion: info.CgroupVersion ?? 'unknown',
     };
   } catch (err) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { describe, InfrastructureError, MANAGED_LABEL, STAND_IN_LABEL } from './connect';
+import { splitTag, withDefaultTag } from './image-ref';
 
 /** How a base image the lab needs came to be in the engine. */
 export type ImageOrigin = 'present' | 'pulled' | 'stand-in';
@@ -40,12 +41,9 @@ interface StandInRecipe {
 }
 
 const DEBIAN_MIRROR = process.env.DRYDOCK_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
-const CACHE_DIR = process.env.DRYDOCK_CACHE_DIR ?? '/var/cache/drydock';
+const CACHE_DIR = process.env.DRYDOCK_ROOTFS_CACHE_DIR ?? '/var/cache/drydock';
 
-export function normalizeRef(ref: string): string {
-  const lastSlash = ref.lastIndexOf('/');
-  return ref.slice(lastSlash + 1).includes(':') || ref.includes('@') ? ref : `${ref}:latest`;
-}
+export const normalizeRef = withDefaultTag;
 
 async function inspectImage(docker: Docker, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
   try {
@@ -116,10 +114,10 @@ export async function ensureImages(
 
 /** Imports a tar stream as an image, with Dockerfile-style config changes. */
 async function importTar(docker: Docker, source: Readable, ref: string, changes: string[]): Promise<void> {
-  const colon = ref.lastIndexOf(':');
+  const { repo, tag } = splitTag(ref);
   const stream = (await docker.importImage(source as unknown as string, {
-    repo: ref.slice(0, colon),
-    tag: ref.slice(colon + 1),
+    repo,
+    tag: tag ?? 'latest',
     changes,
   } as object)) as Readable;
   await new Promise<void>((resolve, reject) =>

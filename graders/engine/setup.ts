@@ -17,15 +17,17 @@ export interface EngineSetup {
  * The engine's version, the lab's base images (pulled, or stand-ins built),
  * and BuildKit's process and memory cap on the host's buildkit cgroup, which
  * is one cap for every build on the engine: set here, once per engine and
- * lab, not inside each student's grading.
+ * lab, not inside each student's grading. `engineUrl` says where the engine
+ * is (its `--engine` URL; DOCKER_HOST when absent): the cap is written only
+ * for an engine on this machine, and a note says when builds ran uncapped.
  */
-export async function prepareEngine(docker: Docker, lab: LabDefinition, progress: (line: string) => void = () => {}): Promise<EngineSetup> {
+export async function prepareEngine(docker: Docker, lab: LabDefinition, progress: (line: string) => void = () => {}, engineUrl?: string): Promise<EngineSetup> {
   const info = await engineInfo(docker);
   const images = await ensureImages(docker, labBaseImages(lab), progress);
   const notes: string[] = [];
   const standIns = images.filter((e) => e.standIn).map((e) => e.ref);
   if (standIns.length) notes.push(`graded with local stand-ins for ${standIns.join(', ')} (no registry reachable)`);
-  const capNote = applyBuildLimits({ pids: lab.limits.pids * 8, memoryBytes: lab.limits.memoryMB * 16 * 1024 * 1024 });
+  const capNote = applyBuildLimits({ pids: lab.limits.pids * 8, memoryBytes: lab.limits.memoryMB * 16 * 1024 * 1024 }, engineUrl);
   if (capNote) notes.push(capNote);
   return { info, images, notes };
 }

@@ -12,8 +12,10 @@ import type { Lab } from '../lab/load';
  *  - GitLab CI: each `parallel:` job gets its own `docker:dind` service
  *    (services are per job, never shared); DOCKER_HOST=tcp://docker:2375 is that job's.
  *  - Kubernetes: each pod of the Indexed Job runs its own dockerd as a sidecar
- *    listening on 127.0.0.1 only (the pod's own network namespace), and the
- *    grader's DOCKER_HOST points there.
+ *    listening on a unix socket in a volume the two containers share (no TCP
+ *    port a build's `ADD http://127.0.0.1:…` could reach), and the grader's
+ *    DOCKER_HOST points there. Once `drydock images` has loaded the lab's
+ *    images the pod loses its route out (see ENGINE_OFFLINE).
  */
 export interface CiOptions {
   shards: number;
@@ -37,6 +39,40 @@ const FETCH = [
   '  https://*) mkdir -p class-submissions && curl -fsSL "$SUBMISSIONS" | tar -xz -C class-submissions && SUBMISSIONS_DIR=class-submissions ;;',
   '  *) SUBMISSIONS_DIR="$SUBMISSIONS" ;;',
   'esac',
+].join('\n');
+
+/**
+ * `ADD <url>`, pulls and `# syntax` frontends are fetched by the daemon, outside
+ * the build's `networkmode: none`. Where the daemon is a sidecar sharing the
+ * pod's network namespace, it can be cut off once the lab's images are in:
+ * the grader writes SIGNAL, the privileged sidecar deletes the default routes
+ * and rejects everything leaving through the pod's interface (eth0), then
+ * writes SIGNAL.done, which the grader waits for before grading. Volumes are
+ * mounted by the kubelet outside the pod's namespace, so results still reach
+ * the claim.
+ */
+const OFFLINE_SIGNAL = '/run/drydock/offline';
+const ENGINE_SOCKET = '/run/drydock/docker.sock';
+export const ENGINE_OFFLINE = [
+  // Its exit status is the last line's: the IPv4 reject rules are what must hold.
+  'ip route del default 2>/dev/null; ip -6 route del default 2>/dev/null',
+  'ip6tables -I OUTPUT -o eth0 -j REJECT 2>/dev/null; ip6tables -I FORWARD -o eth0 -j REJECT 2>/dev/null',
+  'iptables -I OUTPUT -o eth0 -j REJECT && iptables -I FORWARD -o eth0 -j REJECT',
+].join('\n');
+const SIDECAR = [
+  `dockerd-entrypoint.sh --host=unix:///var/run/docker.sock --host=unix://${ENGINE_SOCKET} --tls=false &`,
+  'engine=$!',
+  `until [ -e ${OFFLINE_SIGNAL} ]; do kill -0 $engine || exit 1; sleep 1; done`,
+  // Acknowledged only when the cut held: without the acknowledgement the grader does not grade.
+  `cut_route() {\n${ENGINE_OFFLINE}\n}`,
+  `cut_route && : > ${OFFLINE_SIGNAL}.done`,
+  'wait $engine',
+].join('\n');
+/** The grader's half: signal, then wait (at most a minute) until the sidecar says the route is gone. */
+const GO_OFFLINE = [
+  ': > "$ENGINE_OFFLINE_SIGNAL"',
+  'for i in $(seq 60); do [ -e "$ENGINE_OFFLINE_SIGNAL.done" ] && break; sleep 1; done',
+  '[ -e "$ENGINE_OFFLINE_SIGNAL.done" ] || { echo "drydock: the dockerd sidecar did not cut its route out; not grading" >&2; exit 1; }',
 ].join('\n');
 
 const shardList = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -212,10 +248,13 @@ export function kubernetesManifests(lab: Lab, o: CiOptions): KubernetesFiles {
               image: o.dindImage ?? DIND,
               restartPolicy: 'Always', // a native sidecar (Kubernetes 1.29+): stops when the grader exits
               securityContext: { privileged: true },
-              args: ['--host=tcp://127.0.0.1:2375', '--host=unix:///var/run/docker.sock', '--tls=false'],
+              command: ['sh', '-c', SIDECAR],
               env: [{ name: 'DOCKER_TLS_CERTDIR', value: '' }],
               startupProbe: { exec: { command: ['docker', 'info'] }, periodSeconds: 2, failureThreshold: 60 },
-              volumeMounts: [{ name: 'docker-data', mountPath: '/var/lib/docker' }],
+              volumeMounts: [
+                { name: 'docker-data', mountPath: '/var/lib/docker' },
+                { name: 'engine', mountPath: '/run/drydock' },
+              ],
               resources: { requests: { cpu: '2', memory: '4Gi', 'ephemeral-storage': '20Gi' }, limits: { cpu: '2', memory: '6Gi', 'ephemeral-storage': '30Gi' } },
             },
           ],
@@ -225,7 +264,8 @@ export function kubernetesManifests(lab: Lab, o: CiOptions): KubernetesFiles {
               image: node,
               env: [
                 pathEnv,
-                { name: 'DOCKER_HOST', value: 'tcp://127.0.0.1:2375' },
+                { name: 'DOCKER_HOST', value: `unix://${ENGINE_SOCKET}` },
+                { name: 'ENGINE_OFFLINE_SIGNAL', value: OFFLINE_SIGNAL },
                 { name: 'LAB', value: o.labPath },
                 { name: 'SUBMISSIONS', value: '/class/submissions' },
                 { name: 'RESULTS', value: '/class/results' },
@@ -235,11 +275,12 @@ export function kubernetesManifests(lab: Lab, o: CiOptions): KubernetesFiles {
               command: [
                 'sh',
                 '-c',
-                `set -e\ndrydock images "$LAB"\ndrydock grade "$LAB" --batch "$SUBMISSIONS" --out "$RESULTS/shard-$((JOB_COMPLETION_INDEX + 1))" --shards ${o.shards} -j 2 \${ROSTER:+--roster "$ROSTER"}`,
+                `set -e\ndrydock images "$LAB"\n${GO_OFFLINE}\ndrydock grade "$LAB" --batch "$SUBMISSIONS" --out "$RESULTS/shard-$((JOB_COMPLETION_INDEX + 1))" --shards ${o.shards} -j 2 \${ROSTER:+--roster "$ROSTER"}`,
               ],
               volumeMounts: [
                 { name: 'class', mountPath: '/class' },
                 { name: 'drydock', mountPath: '/opt/drydock' },
+                { name: 'engine', mountPath: '/run/drydock' },
               ],
               resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
             },
@@ -248,6 +289,7 @@ export function kubernetesManifests(lab: Lab, o: CiOptions): KubernetesFiles {
             { name: 'class', persistentVolumeClaim: { claimName: claim } },
             { name: 'drydock', emptyDir: {} },
             { name: 'docker-data', emptyDir: {} },
+            { name: 'engine', emptyDir: {} },
           ],
         },
       },
@@ -289,8 +331,10 @@ export function kubernetesManifests(lab: Lab, o: CiOptions): KubernetesFiles {
   return {
     'drydock-volume.yaml': `${header('kubernetes')}# The class's files: /submissions (one folder or archive per student), the lab, /results, /gradebook.
 # The access mode must be ReadWriteMany (NFS, EFS, Filestore, CephFS…): every shard's pod mounts it.\n${y(volume)}`,
-    'drydock-grade-job.yaml': `${header('kubernetes')}# ${o.shards} pods, one per shard. Each runs its own dockerd as a privileged sidecar on the pod's
-# loopback, so both builds of a student meet the same BuildKit cache. The namespace must admit
+    'drydock-grade-job.yaml': `${header('kubernetes')}# ${o.shards} pods, one per shard. Each runs its own dockerd as a privileged sidecar on a socket
+# shared with the grader, so both builds of a student meet the same BuildKit cache. Once the
+# lab's images are loaded the sidecar deletes the pod's default routes and rejects traffic
+# leaving eth0, so what the daemon fetches itself (ADD <url>) has nowhere to go. The namespace must admit
 # privileged pods (Pod Security "privileged" level) and the cluster must be 1.29+ (native sidecars,
 # backoffLimitPerIndex). Then: kubectl wait --for=condition=complete --timeout=4h job/${name}-grade
 # and apply drydock-merge-job.yaml.\n${y(gradeJob)}`,

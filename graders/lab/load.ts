@@ -1,21 +1,27 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseYamlWith, SourceError } from '../../lib/yaml-schema';
-import { CHECK_IDS, labChecks } from '../checks';
-import { LabShape, type LabDefinition } from './definition';
+import { z } from 'zod';
+import { CHECK_IDS, CHECKS, labChecks } from '../checks';
+import { LabCoreFields, type LabDefinition } from './definition';
 
 export { CHECK_IDS } from '../checks';
 export type { CheckId } from '../checks/types';
 export type { LabDefinition } from './definition';
 
-export const LabSchema = LabShape.superRefine((lab, ctx) => {
+// Each check's own section of lab.yaml, as the check declares it: optional here, required below when the lab scores the check.
+const checkSections = Object.fromEntries(CHECKS.flatMap((c) => (c.params ? [[c.params.key, c.params.schema.optional()]] : [])));
+
+export const LabSchema = z.object({ ...LabCoreFields, ...checkSections }).strict().superRefine((lab, ctx) => {
   for (const id of Object.keys(lab.points)) {
     if (!CHECK_IDS.includes(id)) ctx.addIssue({ code: 'custom', path: ['points', id], message: `unknown check "${id}" (known: ${CHECK_IDS.join(', ')})` });
   }
   if (lab.points.build === undefined) ctx.addIssue({ code: 'custom', path: ['points'], message: 'every lab scores the build check (the others need an image)' });
   for (const check of labChecks(lab)) {
-    const missing = check.requires?.(lab);
-    if (missing) ctx.addIssue({ code: 'custom', path: ['points', check.id], message: `${check.id} needs ${missing}` });
+    const p = check.params;
+    if (p?.required && (lab as Record<string, unknown>)[p.key] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['points', check.id], message: `${check.id} needs ${p.required}` });
+    }
   }
   const sum = maxScore(lab);
   if (lab.total !== undefined && sum !== lab.total) ctx.addIssue({ code: 'custom', path: ['total'], message: `the points add up to ${sum}, not ${lab.total}` });

@@ -1,5 +1,5 @@
 import type { BuildStep } from './buildkit-trace';
-import { copiesFile, instructionForStep, type DockerfileInstruction, type ParsedDockerfile } from '../dockerfile/parse';
+import { copiesFile, instructionForStep, mountsOf, type DockerfileInstruction, type ParsedDockerfile } from '../dockerfile/parse';
 
 /*
  * Why a neighbour's build could fail an honest student's cache check, and why
@@ -31,6 +31,22 @@ import { copiesFile, instructionForStep, type DockerfileInstruction, type Parsed
  * so the engine lost its cache record between the builds (a prune or garbage
  * collection): the grader probes once more, and a second such re-run is an
  * infrastructure error, never the student's fault.
+ *
+ * Checked again on Docker 28.5 (BuildKit 0.2x, containerd image store), where
+ * the reviews lab's own solution got that error in two of three two-at-a-time
+ * self-tests. The shared-state replay above still happens, and one more way
+ * appears: BuildKit 0.2x keys a context-reading step by the content it reads
+ * (a checksum of requirements.txt), not by the upload, so the same step in two
+ * builds of identical manifests has different vertex digests but one cache
+ * key, and the solver merges the probe's edge into the other build's. The
+ * probe's trace then carries both vertices for the one instruction: its own
+ * (cached) and the other build's under that build's digest, replayed as it
+ * ran there ("started, not cached" while a neighbour ran it cold). Seen in a
+ * self-test on 28.5: `RUN pip install` twice in the probe, one vertex from
+ * neither of the solution's builds. So an instruction is judged by all its
+ * vertices: one reported cached means the probe got the step from the cache,
+ * whatever the merged record says; only an instruction none of whose vertices
+ * came from the cache re-ran.
  */
 
 /** Which instructions matter for the cache verdict, read from the Dockerfile alone. */
@@ -43,10 +59,7 @@ export interface CachePlan {
 
 /** Does a RUN mount the build context (type=bind without from=) over a path that holds the file? */
 function mountsFile(ins: DockerfileInstruction, file: string): boolean {
-  if (ins.keyword !== 'RUN') return false;
-  return ins.flagList.some((f) => {
-    if (f.name !== 'mount' || !f.value) return false;
-    const fields = new Map(f.value.split(',').map((p) => [p.split('=')[0].trim().toLowerCase(), p.slice(p.indexOf('=') + 1).trim()]));
+  return mountsOf(ins).some((fields) => {
     if ((fields.get('type') ?? 'bind') !== 'bind' || fields.has('from')) return false;
     const source = (fields.get('source') ?? fields.get('src') ?? '.').replace(/^\.?\/*/, '').replace(/\/+$/, '');
     return source === '' || source === '.' || file === source || file.startsWith(`${source}/`);
@@ -86,8 +99,7 @@ function stageChain(df: ParsedDockerfile, index: number): Set<number> {
   const chain = new Set<number>();
   for (let i: number | undefined = index; i !== undefined && !chain.has(i); ) {
     chain.add(i);
-    const base = df.stages[i].base.toLowerCase();
-    i = df.stages.find((s) => s.index < i! && s.name.toLowerCase() === base)?.index;
+    i = df.stages[i].baseStage;
   }
   return chain;
 }
@@ -118,7 +130,12 @@ export function probeSteps(df: ParsedDockerfile, plan: CachePlan, firstBuild: Bu
   return out;
 }
 
-/** The probe's own steps above the source copy that re-ran although nothing they read had changed. */
+/**
+ * The probe's own steps above the source copy that re-ran although nothing
+ * they read had changed. An instruction with a vertex reported cached did not
+ * re-run, whatever another vertex merged into it says (see the note above).
+ */
 export function unexplainedReruns(steps: ProbeStep[]): ProbeStep[] {
-  return steps.filter((s) => s.above && !s.shared && !s.step.cached && s.step.started !== undefined);
+  const fromCache = new Set(steps.filter((s) => s.step.cached).map((s) => s.ins));
+  return steps.filter((s) => s.above && !s.shared && !s.step.cached && s.step.started !== undefined && !fromCache.has(s.ins));
 }

@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path/posix';
-import type { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { CONTENT_MARKERS, matchContent, matchPath } from '../checks/secret-patterns';
 import type { ImageFiles, LayerScan, RunObservation, SecretFinding } from '../checks/types';
@@ -212,9 +213,38 @@ const FINDINGS_PER_LAYER = 20;
 
 interface ScannedLayer {
   diffId: string;
+  /** Uncompressed tar bytes. */
+  bytes: number;
   findings: { path: string; kind: string; sample?: string }[];
   /** Paths a whiteout deletes; a trailing `/` deletes everything below (opaque directory). */
   deletes: string[];
+}
+
+/**
+ * How an OCI blob in `docker save` is compressed. Docker 25+ with the
+ * containerd image store saves layers as the content store holds them: gzip
+ * (BuildKit's default) or zstd; overlay2 engines save plain tars.
+ */
+function blobCompression(head: Buffer): 'gzip' | 'zstd' | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  return undefined;
+}
+
+/** The decompressed bytes of a blob whose first bytes were already read. */
+function decompressed(kind: 'gzip' | 'zstd', head: Buffer, rest: AsyncIterator<Buffer>): AsyncIterable<Buffer> {
+  const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+  if (kind === 'zstd' && !zstd) throw new InfrastructureError(`docker save gave a zstd-compressed layer, which Node ${process.versions.node} cannot read (Node 22.15 or later can)`);
+  const inflate = kind === 'gzip' ? zlib.createGunzip() : zstd!();
+  const source = Readable.from(
+    (async function* () {
+      yield head;
+      for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value as Buffer;
+    })(),
+  );
+  // pipeline destroys the inflater on a source or data error, which ends the reader's loop with it.
+  pipeline(source, inflate, () => {});
+  return inflate as unknown as AsyncIterable<Buffer>;
 }
 
 const isTarHeader = (b: Buffer) => b.length >= 512 && (b.subarray(257, 262).toString('latin1') === 'ustar' || b.subarray(0, 512).every((x) => x === 0));
@@ -322,14 +352,22 @@ export class LayerTarReader {
 }
 
 /**
- * Reads `docker save` of an image once, as a stream: every layer's files are
- * judged by path and by their first bytes (see checks/secret-patterns.ts), each
+ * Reads `docker save` of an image once, as a stream, in either format (the
+ * classic one of overlay2 engines, or the OCI layout with compressed blobs of
+ * the containerd store): each layer's uncompressed bytes are counted and,
+ * with `contents`, its files judged by path and by their first bytes (see
+ * checks/secret-patterns.ts), each
  * layer is hashed to its diff id, and the manifest and config put the layers
  * in order and name the step that made each. Layers of the lab's own images
  * are marked, not skipped: the tar names a layer by an id that only the
  * manifest, which comes last, ties to its place in the image.
  */
-export async function scanImageLayers(docker: Docker, imageId: string, labLayers: Set<string>, limits = LAYER_SCAN_LIMITS): Promise<LayerScan> {
+export async function scanImageLayers(
+  docker: Docker,
+  imageId: string,
+  labLayers: Set<string>,
+  { limits = LAYER_SCAN_LIMITS, contents = true }: { limits?: typeof LAYER_SCAN_LIMITS; contents?: boolean } = {},
+): Promise<LayerScan> {
   const stream = (await docker.getImage(imageId).get()) as unknown as Readable;
   const outer = tar.extract();
   const layers = new Map<string, ScannedLayer>();
@@ -341,8 +379,9 @@ export async function scanImageLayers(docker: Docker, imageId: string, labLayers
 
   const scanLayer = async (entry: AsyncIterable<Buffer>, first: Buffer | undefined): Promise<ScannedLayer> => {
     const hash = createHash('sha256');
-    const layer: ScannedLayer = { diffId: '', findings: [], deletes: [] };
+    const layer: ScannedLayer = { diffId: '', bytes: 0, findings: [], deletes: [] };
     const parser = new LayerTarReader((name, size) => {
+      if (!contents) return undefined;
       const slash = name.lastIndexOf('/');
       const dir = slash < 0 ? '' : name.slice(0, slash + 1);
       const base = name.slice(slash + 1);
@@ -369,10 +408,12 @@ export async function scanImageLayers(docker: Docker, imageId: string, labLayers
     if (first) {
       hash.update(first);
       parser.push(first);
+      layer.bytes += first.length;
     }
     for await (const c of entry) {
       hash.update(c);
       parser.push(c);
+      layer.bytes += c.length;
     }
     layer.diffId = `sha256:${hash.digest('hex')}`;
     return layer;
@@ -406,6 +447,11 @@ export async function scanImageLayers(docker: Docker, imageId: string, labLayers
           layers.set(name, await scanLayer(rest, head));
           continue;
         }
+        const compression = isBlob ? blobCompression(head) : undefined;
+        if (compression) {
+          layers.set(name, await scanLayer(decompressed(compression, head, it as AsyncIterator<Buffer>), undefined));
+          continue;
+        }
         const parts = [head];
         let size = head.length;
         for (let n = await it.next(); !n.done; n = await it.next()) {
@@ -432,6 +478,9 @@ export async function scanImageLayers(docker: Docker, imageId: string, labLayers
   const history = (config?.history ?? []).map((h) => ({ createdBy: h.created_by ?? '', emptyLayer: !!h.empty_layer }));
   const steps = history.filter((h) => !h.emptyLayer).map((h) => h.createdBy);
   const ordered = manifest[0].Layers.map((l) => layers.get(aliases.get(l) ?? l));
+  // A layer the manifest names but the scan could not read would make every verdict on it a silent pass.
+  const unread = manifest[0].Layers.filter((_, i) => !ordered[i]);
+  if (unread.length) throw new InfrastructureError(`docker save named ${unread.length} layer(s) it carried in no form the grader reads (${unread[0]})`);
   const findings: SecretFinding[] = [];
   ordered.forEach((layer, i) => {
     for (const f of layer?.findings ?? []) {
@@ -442,7 +491,7 @@ export async function scanImageLayers(docker: Docker, imageId: string, labLayers
   return {
     layers: ordered.map((layer, i) => {
       const diffId = config?.rootfs?.diff_ids?.[i] ?? layer?.diffId ?? '';
-      return { diffId, ...(steps[i] !== undefined ? { step: steps[i] } : {}), fromLab: labLayers.has(diffId) };
+      return { diffId, ...(steps[i] !== undefined ? { step: steps[i] } : {}), fromLab: labLayers.has(diffId), bytes: layer?.bytes ?? 0 };
     }),
     history,
     findings,

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { Report, StudentEntry, StudentStatus } from './model';
 import { labChecks } from '../checks';
 import { type Lab, maxScore } from '../lab/load';
@@ -8,21 +9,22 @@ export interface GradebookRow {
   report?: Report;
 }
 
-/** Quotes a CSV field when it needs it, and defuses leading formula characters for spreadsheets. */
-export function csvField(v: string | number | undefined): string {
-  let s = v === undefined ? '' : String(v);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+
+/** Columns a class adds after the grades (lateness, overrides, final score): a header and each row's cells. */
+export interface ExtraColumns {
+  header: string[];
+  cells: (row: number) => (string | number)[];
 }
 
-/** One row per student, one column per check with its points, then total and status. */
-export function renderGradebook(lab: Lab, rows: GradebookRow[]): string {
+/** One row per student, one column per check with its points, then total (as graded) and status, then any extra columns. */
+export function renderGradebook(lab: Lab, rows: GradebookRow[], extra?: ExtraColumns): string {
   const ids = labChecks(lab).map((c) => c.id);
-  const header = ['student_id', 'name', 'email', ...ids, 'total', 'max', 'status'];
-  const lines = rows.map((row) => {
+  const header = ['student_id', 'name', 'email', ...ids, 'total', 'max', 'status', ...(extra?.header ?? [])];
+  const records = rows.map((row, i) => {
     const infra = row.status === 'infrastructure error' || row.status === 'missing';
     const points = ids.map((id) => (infra ? '' : (row.report?.checks.find((c) => c.id === id)?.score ?? '')));
-    return [row.student.id, row.student.name, row.student.email, ...points, infra ? '' : row.report?.score, maxScore(lab), row.status].map(csvField).join(',');
+    return [row.student.id, row.student.name, row.student.email, ...points, infra ? '' : row.report?.score, maxScore(lab), row.status, ...(extra?.cells(i) ?? [])];
   });
-  return `${[header.join(','), ...lines].join('\n')}\n`;
+  // escape_formulas: a field a spreadsheet would run as a formula (= + - @, and a leading tab or CR) gets a leading quote.
+  return stringify([header, ...records], { escape_formulas: true, record_delimiter: 'unix' });
 }

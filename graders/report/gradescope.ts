@@ -1,4 +1,4 @@
-import type { Report } from '../grade/grade';
+import { outcome, showsEvidence, showsFix, type Report } from './model';
 
 /** Gradescope's autograder results format (results.json). */
 export function renderGradescope(r: Report): string {
@@ -8,10 +8,10 @@ export function renderGradescope(r: Report): string {
     score: c.score,
     max_score: c.maxScore,
     status: c.status === 'pass' ? 'passed' : 'failed',
-    output: [c.summary, ...(c.status === 'pass' ? [] : ['', '```', ...c.evidence, '```']), ...(c.fix && c.status === 'fail' ? ['', `**Fix:** ${c.fix}`] : [])].join('\n'),
+    output: [c.summary, ...(showsEvidence(c) ? ['', '```', ...c.evidence, '```'] : []), ...(c.fix && showsFix(c) ? ['', `**Fix:** ${c.fix}`] : [])].join('\n'),
     output_format: 'md',
   }));
-  const infra = r.checks.some((c) => c.status === 'error');
+  const infra = outcome(r).kind === 'infrastructure-error';
   return `${JSON.stringify(
     {
       score: r.score,

@@ -1,4 +1,4 @@
-import type { Report } from '../grade/grade';
+import type { Report } from './model';
 
 /** The JSON report: the schema the issue fixes, plus phases and notes. */
 export function renderJson(r: Report): string {

@@ -3,6 +3,7 @@ import { labChecks } from '../checks';
 import { type Lab, maxScore } from '../lab/load';
 import type { ShardSpec } from '../class/shard';
 import type { GradebookRow } from './gradebook';
+import { studentsPerHour } from './model';
 
 /** One engine's share of a batch graded on several engines. */
 export interface EngineThroughput {
@@ -18,6 +19,8 @@ export interface EngineThroughput {
   wallMs: number;
   /** Whether it answered at the end of the batch. */
   up: boolean;
+  /** What its setup said once for all its students (stand-ins, builds that ran uncapped). */
+  notes?: string[];
 }
 
 export interface SummaryExtras {
@@ -25,9 +28,13 @@ export interface SummaryExtras {
   engines?: EngineThroughput[];
   /** For a merged gradebook: each shard, where it ran from, and its time. */
   shards?: { spec: ShardSpec; students: number; durationMs: number; dir: string }[];
+  /** The one engine's setup notes, when the batch ran on one (several engines carry theirs). */
+  engineNotes?: string[];
 }
 
-const perHour = (n: number, ms: number) => (ms > 0 ? Math.round((n / ms) * 3_600_000) : 0);
+/** A summary row: the gradebook's, and why the student was graded again alone, if they were. */
+export type SummaryRow = GradebookRow & { retried?: string };
+
 
 function extrasHtml(x: SummaryExtras): string {
   const out: string[] = [];
@@ -39,10 +46,22 @@ function extrasHtml(x: SummaryExtras): string {
   }
   if (x.engines?.length) {
     out.push(`<h2>Engines</h2><table><thead><tr><th scope="col">Engine</th><th scope="col">Jobs</th><th scope="col">Graded</th><th scope="col">Students/hour</th><th scope="col">Moved off (stopped answering)</th><th scope="col">At the end</th></tr></thead><tbody>${x.engines
-      .map((e) => `<tr><td>${esc(e.name)}</td><td>${e.jobs}</td><td>${e.graded}</td><td>${perHour(e.graded, e.wallMs)}</td><td>${e.requeued}</td><td>${e.up ? 'answering' : 'not answering'}</td></tr>`)
+      .map((e) => `<tr><td>${esc(e.name)}</td><td>${e.jobs}</td><td>${e.graded}</td><td>${studentsPerHour(e.graded, e.wallMs)}</td><td>${e.requeued}</td><td>${e.up ? 'answering' : 'not answering'}</td></tr>`)
       .join('')}</tbody></table>`);
   }
+  const notes = [...new Set([...(x.engineNotes ?? []), ...(x.engines ?? []).flatMap((e) => (e.notes ?? []).map((n) => `${e.name}: ${n}`))])];
+  if (notes.length) out.push(`<h2>Engine setup</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   return out.join('\n');
+}
+
+/** Students graded again alone after the class, grouped by why. */
+function retriesHtml(rows: SummaryRow[]): string {
+  const retried = rows.filter((r) => r.retried);
+  if (!retried.length) return '<p>Graded again alone after the class: none.</p>';
+  const stood = retried.filter((r) => r.status === 'infrastructure error').length;
+  return `<h2>Graded again alone</h2><p>${retried.length} student(s) hit an infrastructure error or a time limit while others were grading and were graded again alone after the class; ${retried.length - stood} got a verdict, ${stood} failed again alone and stand as infrastructure errors.</p><ul>${retried
+    .map((r) => `<li>${esc(r.student.id)}: ${esc(r.retried!)} → ${esc(r.status)}</li>`)
+    .join('')}</ul>`;
 }
 
 /** A bar chart of the score distribution in ten bins, as inline SVG (no script, prints fine). */
@@ -61,7 +80,7 @@ function histogram(scores: number[], max: number): string {
 }
 
 /** The instructor's overview of a batch: pass rates, distribution, slow submissions, infrastructure errors. */
-export function renderSummaryHtml(lab: Pick<Lab, 'title' | 'points'>, rows: GradebookRow[], durationMs: number, extras: SummaryExtras = {}): string {
+export function renderSummaryHtml(lab: Pick<Lab, 'title' | 'points'>, rows: SummaryRow[], durationMs: number, extras: SummaryExtras = {}): string {
   const graded = rows.filter((r) => r.report && (r.status === 'graded' || r.status === 'failed'));
   const rate = (id: string) => {
     const n = graded.filter((r) => r.report!.checks.find((c) => c.id === id)?.status === 'pass').length;
@@ -76,6 +95,7 @@ export function renderSummaryHtml(lab: Pick<Lab, 'title' | 'points'>, rows: Grad
 <h1>${esc(lab.title)}: class summary</h1>
 <p>${rows.length} students: ${count('graded')} graded, ${count('failed')} failed to build or open, ${infra.length} infrastructure errors, ${missing.length} missing. Run took ${(durationMs / 1000).toFixed(0)} s.</p>
 ${extrasHtml(extras)}
+${retriesHtml(rows)}
 <h2>Pass rate per check</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Passed</th></tr></thead><tbody>${labChecks(lab).map(({ id }) => `<tr><td>${id}</td><td>${rate(id)}</td></tr>`).join('')}</tbody></table>
 <h2>Score distribution</h2>${histogram(graded.map((r) => r.report!.score), maxScore(lab))}
 <h2>Slowest submissions</h2><table><thead><tr><th scope="col">Student</th><th scope="col">Time</th><th scope="col">Score</th></tr></thead><tbody>${slow.map((r) => `<tr><td>${esc(r.student.id)}</td><td>${(r.report!.durationMs / 1000).toFixed(1)} s</td><td>${r.report!.score}</td></tr>`).join('')}</tbody></table>

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Report } from '../grade/grade';
+import { showsEvidence, showsFix, type Report } from './model';
 import type { CheckStatus } from '../checks/types';
 
 const MARK: Record<CheckStatus, (s: string) => string> = {
@@ -19,9 +19,9 @@ export function renderTerminal(r: Report): string {
   for (const c of r.checks) {
     out.push(`${MARK[c.status](LABEL[c.status].padEnd(5))} ${pc.bold(c.title)} ${pc.dim(`[${c.id}] ${c.score}/${c.maxScore}`)}`);
     out.push(`      ${c.summary}`);
-    if (c.status !== 'pass' && c.status !== 'skipped') for (const e of c.evidence) out.push(pc.dim(`        ${e}`));
-    if (c.fix && c.status === 'fail') out.push(`      ${pc.yellow('fix:')} ${c.fix}`);
-    if (c.learnMore && c.status === 'fail') out.push(`      ${pc.cyan('read:')} ${c.learnMore}`);
+    if (showsEvidence(c)) for (const e of c.evidence) out.push(pc.dim(`        ${e}`));
+    if (c.fix && showsFix(c)) out.push(`      ${pc.yellow('fix:')} ${c.fix}`);
+    if (c.learnMore && showsFix(c)) out.push(`      ${pc.cyan('read:')} ${c.learnMore}`);
   }
   out.push('');
   for (const n of r.notes) out.push(pc.dim(`note: ${n}`));

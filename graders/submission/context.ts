@@ -1,8 +1,9 @@
 import ignore from '@balena/dockerignore';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { existsInside, readInside } from './inside';
 
 /** Files whose content the grader substitutes in the context (a stripped Dockerfile, a probed source file). */
 export type Overrides = Record<string, string>;
@@ -10,8 +11,7 @@ export type Overrides = Record<string, string>;
 /** Lists the context's files the way the Docker CLI would send them: .dockerignore applied, sorted. */
 export function contextFiles(dir: string): string[] {
   const ig = ignore({ ignorecase: false });
-  const ignoreFile = join(dir, '.dockerignore');
-  if (existsSync(ignoreFile)) ig.add(readFileSync(ignoreFile, 'utf8'));
+  if (existsInside(dir, '.dockerignore')) ig.add(readInside(dir, '.dockerignore').toString('utf8'));
   const out: string[] = [];
   const walk = (abs: string) => {
     for (const name of readdirSync(abs).sort()) {
@@ -29,7 +29,9 @@ export function contextFiles(dir: string): string[] {
 }
 
 /**
- * Streams the build context as a tar. Entries carry a fixed mtime so the same
+ * Streams the build context as a tar. Links go in as links (BuildKit resolves
+ * them inside the context); every file is read with readInside, never through
+ * a link. Entries carry a fixed mtime so the same
  * files always make the same bytes, and BuildKit's cache keys stay stable
  * between the first build and the probe rebuild.
  */
@@ -46,7 +48,7 @@ export function contextTar(dir: string, overrides: Overrides = {}): Readable {
     const p = join(dir, rel);
     const st = lstatSync(p);
     if (st.isSymbolicLink()) pack.entry({ name: rel, type: 'symlink', linkname: readlinkSync(p), mtime });
-    else pack.entry({ name: rel, mode: st.mode & 0o777, mtime }, readFileSync(p));
+    else pack.entry({ name: rel, mode: st.mode & 0o777, mtime }, readInside(dir, rel));
   }
   pack.finalize();
   // tar-stream packs are streamx streams; hand the HTTP client a Node stream.

@@ -28,7 +28,7 @@ it('drydock dev shows every edit: straight after start, in quick succession and 
   const original = readFileSync(edited, 'utf8');
   const dev = spawn(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--root', root, '--port', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, DRYDOCK_CACHE_DIR: join(root, '.cache'), DRYDOCK_CHROMIUM: 'none' },
+    env: { ...process.env, DRYDOCK_PAGE_CACHE_DIR: join(root, '.cache'), DRYDOCK_CHROMIUM: 'none' },
   });
   let log = '';
   dev.stderr.on('data', (d) => (log += d));

@@ -129,7 +129,7 @@ describe('whole builds', () => {
     const root = mkdtempSync(join(tmpdir(), 'drydock-big-'));
     generateCourse(root, 3 * PAGES_PER_WORKER + 10);
     const build = (threads: number) => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'build', '--threads', String(threads), '--root', root, '--out', join(root, `site-${threads}`)], { encoding: 'utf8', env: { ...process.env, DRYDOCK_CACHE_DIR: join(root, `.cache-${threads}`), DRYDOCK_CHROMIUM: 'none' } });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'build', '--threads', String(threads), '--root', root, '--out', join(root, `site-${threads}`)], { encoding: 'utf8', env: { ...process.env, DRYDOCK_PAGE_CACHE_DIR: join(root, `.cache-${threads}`), DRYDOCK_CHROMIUM: 'none' } });
       expect(r.status, r.stderr).toBe(0);
       return r.stderr;
     };
@@ -259,7 +259,7 @@ describe('whole builds', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`drydock dev: cannot serve on port ${port}: another program is using it; pass --port with a free one\n`);
     const bad = spawnSync(process.execPath, [join(ROOT, 'bin/drydock.mjs'), 'dev', '--port', 'eighty'], { encoding: 'utf8' });
-    expect([bad.status, bad.stderr]).toEqual([2, 'drydock dev: --port must be a whole number from 0 to 65535, not "eighty"\n']);
+    expect([bad.status, bad.stderr]).toEqual([2, 'drydock dev: --port wants a whole number from 0 to 65535, not "eighty" (see drydock dev --help)\n']);
   });
 
   it('writes lab pages with the checks table and a starter download', async () => {

@@ -105,7 +105,7 @@ describe('a class of mixed submissions', () => {
     const dir = join(outDir, 'bob');
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report.checks.map((c: { id: string }) => c.id)).toEqual(['build', 'size', 'distroless', 'user', 'exec-entrypoint', 'graceful-stop', 'cache-hit']);
-    expect(readFileSync(join(dir, 'feedback.md'), 'utf8')).toMatch(/## ❌ A source-only change rebuilds from cache \(0\/15\)[\s\S]*How to fix it:/);
+    expect(readFileSync(join(dir, 'feedback.md'), 'utf8')).toMatch(/## \[FAIL\] A source-only change rebuilds from cache \(0\/15\)[\s\S]*How to fix it:/);
     expect(readFileSync(join(dir, 'feedback.html'), 'utf8')).toContain('<h1>');
     const gs = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(gs.score).toBe(85);

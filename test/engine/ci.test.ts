@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../graders/engine/connect';
 import { shardOf } from '../../graders/class/shard';
+import { ENGINE_OFFLINE } from '../../graders/integrations/ci';
 import { drydock, FIXTURES, LAB_DIR, ROOT } from '../support/helpers';
 import { runObjects } from '../support/run-objects';
 
@@ -159,8 +160,14 @@ describe('drydock ci kubernetes', () => {
     expect(dind.resources!.limits).toMatchObject({ cpu: '2', memory: '6Gi' });
     const grader = (pod.containers as K8sContainer[])[0];
     const env = Object.fromEntries(grader.env!.map((e) => [e.name, e.value]));
-    expect(env.DOCKER_HOST).toBe('tcp://127.0.0.1:2375');
-    expect(dind.command ?? (dind as unknown as { args: string[] }).args).toContain('--host=tcp://127.0.0.1:2375');
+    // The engine is reached on a socket the two containers share, never on a TCP port a build's ADD could reach.
+    expect(env.DOCKER_HOST).toBe('unix:///run/drydock/docker.sock');
+    expect(dind.command.join(' ')).toContain('--host=unix:///run/drydock/docker.sock');
+    expect(dind.command.join(' ')).not.toMatch(/tcp:\/\//);
+    // The sidecar cuts the route once the grader signals (test/engine/pod-offline.test.ts runs the cut itself).
+    expect(dind.command[2]).toContain(ENGINE_OFFLINE);
+    expect(grader.command[2].indexOf('drydock images')).toBeLessThan(grader.command[2].indexOf('ENGINE_OFFLINE_SIGNAL'));
+    expect(grader.command[2].indexOf('ENGINE_OFFLINE_SIGNAL')).toBeLessThan(grader.command[2].indexOf('drydock grade'));
     const merge = doc('drydock-merge-job.yaml').spec.template.spec.containers[0] as K8sContainer;
 
     // The volume, here: a folder with the lab, the submissions, the results.
@@ -169,11 +176,15 @@ describe('drydock ci kubernetes', () => {
     cpSync(join(repo, 'submissions'), join(volume, 'submissions'), { recursive: true });
     const paths = { LAB: join(volume, 'lab'), SUBMISSIONS: join(volume, 'submissions'), RESULTS: join(volume, 'results'), GRADEBOOK: join(volume, 'gradebook') };
     expect(env.LAB).toBe('/class/lab');
+    // Playing the sidecar: the cut is acknowledged at once (no route to cut on this machine's engine).
+    const signal = join(volume, 'engine-offline');
+    writeFileSync(`${signal}.done`, '');
     for (const index of [0, 1]) {
       const [shell, flag, script] = grader.command;
       expect([shell, flag]).toEqual(['sh', '-c']);
-      sh(script, { ...env, DOCKER_HOST: '', ...paths, JOB_COMPLETION_INDEX: String(index) }, volume);
+      sh(script, { ...env, DOCKER_HOST: '', ENGINE_OFFLINE_SIGNAL: signal, ...paths, JOB_COMPLETION_INDEX: String(index) }, volume);
     }
+    expect(existsSync(signal)).toBe(true);
     const menv = Object.fromEntries(merge.env!.map((e) => [e.name, e.value]));
     sh(merge.command[2], { ...menv, ...paths }, volume);
     gradebooks.kubernetes = readFileSync(join(volume, 'gradebook/gradebook.csv'), 'utf8');

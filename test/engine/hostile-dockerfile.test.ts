@@ -59,11 +59,11 @@ afterAll(async () => {
 const FROM = 'FROM golang:1.26-alpine AS build\n';
 const refused: [string, () => string, number, RegExp][] = [
   ['ADD of a loopback URL (the reported attack)', () => `${FROM}ADD ${base}/secret.txt /secret.txt\nRUN cat /secret.txt && false\n`, 2, /ADD fetches http:\/\/127\.0\.0\.1:\d+\/secret\.txt from the network/],
-  ['the URL through an ARG', () => `ARG SRC=${base}/arg.txt\n${FROM}ARG SRC\nADD $SRC /x\n`, 4, /ADD \(\$SRC\) fetches/],
+  ['the URL through an ARG', () => `ARG SRC=${base}/arg.txt\n${FROM}ARG SRC\nADD $SRC /x\n`, 4, /the ADD source `\$SRC` contains quotes, a backslash or a variable/],
   ['a remote archive', () => `${FROM}ADD ${base}/data.tar.gz /data/\n`, 2, /fetches .*data\.tar\.gz/],
   ['a git URL', () => `${FROM}ADD ${base}/repo.git /repo\n`, 2, /fetches .*repo\.git/],
-  ['an ONBUILD trigger in a parent stage', () => `${FROM}ONBUILD ADD ${base}/onbuild.txt /o\nFROM build\nRUN true\n`, 2, /fetches .*onbuild\.txt/],
-  ['a heredoc whose body an old engine reads as an instruction', () => `${FROM}COPY <<EOF /notes\nADD ${base}/heredoc.txt /h\nEOF\n`, 3, /fetches .*heredoc\.txt/],
+  ['an ONBUILD trigger in a parent stage', () => `${FROM}ONBUILD ADD ${base}/onbuild.txt /o\nFROM build\nRUN true\n`, 2, /ONBUILD registers an instruction/],
+  ['a heredoc whose body an old engine reads as an instruction', () => `${FROM}COPY <<EOF /notes\nADD ${base}/heredoc.txt /h\nEOF\n`, 2, /COPY uses a heredoc/],
   ['RUN --network=host', () => `${FROM}RUN --network=host wget -qO- ${base}/net.txt\n`, 2, /--network=host asks for a network/],
   ['a secret mount', () => `${FROM}RUN --mount=type=secret,id=aws true\n`, 2, /asks the builder for a secret/],
   ['an SSH agent mount', () => `${FROM}RUN --mount=type=ssh true\n`, 2, /an SSH agent/],
@@ -75,8 +75,29 @@ const refused: [string, () => string, number, RegExp][] = [
   ['an unknown flag', () => `${FROM}COPY --frobnicate=yes . .\n`, 2, /COPY --frobnicate is an option the grader does not accept/],
 ];
 
+// Issue 20: forms BuildKit reads differently from a JavaScript parser. The first five were
+// confirmed on Docker 20.10 (the server saw the request and \`build\` passed); the rest are one per family.
+const misread: [string, () => string, number, RegExp][] = [
+  ['confirmed: ADD continued onto a URL line', () => `${FROM}ADD go.mod \\\n${base}/continued.txt /probe/\n`, 2, /ADD continues over lines 2-3/],
+  ['confirmed: a no-break space before ADD', () => `${FROM}\u00a0ADD ${base}/nbsp.txt /nbsp\n`, 2, /no-break space \(U\+00A0\)/],
+  ['confirmed: ADD "http"://…', () => `${FROM}ADD "http"://${base.slice('http://'.length)}/quoted.txt /q\n`, 2, /ADD `"http":\/\/.*` contains quotes or a backslash/],
+  // dockerfile-ast counted each lone CR as a line end and put the syntax directive on line 3; the blanking step
+  // (and BuildKit) count LF only, so the grader blanked the `RUN echo \` on line 3 and the ADD under it was built.
+  ['confirmed: a lone CR in an early comment shifts the # syntax blanking', () => `# x=y\r\r# syntax=docker/dockerfile:1\n${FROM}RUN echo \\\nADD ${base}/shifted.txt /s\n`, 1, /carriage return that does not end a line/],
+  ['confirmed: # x=a<CR>b then a frontend on the loopback registry', () => `# x=a\rb\n# syntax=${base.slice('http://'.length)}/frontend\n${FROM}RUN true\n`, 1, /carriage return that does not end a line/],
+  ['whitespace: a vertical tab between flags', () => `${FROM}COPY --chown=0:0\u000b--from=${FOREIGN} /etc/passwd /p\n`, 2, /vertical tab/],
+  ['continuation: a line ending in an escaped backslash', () => `${FROM}ADD go.mod \\\\\n${base}/escaped.txt /probe/\n`, 2, /ADD continues over lines 2-3/],
+  ['escape directive: a backtick escape', () => `# escape=\`\n${FROM}ADD \`\n${base}/tick.txt /t\n`, 1, /can be read as a parser directive/],
+  ['directives: one comment line holding three k=v pairs', () => `# a=1 b=2 c=3\n${FROM}ADD ${base}/kv.txt /kv\n`, 1, /can be read as a parser directive/],
+  ['quoting: a backslash inside the scheme', () => `${FROM}ADD http\\://${base.slice('http://'.length)}/backslash.txt /b\n`, 2, /contains quotes or a backslash/],
+  ['quoting: a JSON string that decodes to the URL', () => `${FROM}ADD ["h\\u0074tp://${base.slice('http://'.length)}/json.txt", "/j"]\n`, 2, /JSON form must be a plain array of strings without escapes/],
+  ['variables: ${U:?m}', () => `${FROM}ARG U=${base}/required.txt\nADD \${U:?m} /r\n`, 3, /the ADD source `\$\{U:\?m\}` contains/],
+  ['variables: expansion within one ENV', () => `${FROM}ENV A=${base}/env.txt\nENV A=safe B=\${A}\nADD $B /e\n`, 4, /the ADD source `\$B` contains/],
+  ['stages: a mount from a stage number (an image named 0 to BuildKit 0.8)', () => `${FROM}FROM golang:1.26-alpine\nRUN --mount=from=0,target=/s true\n`, 3, /refers to a stage by its number/],
+];
+
 describe('refused before anything is built', () => {
-  it.each(refused)('%s', async (_, dockerfile, line, message) => {
+  it.each([...refused, ...misread])('%s', async (_, dockerfile, line, message) => {
     const seen = requests.length;
     const r = await grade(dockerfile());
     const build = r.checks.find((c) => c.id === 'build')!;

@@ -12,6 +12,12 @@ import { join } from 'node:path';
  * It must not use `--bridge=none`: that deletes the main engine's docker0.
  * It runs with `--iptables=false`: published ports go through docker-proxy on
  * the host, which needs no rules, and the two engines' DOCKER chains never meet.
+ *
+ * With DRYDOCK_SCRATCH_CHROOT set (the Docker 28 root scripts/engine28-up.sh
+ * made and mounted), the throwaway engine is that root's dockerd, with its
+ * daemon.json (the containerd image store), so tests run on the engine they
+ * are about. That script binds /run/drydock-scratch into the root, so the
+ * socket and exec root have one path inside and out.
  */
 export interface ScratchEngine {
   docker: Docker;
@@ -48,14 +54,44 @@ function claimBridge(name: string): number {
   throw new Error(`no free scratch bridge: ${CLAIMS} holds 14 claims`);
 }
 
-export async function startScratchEngine(name: string, opts: { index?: number } = {}): Promise<ScratchEngine> {
-  const index = opts.index ?? claimBridge(name);
-  const dir = `/var/lib/drydock-scratch/${name}`;
+export interface ScratchOptions {
+  index?: number;
+  /**
+   * Takes the engine's route out: dockerd runs in a network namespace of its
+   * own holding only a loopback (`unshare --net`), so what the daemon itself
+   * fetches (`ADD <url>`, image pulls, a `# syntax` frontend), which the
+   * build's `networkmode: none` does not cover, fails, and the host's loopback
+   * services are out of its reach. Its API socket is a file, so the tests
+   * still reach it; images come in by `copyImages`. Not the default: a build
+   * `FROM` a registry image on Docker 20.10 waited out the build timeout on
+   * such an engine (BuildKit resolving the image's metadata), so grading the
+   * lab there does not work yet.
+   */
+  offline?: boolean;
+  /** Runs dockerd in this existing network namespace (`ip netns exec`) instead, as a pod's sidecar shares the pod's. */
+  netns?: string;
+  /**
+   * Puts the engine's containers and BuildKit steps under their own cgroup
+   * (`/sys/fs/cgroup/<controller>/<cgroupParent>/…`), so a test can starve this
+   * engine's builds of CPU without touching the main engine's.
+   */
+  cgroupParent?: string;
+}
+
+export async function startScratchEngine(name: string, opts: ScratchOptions = {}): Promise<ScratchEngine> {
+  const online = !opts.offline && !opts.netns;
+  // Offline, the engine's bridge lives in its own namespace: no host bridge to claim.
+  const index = online ? opts.index ?? claimBridge(name) : -1;
+  const chroot = process.env.DRYDOCK_SCRATCH_CHROOT || '';
+  if (chroot && !existsSync(join(chroot, 'run/drydock-scratch'))) throw new Error(`${chroot} is not mounted for scratch engines: run scripts/engine28-up.sh`);
+  /** The data root as dockerd sees it, and as this process does. */
+  const dataRoot = `/var/lib/drydock-scratch/${name}`;
+  const dir = join(chroot || '/', dataRoot);
   const run = `/run/drydock-scratch/${name}`;
   mkdirSync(dir, { recursive: true });
   mkdirSync(run, { recursive: true });
   const bridge = `ddscratch${index}`;
-  ensureBridge(bridge, `172.31.${240 + index}.1/24`);
+  if (online) ensureBridge(bridge, `172.31.${240 + index}.1/24`);
   const sock = join(run, 'docker.sock');
   const pidfile = join(run, 'docker.pid');
   if (existsSync(pidfile)) {
@@ -69,20 +105,26 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     rmSync(pidfile, { force: true });
   }
   const log = openSync(join(run, 'dockerd.log'), 'a');
-  const child: ChildProcess = spawn(
-    'dockerd',
-    [
-      `--data-root=${join(dir, 'data')}`,
-      `--exec-root=${join(run, 'exec')}`,
-      `--pidfile=${pidfile}`,
-      `--host=unix://${sock}`,
-      `--bridge=${bridge}`,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--log-level=warn',
-    ],
-    { detached: true, stdio: ['ignore', log, log] },
-  );
+  // Scratch engines run the Docker 28 root's dockerd when DRYDOCK_SCRATCH_CHROOT names it (see scripts/engine28-up.sh).
+  const dockerd = chroot ? ['chroot', chroot, 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'dockerd'] : ['dockerd'];
+  const args = [
+    ...dockerd,
+    `--data-root=${join(dataRoot, 'data')}`,
+    `--exec-root=${join(run, 'exec')}`,
+    `--pidfile=${pidfile}`,
+    `--host=unix://${sock}`,
+    ...(online ? [`--bridge=${bridge}`] : []),
+    '--iptables=false',
+    '--ip-masq=false',
+    '--log-level=warn',
+    ...(opts.cgroupParent ? [`--cgroup-parent=${opts.cgroupParent}`] : []),
+  ];
+  // ip netns exec, unshare, sh, chroot and env each exec the next: the child's pid is dockerd's.
+  const child: ChildProcess = opts.netns
+    ? spawn('ip', ['netns', 'exec', opts.netns, ...args], { detached: true, stdio: ['ignore', log, log] })
+    : online
+    ? spawn(args[0], args.slice(1), { detached: true, stdio: ['ignore', log, log] })
+    : spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...args], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const host = `unix://${sock}`;
   const docker = new Docker({ socketPath: sock });
@@ -121,7 +163,7 @@ export async function startScratchEngine(name: string, opts: { index?: number } 
     sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     if (!keepData) rmSync(dir, { recursive: true, force: true });
     rmSync(run, { recursive: true, force: true });
-    rmSync(join(CLAIMS, String(index)), { force: true });
+    if (online) rmSync(join(CLAIMS, String(index)), { force: true });
   };
   return { docker, host, dir, stop, kill };
 }

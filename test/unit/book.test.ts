@@ -34,8 +34,16 @@ describe('front matter', () => {
       expect.stringMatching(/^chapters\/01-harbour\.md:4:11 outcomes: .*expected array/),
     ]);
   });
-  it('requires front matter on a chapter', () => {
-    expect(render('Just text').problems[0].message).toMatch(/front matter/);
+  it('is optional: the title is the first # heading, which opens the page once', () => {
+    const r = render('# Tides and currents\n\nJust text.\n');
+    expect(r.problems).toEqual([]);
+    expect(r.title).toBe('Tides and currents');
+    expect(r.html.match(/<h1/g)).toHaveLength(1);
+  });
+  it('without front matter or a heading, the page is named by its file', () => {
+    const r = render('Just text.\n');
+    expect(r.problems).toEqual([]);
+    expect(r.title).toBe('chapters/01-harbour.md');
   });
 });
 
@@ -43,8 +51,9 @@ describe('ASCII figures', () => {
   it('turns an ascii fence into a captioned, labelled figure with every column kept', () => {
     const art = '┌──┐   x\n│  │  yy\n└──┘';
     const r = render(md('```ascii title="Box"\n' + art + '\n```'));
-    expect(r.html.startsWith('<figure class="ascii-figure">')).toBe(true);
-    expect(r.html).toContain('<figure class="ascii-figure"><div class="ascii-scroll scroll-x" role="img" aria-label="Box" tabindex="0"><pre class="ascii">' + art + '</pre></div><p class="scroll-hint"></p><figcaption>Box</figcaption></figure>');
+    expect(r.html.startsWith('<figure class="ascii-figure" id="figure-1">')).toBe(true);
+    // Numbered like every figure on the page; the widest line's columns let the stylesheet fit it to the column.
+    expect(r.html).toContain('<figure class="ascii-figure" id="figure-1"><div class="ascii-scroll scroll-x" role="img" aria-label="Figure 1 — Box" tabindex="0" style="--cols:8"><pre class="ascii">' + art + '</pre></div><p class="scroll-hint"></p><figcaption>Figure 1 — Box</figcaption></figure>');
   });
   it('treats a text fence with box-drawing characters as a diagram, and plain text as code', () => {
     expect(render(md('```text\n├─ a\n```')).html).toContain('ascii-figure');
@@ -134,14 +143,35 @@ describe('directives nobody handles', () => {
   });
 
   it.each([
-    ['::: details Show answer', ':::details[Show answer]'],
-    [':::details Show answer', ':::details[Show answer]'],
-    ['::: tip', ':::tip'],
-    ['::::warning  Hot stuff', '::::warning[Hot stuff]'],
-  ])('fails "%s", written in another tool\'s syntax, naming the fix %s', (opening, fix) => {
-    const r = render(md(`Intro.\n\n${opening}\nThe answer.\n:::`));
-    expect(r.problems.map((p) => [p.line, p.column])).toEqual([[7, 1]]);
-    expect(r.problems[0].message).toContain(`write ${fix} (no space after the colons, a title in [brackets])`);
+    ['::: details Show answer', '<summary>Show answer</summary>'],
+    [':::details Show answer', '<summary>Show answer</summary>'],
+    ['::: tip', 'callout-tip'],
+    ['::: info Heads up', 'callout-note'],
+    ['::::warning  Hot stuff', 'callout-warning'],
+  ])('reads "%s" as VitePress writes it (%s)', (opening, html) => {
+    const r = render(md(`Intro.\n\n${opening}\nThe answer.\n${/^:+/.exec(opening)![0]}`));
+    expect(r.problems).toEqual([]);
+    expect(r.html).toContain(html);
+    expect(r.html).not.toContain(':::');
+  });
+
+  it('keeps VitePress openings inside fenced code as written', () => {
+    const r = render(md('```markdown\n::: tip Title\nx\n:::\n```'));
+    expect(r.html).toContain('::: tip Title');
+    expect(r.problems).toEqual([]);
+  });
+
+  it('warns about a VitePress container the book does not know, keeping its content', () => {
+    const r = render(md('::: code-group\nKept.\n:::'));
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.map((w) => [w.line, w.message.split(' (')[0]])).toEqual([[5, 'unknown directive :::code-group']]);
+    expect(r.html).toContain('Kept.');
+  });
+
+  it('fails a VitePress opening where no block can start (in a quote), naming the fix', () => {
+    const r = render(md('> ::: details Show answer\n> The answer.'));
+    expect(r.problems.map((p) => [p.line, p.column])).toEqual([[5, 3]]);
+    expect(r.problems[0].message).toContain('write :::details[Show answer] (no space after the colons, a title in [brackets])');
   });
 
   it('does not mistake prose that merely contains colons for a directive', () => {
@@ -249,8 +279,8 @@ describe('mermaid', () => {
     expect(withSvg.html).toContain('<div class="mermaid-light"><svg id="m1"></svg></div>');
     expect(withSvg.html).not.toContain('mermaid-dark');
     const both = renderMarkdown({ ...ctx, mermaid: new Map([[src, { svg: '<svg id="m1" width="100%" style="max-width: 450px;" viewBox="-50 -10 450 267"></svg>', svgDark: '<svg id="m2" width="100%" style="max-width: 450px;" viewBox="-50 -10 450 267"></svg>' }]]) }, page, md('```mermaid\n' + src + '\n```'));
-    // Natural size (from the drawing's own box), one drawing per theme, in a box that scrolls.
-    expect(both.html).toContain('<div class="mermaid-scroll scroll-x" role="group" aria-label="Diagram" tabindex="0"><div class="mermaid-light"><svg id="m1" viewBox="-50 -10 450 267" width="450" height="267"></svg></div><div class="mermaid-dark"><svg id="m2" viewBox="-50 -10 450 267" width="450" height="267"></svg></div></div>');
+    // Natural size (from the drawing's own box) as the most the column fits it to, one drawing per theme, named by its caption.
+    expect(both.html).toContain('<div class="mermaid-scroll" role="img" aria-label="Figure 1 — Flowchart: A, B"><div class="mermaid-light"><svg id="m1" viewBox="-50 -10 450 267" width="450" height="267"></svg></div><div class="mermaid-dark"><svg id="m2" viewBox="-50 -10 450 267" width="450" height="267"></svg></div></div>');
     const without = render(md('```mermaid\n' + src + '\n```'));
     expect(without.needsClientMermaid).toBe(true);
     expect(without.html).toContain('<pre class="mermaid">');
@@ -269,3 +299,62 @@ describe('mermaid', () => {
   });
 });
 
+
+describe('figures, tables and code that fit a phone', () => {
+  it('numbers ASCII and Mermaid figures in reading order, keeps a number the author wrote, and warns when it is wrong', () => {
+    const src = 'sequenceDiagram\n  participant A as Alice\n  A->>B: hello';
+    const text = md('```ascii title="Figure 1 — First"\n┌┐\n```\n\n```mermaid\n' + src + '\n```\n\n```ascii title="Figure 2 — Third"\n└┘\n```\n\n```ascii\n──\n```');
+    const r = renderMarkdown({ ...ctx, mermaid: new Map([[src, { svg: '<svg id="m1" viewBox="0 0 10 10"></svg>' }]]) }, page, text);
+    expect([...r.html.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1])).toEqual(['Figure 1 — First', 'Figure 2 — Sequence diagram: Alice, B', 'Figure 2 — Third', 'Figure 4']);
+    expect(r.warnings.map((w) => [w.line, w.message.split(' but ')[0]])).toEqual([[15, 'this figure\'s title says "Figure 2"']]);
+  });
+
+  it('gives a Mermaid diagram its steps as a list: messages in order, loops and branches nested, replies marked', () => {
+    const src = 'sequenceDiagram\n  participant C as Client\n  participant S as Server\n  C->>S: GET /\n  loop each part\n    S-->>C: a part\n  end\n  alt cached\n    C->>C: use it\n  else\n    Note over C,S: fetch again\n  end';
+    const r = renderMarkdown({ ...ctx, mermaid: new Map([[src, { svg: '<svg id="m1" viewBox="0 0 10 10"></svg>' }]]) }, page, md('```mermaid\n' + src + '\n```'));
+    expect(r.html).toContain('<details class="diagram-steps"><summary>The diagram as a list</summary><ol><li>Client → Server: GET /</li><li>Loop: each part<ol><li>Server → Client (reply): a part</li></ol></li><li>If: cached<ol><li>Client → Client: use it</li></ol></li><li>Otherwise<ol><li>Note (Client, Server): fetch again</li></ol></li></ol></details>');
+  });
+
+  it('puts a table in a focusable box named by its columns, with a scroll cue', () => {
+    const r = render(md('| Part | Job |\n|---|---|\n| a | b |'));
+    expect(r.html).toContain('<div class="table-scroll"><div class="scroll-x" role="group" tabindex="0" aria-label="Table: Part, Job"><table>');
+    expect(r.html).toContain('</table></div><p class="scroll-hint"></p></div>');
+  });
+
+  it('lets long inline code wrap between words and after path separators only', () => {
+    const r = render(md('Run `docker run --memory 64m -c "sh -c id" bookstore/catalog:dev` or read `/sys/fs/cgroup/memory/memory.limit_in_bytes` but `short-one` stays.'));
+    expect(r.html).toContain('<code class="code-long"><span class="nobr">docker</span> <span class="nobr">run</span> <span class="nobr">--memory</span> <span class="nobr">64m</span> <span class="nobr">-c</span> <span class="nobr">"sh</span> <span class="nobr">-c</span> <span class="nobr">id"</span> <span class="nobr">bookstore/catalog:dev</span></code>');
+    expect(r.html).toContain('<span class="nobr">/</span><wbr><span class="nobr">sys/</span><wbr><span class="nobr">fs/</span><wbr><span class="nobr">cgroup/</span><wbr><span class="nobr">memory/</span><wbr><span class="nobr">memory.</span><wbr><span class="nobr">limit_in_bytes</span>');
+    expect(r.html).toContain('<code>short-one</code>');
+  });
+
+  it('marks a paragraph ending in a colon before a block as a lead-in, for print', () => {
+    const r = render(md('Run this:\n\n```bash\nls\n```\n\nNot this: no.\n\nLast one:'));
+    expect(r.html).toContain('<p class="lead-in">Run this:</p>');
+    expect(r.html).toContain('<p>Not this: no.</p>');
+    expect(r.html).toContain('<p>Last one:</p>');
+  });
+
+  it('splits a shell session into commands (prompt outside the text) and output; a script without prompts stays code', () => {
+    const r = render(md('```console\n$ docker run \\\n    --rm hello\nHello from Docker!\n$ echo done\ndone\n```'));
+    expect(r.html).toContain('<pre data-transcript class="shiki');
+    const lines = [...r.html.matchAll(/<span class="line( cmd| out)?">/g)].map((m) => m[1]?.trim());
+    expect(lines).toEqual(['cmd', 'cmd', 'out', 'cmd', 'out']);
+    expect(r.html.match(/<span class="prompt" aria-hidden="true">\$ <\/span>/g)).toHaveLength(2);
+    expect(r.html).toContain('>Copy commands</button>');
+    const script = render(md('```bash\necho "$ not a prompt"\n```'));
+    expect(script.html).not.toContain('data-transcript');
+    // A captured session written as plain text is one too.
+    expect(render(md('```text\n$ id -u\n65532\n```')).html).toContain('data-transcript');
+  });
+});
+
+describe('search text', () => {
+  it('is the prose only: no drawings, code or anchors, and a space between blocks', () => {
+    const r = render(md('## Dock\n\nFirst line.\n\n- Hands-on lab\n- Containerize it\n\n```ascii\n┌─gangplank─┐\n```\n\n```bash\nsecretcommand\n```\n\n| A | B |\n|---|---|\n| one | two |'));
+    const section = r.sections.find((s) => s.heading === 'Dock')!;
+    const text = section.text.replace(/\s+/g, ' ').trim();
+    expect(text).toBe('First line. Hands-on lab Containerize it A B one two');
+    expect(text).not.toMatch(/[\u2500-\u257f]|gangplank|secretcommand|#/);
+  });
+});

@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { BuildStep } from '../../graders/observe/buildkit-trace';
 import { cachePlan, cacheVerdictKnown } from '../../graders/observe/cache-probe';
 import { cacheHitCheck } from '../../graders/checks/cache-hit';
-import type { Observations } from '../../graders/checks/types';
+import { paramsOf, type Observations } from '../../graders/checks/types';
 import { parseDockerfile } from '../../graders/dockerfile/parse';
 import { loadLab } from '../../graders/lab/load';
 import { LAB_DIR } from '../support/helpers';
+import { judgeCheck } from '../../graders/grade/judge';
 
 const lab = loadLab(LAB_DIR);
 const SOLUTION = readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8');
@@ -39,7 +40,7 @@ function grade(dockerfile: string, probe: S[], extra: Partial<Observations> = {}
     cache: { outcome: { status, steps: steps(probe), durationMs: 1 }, probeComment: '// probe' },
     ...extra,
   };
-  return cacheHitCheck.evaluate(obs);
+  return judgeCheck(cacheHitCheck, obs);
 }
 
 describe('cache-hit', () => {
@@ -52,6 +53,13 @@ describe('cache-hit', () => {
     const r = grade(SOLUTION, [['workdir', '[build 2/7] WORKDIR /src', 'R'], ['mod2', '[build 3/6] COPY go.mod go.sum* ./', 'C'], ['dl2', '[build 4/6] RUN go mod download', 'C'], ['src2', '[build 5/6] COPY . .', 'R']]);
     expect(r.status).toBe('pass');
     expect(r.evidence.join('\n')).toMatch(/RAN {5}line 4: WORKDIR \/src \(shared: the same step as in the first build, reading nothing from the context; not judged\)/);
+  });
+
+  it("never fails a student for another build's record of a step merged into the probe's (BuildKit 0.2x, same cache key, another digest)", () => {
+    // The probe's own vertex for the download is cached; a neighbour's, merged by cache key, replays its cold run.
+    const r = grade(SOLUTION, [['mod2', '[build 3/6] COPY go.mod go.sum* ./', 'C'], ['dl2', '[build 4/6] RUN go mod download', 'C'], ['dlN', '[build 4/6] RUN go mod download', 'R'], ['src2', '[build 5/6] COPY . .', 'R']]);
+    expect(r.status).toBe('pass');
+    expect(r.evidence.filter((l) => l.includes('RUN go mod download'))).toEqual(['CACHED  line 8: RUN go mod download', 'RAN     line 8: RUN go mod download']);
   });
 
   it('is an infrastructure error when a step with unchanged inputs re-ran in both probes', () => {
@@ -93,7 +101,7 @@ describe('cache-hit', () => {
 
   it('knows when to stop the probe: once the dependency step and the source copy have shown', () => {
     const df = parseDockerfile(SOLUTION);
-    const plan = cachePlan(df, lab.cache!);
+    const plan = cachePlan(df, paramsOf(cacheHitCheck, lab));
     expect(cacheVerdictKnown(df, plan, steps([['dl', '[build 4/6] RUN go mod download', 'C']]))).toBe(false);
     expect(cacheVerdictKnown(df, plan, steps([['dl', '[build 4/6] RUN go mod download', 'C'], ['src', '[build 5/6] COPY . .', 'R']]))).toBe(true);
   });

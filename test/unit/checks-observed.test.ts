@@ -10,11 +10,25 @@ import type { Check, Observations, RunObservation } from '../../graders/checks/t
 import { parseDockerfile } from '../../graders/dockerfile/parse';
 import { loadLab } from '../../graders/lab/load';
 import { LAB_DIR } from '../support/helpers';
+import { judgeCheck } from '../../graders/grade/judge';
 
 const lab = loadLab(LAB_DIR);
 const SOLUTION = readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8');
 const check = (id: string): Check => CHECKS.find((c) => c.id === id)!;
 const BASE = ['sha256:base1'];
+
+/** What `docker save` showed: the base's layer and the binary's, uncompressed. */
+const layerScan = (appBytes: number) => ({
+  layers: [
+    { diffId: BASE[0], fromLab: true, bytes: 2_000_000 },
+    { diffId: 'sha256:app', step: 'COPY /out/catalog /catalog # buildkit', fromLab: false, bytes: appBytes },
+  ],
+  history: [],
+  findings: [],
+  scannedBytes: 0,
+  truncatedFiles: 0,
+  limits: { perFileBytes: 0, totalBytes: 0 },
+});
 
 function obs(over: Partial<Observations> = {}, image: Partial<Docker.ImageInspectInfo> = {}, run: Partial<RunObservation> = {}): Observations {
   return {
@@ -26,12 +40,13 @@ function obs(over: Partial<Observations> = {}, image: Partial<Docker.ImageInspec
     build: { status: 'built', imageId: 'sha256:0123456789abcdef', steps: [], durationMs: 4200 },
     image: { Size: 9_000_000, Config: { Entrypoint: ['/catalog'], User: '65532:65532' }, RootFS: { Type: 'layers', Layers: [...BASE, 'sha256:app'] }, ...image } as Docker.ImageInspectInfo,
     history: [{ CreatedBy: 'COPY /out/catalog /catalog # buildkit', Size: 7_000_000 }],
+    layerScan: layerScan(7_000_000),
     files: { paths: new Set(['catalog', 'etc/passwd']), passwd: 'nonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n' },
     run: { ready: true, readyAfterMs: 120, processes: [], pid1: { uid: 65532, args: '/catalog' }, stop: { elapsedMs: 300, exitCode: 0, oomKilled: false }, logTail: ['draining'], ...run },
     ...over,
   };
 }
-const verdict = (id: string, o: Observations) => check(id).evaluate(o);
+const verdict = (id: string, o: Observations) => judgeCheck(check(id), o);
 
 describe('every check describes itself', () => {
   it('has an id, a title, a book anchor and what it needs observed', () => {
@@ -67,11 +82,25 @@ describe('build', () => {
 describe('size', () => {
   it('passes within the limit and fails over it, naming the largest layer', () => {
     expect(verdict('size', obs()).status).toBe('pass');
-    const r = verdict('size', obs({}, { Size: 40_000_000 }));
+    const r = verdict('size', obs({ layerScan: layerScan(40_000_000) }));
     expect(r.status).toBe('fail');
-    expect(r.evidence.join('\n')).toMatch(/7\.0 MB {2}COPY \/out\/catalog \/catalog/);
+    expect(r.summary).toBe('42.0 MB is over the 25.0 MB limit');
+    expect(r.evidence.join('\n')).toMatch(/40\.0 MB {2}COPY \/out\/catalog \/catalog/);
+  });
+  it("judges the layers' uncompressed bytes, not the Size the engine's image store reports", () => {
+    // A containerd store reports compressed content; overlay2 disk usage. Neither moves the verdict.
+    for (const Size of [1_000_000, 9_000_000, 90_000_000]) {
+      const r = verdict('size', obs({}, { Size }));
+      expect(r).toMatchObject({ status: 'pass', summary: '9.0 MB is within the 25.0 MB limit' });
+      expect(r.evidence[1]).toBe(`the engine reports ${(Size / 1e6).toFixed(1)} MB, in its image store's own unit`);
+    }
   });
   it('is an error when the image could not be inspected', () => expect(verdict('size', obs({ image: undefined })).status).toBe('error'));
+  it('is an error when the layers could not be read', () => {
+    const r = verdict('size', obs({ layerScan: undefined, infraErrors: { 'layer-sizes': 'docker save: connection reset' } }));
+    expect(r.status).toBe('error');
+    expect(JSON.stringify(r)).toContain('docker save: connection reset');
+  });
 });
 
 describe('distroless', () => {

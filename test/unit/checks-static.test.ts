@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS, labNeeds } from '../../graders/checks';
 import { cmdArgsCheck } from '../../graders/checks/cmd-args';
 import { dockerignoreCheck, excludeMatcher } from '../../graders/checks/dockerignore';
-import { noSecretsCheck, stepText } from '../../graders/checks/no-secrets';
-import { expandFrom, pinnedBaseCheck, pinVerdict } from '../../graders/checks/pinned-base';
+import { noSecretsCheck } from '../../graders/checks/no-secrets';
+import { stepText } from '../../graders/checks/util';
+import { pinnedBaseCheck, pinVerdict } from '../../graders/checks/pinned-base';
 import { readOnlyRootCheck } from '../../graders/checks/read-only-root';
 import { matchContent, matchPath, redactAll } from '../../graders/checks/secret-patterns';
 import type { LayerScan, Observations, RunObservation } from '../../graders/checks/types';
@@ -17,6 +18,7 @@ import { parseDockerfile } from '../../graders/dockerfile/parse';
 import { LabSchema, loadLab, type LabDefinition } from '../../graders/lab/load';
 import { describeVariant, LayerTarReader } from '../../graders/observe/runtime';
 import { LAB_DIR } from '../support/helpers';
+import { judgeCheck } from '../../graders/grade/judge';
 
 const base = loadLab(LAB_DIR);
 const lab = (extra: Partial<LabDefinition> = {}): LabDefinition => ({ ...base, ...extra });
@@ -53,7 +55,7 @@ describe('the registry', () => {
     expect(messages.some((m) => m.includes('read-only-root'))).toBe(false);
     const ok = LabSchema.safeParse({ ...def, cmdArgs: { extraArgs: ['--verbose'] }, dockerignore: { exclude: ['.git'] }, readOnlyRoot: { tmpfs: ['/tmp'] } });
     expect(ok.success, JSON.stringify(ok.error?.issues)).toBe(true);
-    expect(ok.data!.cmdArgs).toEqual({ extraArgs: ['--verbose'], requireSplit: true });
+    expect((ok.data as LabDefinition).cmdArgs).toEqual({ extraArgs: ['--verbose'], requireSplit: true });
     expect(LabSchema.safeParse({ ...def, cmdArgs: { extraArgs: ['-v'] }, dockerignore: { exclude: ['.git'] }, readOnlyRoot: { tmpfs: ['/'] } }).success).toBe(false);
   });
 });
@@ -80,38 +82,35 @@ describe('pinned-base', () => {
     expect(pinVerdict('golang').why).toBe('no tag, so `:latest`');
   });
 
-  it('expands build arguments in FROM', () => {
-    const args = new Map([['GO', '1.26']]);
-    expect(expandFrom('golang:${GO}-alpine', args)).toBe('golang:1.26-alpine');
-    expect(expandFrom('golang:$GO', args)).toBe('golang:1.26');
-    expect(expandFrom('golang:${V:-1.25}', args)).toBe('golang:1.25');
-    expect(expandFrom('golang:${NOPE}', args)).toBeUndefined();
+  it('is never asked about a build argument in FROM: the reader refuses it before any check runs', () => {
+    const df = parseDockerfile('ARG GO=1.26\nFROM golang:${GO}-alpine\n');
+    expect(df.refusals.map((r) => r.line)).toEqual([2]);
   });
 
   it('passes versions and digests, skipping stage references and scratch', () => {
-    const df = parseDockerfile(`ARG GO=1.26\nFROM golang:\${GO}-alpine AS build\nRUN true\nFROM build AS test\nFROM scratch\nFROM gcr.io/distroless/static@sha256:${'c'.repeat(64)}\n`);
-    const r = pinnedBaseCheck.evaluate(obs({ dockerfile: df }));
+    const df = parseDockerfile(`ARG GO=1.26\nFROM golang:1.26-alpine AS build\nRUN true\nFROM build AS test\nFROM scratch\nFROM gcr.io/distroless/static@sha256:${'c'.repeat(64)}\n`);
+    const r = judgeCheck(pinnedBaseCheck, obs({ dockerfile: df }));
     expect(r.status).toBe('pass');
-    expect(r.evidence.join('\n')).toMatch(/line 2: FROM golang:\$\{GO\}-alpine \(= golang:1\.26-alpine\): pinned, version 1\.26[\s\S]*line 4: FROM build: an earlier stage[\s\S]*line 5: FROM scratch: scratch[\s\S]*line 6: .*pinned, digest sha256:cccc/);
+    expect(r.evidence.join('\n')).toMatch(/line 2: FROM golang:1\.26-alpine: pinned, version 1\.26[\s\S]*line 4: FROM build: an earlier stage[\s\S]*line 5: FROM scratch: scratch[\s\S]*line 6: .*pinned, digest sha256:cccc/);
   });
 
   it('fails a moving tag and names the line', () => {
     const df = parseDockerfile('FROM golang:1.26-alpine AS build\nFROM gcr.io/distroless/static:nonroot\n');
-    const r = pinnedBaseCheck.evaluate(obs({ dockerfile: df }));
+    const r = judgeCheck(pinnedBaseCheck, obs({ dockerfile: df }));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('a base image is not pinned: line 2: gcr.io/distroless/static:nonroot (the tag "nonroot" names no version)');
     expect(r.fix).toMatch(/digest/);
   });
 
-  it('fails no tag, :latest and a build argument without a default', () => {
-    const r = pinnedBaseCheck.evaluate(obs({ dockerfile: parseDockerfile('ARG BASE\nFROM golang\nFROM alpine:latest\nFROM ${BASE}\n') }));
+  it('fails no tag and :latest', () => {
+    const r = judgeCheck(pinnedBaseCheck, obs({ dockerfile: parseDockerfile('FROM golang\nFROM alpine:latest\n') }));
     expect(r.status).toBe('fail');
-    expect(r.summary).toMatch(/^3 base images are not pinned: line 2: golang \(no tag/);
-    expect(r.evidence.join('\n')).toMatch(/line 4: FROM \$\{BASE\}: NOT PINNED, a build argument without a default/);
+    expect(r.summary).toMatch(/^2 base images are not pinned: line 1: golang \(no tag/);
+    expect(r.evidence.join('\n')).toMatch(/line 2: FROM alpine:latest: NOT PINNED, `:latest` moves/);
   });
 
   it('is an error without a Dockerfile', () => {
-    expect(pinnedBaseCheck.evaluate(obs()).status).toBe('error');
+    expect(judgeCheck(pinnedBaseCheck, obs()).status).toBe('error');
   });
 });
 
@@ -130,27 +129,27 @@ describe('dockerignore', () => {
   });
 
   it('passes when the context leaves every pattern out; the Dockerfile and .dockerignore are always sent', () => {
-    const r = dockerignoreCheck.evaluate(obs({ lab: withRule, context: { files: ['.dockerignore', 'Dockerfile', 'go.mod', 'main.go'], hasDockerignore: true } }));
+    const r = judgeCheck(dockerignoreCheck, obs({ lab: withRule, context: { files: ['.dockerignore', 'Dockerfile', 'go.mod', 'main.go'], hasDockerignore: true } }));
     expect(r.status).toBe('pass');
     expect(r.evidence).toContain('.git: left out');
   });
 
   it('fails naming the files sent, and the fix gives the .dockerignore lines', () => {
     const files = ['.env', '.git/HEAD', '.git/config', 'Dockerfile', 'bin/catalog', 'config/prod.env', 'main.go'];
-    const r = dockerignoreCheck.evaluate(obs({ lab: withRule, context: { files, hasDockerignore: false } }));
+    const r = judgeCheck(dockerignoreCheck, obs({ lab: withRule, context: { files, hasDockerignore: false } }));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('the build context sent 5 files that must stay out: .git/HEAD, .git/config, .env, …');
     expect(r.evidence).toContain('*.env: SENT 2 files: .env, config/prod.env');
     expect(r.fix).toMatch(/^Create a \.dockerignore next to the Dockerfile with the lines `\.git`, `\*\*\/\*\.env`, `bin`:/);
-    const again = dockerignoreCheck.evaluate(obs({ lab: withRule, context: { files: ['.env', 'Dockerfile'], hasDockerignore: true } }));
+    const again = judgeCheck(dockerignoreCheck, obs({ lab: withRule, context: { files: ['.env', 'Dockerfile'], hasDockerignore: true } }));
     expect(again.fix).toMatch(/^Add to your \.dockerignore the lines `\*\.env`/);
   });
 
   it('needs its parameter and the recorded context', () => {
-    expect(dockerignoreCheck.requires!(base)).toMatch(/dockerignore\.exclude/);
-    expect(dockerignoreCheck.requires!(withRule)).toBeUndefined();
-    expect(dockerignoreCheck.evaluate(obs({ context: { files: [], hasDockerignore: false } })).status).toBe('error');
-    expect(dockerignoreCheck.evaluate(obs({ lab: withRule })).status).toBe('error');
+    expect(dockerignoreCheck.params!.required).toMatch(/dockerignore\.exclude/);
+    expect(LabSchema.safeParse({ ...base, points: { ...base.points, dockerignore: 5 } }).error?.message).toMatch(/dockerignore needs `dockerignore\.exclude`/);
+    expect(judgeCheck(dockerignoreCheck, obs({ context: { files: [], hasDockerignore: false } })).status).toBe('error');
+    expect(judgeCheck(dockerignoreCheck, obs({ lab: withRule })).status).toBe('error');
   });
 });
 
@@ -203,9 +202,9 @@ describe('secret patterns', () => {
 describe('no-secrets', () => {
   const scan = (extra: Partial<LayerScan> = {}): LayerScan => ({
     layers: [
-      { diffId: 'sha256:base', step: '', fromLab: true },
-      { diffId: 'sha256:copy', step: 'COPY deploy_key /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false },
-      { diffId: 'sha256:rm', step: '/bin/sh -c rm /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false },
+      { diffId: 'sha256:base', step: '', fromLab: true, bytes: 2_000_000 },
+      { diffId: 'sha256:copy', step: 'COPY deploy_key /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false, bytes: 2048 },
+      { diffId: 'sha256:rm', step: '/bin/sh -c rm /home/nonroot/.ssh/id_ed25519 # buildkit', fromLab: false, bytes: 1024 },
     ],
     history: [
       { createdBy: 'bazel build ...', emptyLayer: false },
@@ -220,18 +219,18 @@ describe('no-secrets', () => {
   });
 
   it('passes a clean image and says what was read and within which bounds', () => {
-    const r = noSecretsCheck.evaluate(obs({ image: image({ Env: ['PATH=/usr/bin'] }), layerScan: scan() }));
+    const r = judgeCheck(noSecretsCheck, obs({ image: image({ Env: ['PATH=/usr/bin'] }), layerScan: scan() }));
     expect(r.status).toBe('pass');
     expect(r.evidence.join('\n')).toMatch(/scanned 2 layers of yours \(1 of the lab's base images not judged\)[\s\S]*read 2\.0 MB of file content: up to 1\.0 MB per file, 536\.9 MB in all/);
   });
 
   it("ignores what the lab's own base layers hold (the Go toolchain ships test keys)", () => {
-    const r = noSecretsCheck.evaluate(obs({ image: image({}), layerScan: scan({ findings: [{ layer: 0, path: 'usr/lib/go/src/crypto/tls/testdata/example-key.pem', kind: 'private key (PEM)' }] }) }));
+    const r = judgeCheck(noSecretsCheck, obs({ image: image({}), layerScan: scan({ findings: [{ layer: 0, path: 'usr/lib/go/src/crypto/tls/testdata/example-key.pem', kind: 'private key (PEM)' }] }) }));
     expect(r.status).toBe('pass');
   });
 
   it('fails a key in a layer, naming the layer, the step and the path, even when a later step deletes it', () => {
-    const r = noSecretsCheck.evaluate(
+    const r = judgeCheck(noSecretsCheck, 
       obs({ image: image({}), layerScan: scan({ findings: [{ layer: 1, path: 'home/nonroot/.ssh/id_ed25519', kind: 'private key (PEM)', sample: PEM, deletedLater: true }, { layer: 2, path: 'app/.env', kind: '.env file' }] }) }),
     );
     expect(r.status).toBe('fail');
@@ -242,7 +241,7 @@ describe('no-secrets', () => {
   });
 
   it('fails a token in ENV or a build argument, never printing it', () => {
-    const r = noSecretsCheck.evaluate(
+    const r = judgeCheck(noSecretsCheck, 
       obs({
         image: image({ Env: [`GITHUB_TOKEN=${GHP}`, 'AWS_SECRET_ACCESS_KEY=short-but-set'] }),
         layerScan: scan({ history: [{ createdBy: `ENV GITHUB_TOKEN=${GHP}`, emptyLayer: true }, { createdBy: `RUN |1 KEY=${AKIA} /bin/sh -c ./fetch # buildkit`, emptyLayer: false }] }),
@@ -263,13 +262,13 @@ describe('no-secrets', () => {
   });
 
   it('is an error when the image or its layers could not be read', () => {
-    expect(noSecretsCheck.evaluate(obs()).status).toBe('error');
-    expect(noSecretsCheck.evaluate(obs({ image: image({}), infraErrors: { layers: 'docker save failed' } })).evidence).toEqual(['docker save failed']);
-    expect(noSecretsCheck.evaluate(obs({ image: image({}) })).status).toBe('error');
+    expect(judgeCheck(noSecretsCheck, obs()).status).toBe('error');
+    expect(judgeCheck(noSecretsCheck, obs({ image: image({}), infraErrors: { layers: 'docker save failed' } })).evidence).toEqual(['docker save failed']);
+    expect(judgeCheck(noSecretsCheck, obs({ image: image({}) })).status).toBe('error');
   });
 
   it('says when the total bound was reached', () => {
-    const r = noSecretsCheck.evaluate(obs({ image: image({}), layerScan: scan({ totalCapReached: true, truncatedFiles: 3 }) }));
+    const r = judgeCheck(noSecretsCheck, obs({ image: image({}), layerScan: scan({ totalCapReached: true, truncatedFiles: 3 }) }));
     expect(r.evidence.join('\n')).toMatch(/3 larger files read in part[\s\S]*bound was reached: later files were judged by their path alone/);
     expect(stepText('/bin/sh -c #(nop)  CMD ["x"]')).toBe('CMD ["x"]');
   });
@@ -286,28 +285,28 @@ describe('read-only-root', () => {
   });
 
   it('passes when the readiness path answers with a read-only root', () => {
-    const r = readOnlyRootCheck.evaluate(obs({ lab: roLab, run: ready, readOnlyRun: { how, run: run({ ready: true, readyAfterMs: 90 }) } }));
+    const r = judgeCheck(readOnlyRootCheck, obs({ image: image({}), lab: roLab, run: ready, readOnlyRun: { how, run: run({ ready: true, readyAfterMs: 90 }) } }));
     expect(r.status).toBe('pass');
     expect(r.evidence[0]).toBe('run as `docker run --read-only --tmpfs /tmp IMAGE`');
   });
 
   it('fails a program that writes to its filesystem at start, quoting the failed write', () => {
     const ro = run({ exitedEarly: { exitCode: 1, oomKilled: false }, logTail: ["mkdir: can't create directory '/data': Read-only file system"] });
-    const r = readOnlyRootCheck.evaluate(obs({ lab: roLab, run: ready, readOnlyRun: { how, run: ro } }));
+    const r = judgeCheck(readOnlyRootCheck, obs({ image: image({}), lab: roLab, run: ready, readOnlyRun: { how, run: ro } }));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('with a read-only root the container exited (code 1) before GET /healthz answered: it writes to its filesystem');
     expect(r.fix).toMatch(/^Write only to \/tmp \(a tmpfs in this run/);
-    const none = readOnlyRootCheck.evaluate(obs({ run: ready, readOnlyRun: { how: 'docker run --read-only IMAGE', run: run() } }));
+    const none = judgeCheck(readOnlyRootCheck, obs({ image: image({}), run: ready, readOnlyRun: { how: 'docker run --read-only IMAGE', run: run() } }));
     expect(none.summary).toBe('with a read-only root GET /healthz did not answer within 20 s');
     expect(none.fix).toMatch(/^The program must not write to its own filesystem/);
-    const start = readOnlyRootCheck.evaluate(obs({ run: ready, readOnlyRun: { how, run: run({ startError: 'mkdir /x: read-only file system' }) } }));
+    const start = judgeCheck(readOnlyRootCheck, obs({ image: image({}), run: ready, readOnlyRun: { how, run: run({ startError: 'mkdir /x: read-only file system' }) } }));
     expect(start.summary).toMatch(/^the container cannot start with a read-only root: /);
   });
 
   it('is skipped when the container is never ready even when writable, an error when the engine failed', () => {
-    expect(readOnlyRootCheck.evaluate(obs({ run: run({ startError: 'no /bin/sh' }) })).status).toBe('skipped');
-    expect(readOnlyRootCheck.evaluate(obs({ run: ready, infraErrors: { 'read-only-run': 'engine gone' } })).status).toBe('error');
-    expect(readOnlyRootCheck.evaluate(obs({ run: ready })).status).toBe('error');
+    expect(judgeCheck(readOnlyRootCheck, obs({ image: image({}), run: run({ startError: 'no /bin/sh' }), readOnlyRun: { how, run: run({ startError: 'no /bin/sh' }) } })).status).toBe('skipped');
+    expect(judgeCheck(readOnlyRootCheck, obs({ image: image({}), run: ready, infraErrors: { 'read-only-run': 'engine gone' } })).status).toBe('error');
+    expect(judgeCheck(readOnlyRootCheck, obs({ image: image({}), run: ready })).status).toBe('error');
   });
 });
 
@@ -319,40 +318,40 @@ describe('cmd-args', () => {
   const split = image({ Entrypoint: ['/catalog'], Cmd: ['--port=8080'] });
 
   it('passes when PID 1 is the program with the extra arguments', () => {
-    const r = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: split, argsRun: { how, run: pid1('/catalog --verbose') } }));
+    const r = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: split, argsRun: { how, run: pid1('/catalog --verbose') } }));
     expect(r.status).toBe('pass');
     expect(r.summary).toBe('PID 1 received `--verbose`: /catalog --verbose');
   });
 
   it('fails statically: no ENTRYPOINT, a shell-form ENTRYPOINT, or no CMD when the lab asks for the split', () => {
-    const cmdOnly = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: image({ Cmd: ['/catalog'] }) }));
+    const cmdOnly = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: image({ Cmd: ['/catalog'] }), argsRun: { how, run: pid1('/catalog --verbose') } }));
     expect(cmdOnly.summary).toBe('the image has no ENTRYPOINT, so `docker run IMAGE --verbose` replaces the program itself');
-    const shell = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: image({ Entrypoint: ['/bin/sh', '-c', '/catalog'], Cmd: ['-v'] }) }));
+    const shell = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: image({ Entrypoint: ['/bin/sh', '-c', '/catalog'], Cmd: ['-v'] }), argsRun: { how, run: pid1('/catalog --verbose') } }));
     expect(shell.summary).toMatch(/shell form/);
-    const noCmd = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: image({ Entrypoint: ['/catalog'] }) }));
+    const noCmd = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: image({ Entrypoint: ['/catalog'] }), argsRun: { how, run: pid1('/catalog --verbose') } }));
     expect(noCmd.summary).toBe('ENTRYPOINT holds the program but no CMD gives its default flags');
     for (const r of [cmdOnly, shell, noCmd]) expect(r.status).toBe('fail');
   });
 
   it('fails at run time: the flag run as the program, an exit at once, a wrapper that drops the arguments', () => {
-    const start = cmdArgsCheck.evaluate(obs({ lab: loose, image: image({ Cmd: ['/catalog'] }), argsRun: { how, run: run({ startError: 'exec: "--verbose": executable file not found in $PATH' }) } }));
+    const start = judgeCheck(cmdArgsCheck, obs({ lab: loose, image: image({ Cmd: ['/catalog'] }), argsRun: { how, run: run({ startError: 'exec: "--verbose": executable file not found in $PATH' }) } }));
     expect(start.status).toBe('fail');
     expect(start.fix).toMatch(/^Without an ENTRYPOINT the engine tried to run `--verbose` as the program/);
-    const early = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: split, argsRun: { how, run: run({ exitedEarly: { exitCode: 2, oomKilled: false }, logTail: ['flag provided but not defined: -verbose'] }) } }));
+    const early = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: split, argsRun: { how, run: run({ exitedEarly: { exitCode: 2, oomKilled: false }, logTail: ['flag provided but not defined: -verbose'] }) } }));
     expect(early.summary).toBe('with `--verbose` the container exited at once with code 2');
     expect(early.evidence.at(-1)).toBe('| flag provided but not defined: -verbose');
-    const wrapper = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: image({ Entrypoint: ['sh', '-c', 'exec /catalog'], Cmd: ['x'] }), argsRun: { how, run: pid1('/catalog') } }));
+    const wrapper = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: image({ Entrypoint: ['sh', '-c', 'exec /catalog'], Cmd: ['x'] }), argsRun: { how, run: pid1('/catalog') } }));
     expect(wrapper.summary).toBe('the arguments did not reach the program: PID 1 is `/catalog`');
-    const shellPid1 = cmdArgsCheck.evaluate(obs({ lab: argsLab, image: image({ Entrypoint: ['/entry.sh'], Cmd: ['x'] }), argsRun: { how, run: pid1('/bin/sh /entry.sh --verbose') } }));
+    const shellPid1 = judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: image({ Entrypoint: ['/entry.sh'], Cmd: ['x'] }), argsRun: { how, run: pid1('/bin/sh /entry.sh --verbose') } }));
     expect(shellPid1.status).toBe('fail');
   });
 
   it('needs its parameter, an image and the run', () => {
-    expect(cmdArgsCheck.requires!(base)).toMatch(/cmdArgs\.extraArgs/);
-    expect(cmdArgsCheck.requires!(argsLab)).toBeUndefined();
-    expect(cmdArgsCheck.evaluate(obs()).status).toBe('error');
-    expect(cmdArgsCheck.evaluate(obs({ lab: argsLab })).status).toBe('error');
-    expect(cmdArgsCheck.evaluate(obs({ lab: argsLab, image: split, infraErrors: { 'args-run': 'engine gone' } })).status).toBe('error');
-    expect(cmdArgsCheck.evaluate(obs({ lab: argsLab, image: split })).status).toBe('error');
+    expect(cmdArgsCheck.params!.required).toMatch(/cmdArgs\.extraArgs/);
+    expect(LabSchema.safeParse({ ...base, points: { ...base.points, 'cmd-args': 5 } }).error?.message).toMatch(/cmd-args needs `cmdArgs\.extraArgs`/);
+    expect(judgeCheck(cmdArgsCheck, obs()).status).toBe('error');
+    expect(judgeCheck(cmdArgsCheck, obs({ lab: argsLab })).status).toBe('error');
+    expect(judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: split, infraErrors: { 'args-run': 'engine gone' } })).status).toBe('error');
+    expect(judgeCheck(cmdArgsCheck, obs({ lab: argsLab, image: split })).status).toBe('error');
   });
 });

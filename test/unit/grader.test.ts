@@ -1,6 +1,6 @@
 // Pure logic of the grader: no engine needed. The engine tests prove the checks.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -9,11 +9,12 @@ import yazl from 'yazl';
 import { BuildTrace } from '../../graders/observe/buildkit-trace';
 import { resolveUid, isShellCommand } from '../../graders/checks/util';
 import { contextFiles } from '../../graders/submission/context';
-import { copiesFile, instructionForStep, isExecForm, parseDockerfile, stripSyntaxDirective } from '../../graders/dockerfile/parse';
+import { copiesFile, instructionForStep, isExecForm, parseDockerfile, withoutSyntaxDirective } from '../../graders/dockerfile/parse';
 import { labChecks, labNeeds } from '../../graders/checks';
 import { loadLab, maxScore } from '../../graders/lab/load';
 import { openSubmission, SubmissionError } from '../../graders/submission/open';
 import { SourceError } from '../../lib/yaml-schema';
+import { hostileArchive, type Entry } from '../support/hostile-archive';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'drydock-unit-'));
 
@@ -60,7 +61,7 @@ ENTRYPOINT ["/catalog"]
 
   it('blanks the syntax directive without moving lines', () => {
     expect(df.syntax).toEqual({ value: 'docker/dockerfile:1', line: 1 });
-    const stripped = stripSyntaxDirective(df.text, 1);
+    const stripped = withoutSyntaxDirective(df);
     expect(stripped.split('\n')).toHaveLength(df.text.split('\n').length);
     expect(parseDockerfile(stripped).syntax).toBeUndefined();
   });
@@ -151,7 +152,7 @@ describe('lab definitions', () => {
   });
 });
 
-describe('submissions', () => {
+describe('submissions', { timeout: 60_000 }, () => {
   const opts = { maxBytes: 1024 * 1024 };
   const reasonOf = async (source: string) => {
     try {
@@ -199,6 +200,112 @@ describe('submissions', () => {
     expect(await reasonOf(dir)).toMatch(/symlink that points outside/);
     execFileSync('tar', ['-cf', join(dir, '..', 'link.tar'), '-C', dir, '.']);
     expect(await reasonOf(join(dir, '..', 'link.tar'))).toMatch(/symlink that points outside/);
+  });
+  // The two escapes of issue 20: link checks done on the path text let a chain of links climb out.
+  const chainEntries = (marker: string) => [['dir', 'd', ''], ['sym', 'd/l', '..'], ['sym', 'e', 'd/l/d/l/../..'], ['file', `e/${marker}`, 'pwned']] as Entry[];
+  const inJail = async <T>(fn: (jail: string) => Promise<T>) => {
+    // os.tmpdir() reads TMPDIR each call, so the extraction folder lands two levels below the jail.
+    const jail = tmp();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = jail;
+    try {
+      return await fn(jail);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  };
+  it('does not write through a chain of links in a tar (d/l -> .., e -> d/l/d/l/../.., e/marker)', async () => {
+    const file = join(tmp(), 'chain.tar');
+    hostileArchive('tar', file, chainEntries('marker'));
+    await inJail(async (jail) => {
+      const reason = await reasonOf(file);
+      expect(existsSync(join(jail, 'marker'))).toBe(false);
+      expect(readdirSync(jail)).toEqual([]);
+      expect(reason).toMatch(/link/);
+    });
+  });
+  it('does not write through a chain of links in a zip with the same entries', async () => {
+    const file = join(tmp(), 'chain.zip');
+    hostileArchive('zip', file, chainEntries('marker'));
+    await inJail(async (jail) => {
+      const reason = await reasonOf(file);
+      expect(existsSync(join(jail, 'marker'))).toBe(false);
+      expect(readdirSync(jail)).toEqual([]);
+      expect(reason).toMatch(/link/);
+    });
+  });
+  it('refuses a folder whose Dockerfile reaches the host through links that look inside on paper', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'd'));
+    symlinkSync('..', join(dir, 'd/l'));
+    symlinkSync(`${'d/l/'.repeat(6)}${'../'.repeat(12)}etc/os-release`, join(dir, 'Dockerfile'));
+    writeFileSync(join(dir, 'main.go'), 'package main\n');
+    const reason = await reasonOf(dir);
+    expect(reason).not.toBe('opened');
+    expect(reason).toMatch(/points outside the submission \(Dockerfile -> d\/l\//);
+    expect(reason).not.toMatch(/PRETTY_NAME/);
+  });
+  it('refuses hard links, devices and FIFOs in an archive and a FIFO in a folder, each by name', async () => {
+    const base: Entry[] = [['file', 'Dockerfile', 'FROM scratch\n']];
+    const dir = tmp();
+    for (const [kind, what] of [['hard', /hard link \(x\)/], ['chr', /character device \(x\)/], ['blk', /block device \(x\)/], ['fifo', /FIFO \(named pipe\) \(x\)/]] as const) {
+      expect(await reasonOf(hostileArchive('tar', join(dir, `${kind}.tar`), [...base, [kind, 'x', 'Dockerfile']]))).toMatch(what);
+    }
+    for (const [kind, what] of [['chr', /character device \(x\)/], ['fifo', /FIFO \(named pipe\) \(x\)/]] as const) {
+      expect(await reasonOf(hostileArchive('zip', join(dir, `${kind}.zip`), [...base, [kind, 'x', '']]))).toMatch(what);
+    }
+    const folder = tmp();
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    execFileSync('mkfifo', [join(folder, 'pipe')]);
+    expect(await reasonOf(folder)).toMatch(/FIFO \(named pipe\) \(pipe\)/);
+  });
+  it('keeps links that stay inside, so a Dockerfile may be a link to a file beside it', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'docker'));
+    writeFileSync(join(dir, 'docker/Dockerfile.prod'), 'FROM scratch\n');
+    symlinkSync('docker/Dockerfile.prod', join(dir, 'Dockerfile'));
+    symlinkSync('../docker', join(dir, 'docker/self'));
+    const s = await openSubmission(dir, opts);
+    expect(s.dockerfile).toBe('FROM scratch\n');
+    s.dispose();
+    const tarFile = hostileArchive('tar', join(tmp(), 'ok.tar'), [['dir', 'docker', ''], ['file', 'docker/Dockerfile.prod', 'FROM scratch\n'], ['sym', 'Dockerfile', 'docker/Dockerfile.prod']]);
+    const t = await openSubmission(tarFile, opts);
+    expect(t.dockerfile).toBe('FROM scratch\n');
+    t.dispose();
+  });
+  it('refuses dangling links that would land outside, and never fills a starter file through one', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('../sub/nothing/../../../escaped', join(dir, 'go.sum'));
+    expect(await reasonOf(dir)).toMatch(/points outside the submission \(go\.sum -> /);
+    const starter = tmp();
+    writeFileSync(join(starter, 'go.sum'), 'starter\n');
+    const inside = tmp();
+    writeFileSync(join(inside, 'Dockerfile'), 'FROM scratch\n');
+    symlinkSync('missing/go.sum', join(inside, 'go.sum'));
+    const s = await openSubmission(inside, { ...opts, starterDir: starter });
+    expect(s.filledFromStarter).toEqual([]);
+    s.dispose();
+  });
+  it('refuses a zip that names a file twice or writes under a link, and reads backslashes as folders', async () => {
+    const dir = tmp();
+    expect(await reasonOf(hostileArchive('zip', join(dir, 'twice.zip'), [['file', 'Dockerfile', 'FROM scratch\n'], ['file', 'Dockerfile', 'FROM evil\n']]))).toMatch(/holds Dockerfile twice/);
+    expect(await reasonOf(hostileArchive('zip', join(dir, 'linkfile.zip'), [['file', 'Dockerfile', 'FROM scratch\n'], ['sym', 'x', 'Dockerfile'], ['file', 'x', 'over']]))).toMatch(/holds x twice/);
+    expect(await reasonOf(hostileArchive('zip', join(dir, 'bs.zip'), [['file', 'Dockerfile', 'FROM scratch\n'], ['file', '..\\..\\evil', 'x']]))).toMatch(/escapes its folder/);
+    const s = await openSubmission(hostileArchive('zip', join(dir, 'bs-ok.zip'), [['file', 'Dockerfile', 'FROM scratch\n'], ['file', 'cmd\\main.go', 'package main']]), opts);
+    expect(readdirSync(join(s.dir, 'cmd'))).toEqual(['main.go']);
+    s.dispose();
+  });
+  it('replaces a link with a later tar entry of the same name instead of writing through it', async () => {
+    const outside = join(tmp(), 'victim');
+    writeFileSync(outside, 'untouched');
+    const file = hostileArchive('tar', join(tmp(), 'relink.tar'), [['file', 'Dockerfile', 'FROM scratch\n'], ['file', 'a', 'x'], ['sym', 'x', 'a'], ['file', 'x', 'replaced']]);
+    const s = await openSubmission(file, opts);
+    expect(readFileSync(join(s.dir, 'a'), 'utf8')).toBe('x');
+    expect(readFileSync(join(s.dir, 'x'), 'utf8')).toBe('replaced');
+    s.dispose();
   });
   it('gives empty, Dockerfile-less, oversized and corrupt submissions a plain reason', async () => {
     expect(await reasonOf(tmp())).toBe('the submission is empty');

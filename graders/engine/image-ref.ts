@@ -2,8 +2,10 @@
 export interface ImageRef {
   /** Fully qualified repository: `docker.io/library/golang`, `gcr.io/distroless/static`. */
   name: string;
-  /** The tag; `latest` when neither tag nor digest is written. */
+  /** The tag as written; `latest` when neither tag nor digest is written. */
   tag?: string;
+  /** Was a tag written (`golang:1` yes, `golang` and `golang@sha256:…` no)? */
+  tagWritten: boolean;
   digest?: string;
 }
 
@@ -23,14 +25,10 @@ export function parseImageRef(raw: string): ImageRef | undefined {
     rest = rest.slice(0, at);
     if (!/^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) return undefined;
   }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
-  }
+  const split = splitTag(rest);
+  const tag = split.tag;
+  rest = split.repo;
+  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
   const parts = rest.split('/');
   if (parts.some((p) => p === '')) return undefined;
   const first = parts[0];
@@ -38,11 +36,23 @@ export function parseImageRef(raw: string): ImageRef | undefined {
   let name = hasRegistry ? rest : `docker.io/${parts.length === 1 ? 'library/' : ''}${rest}`;
   if (name.startsWith('index.docker.io/')) name = `docker.io/${name.slice('index.docker.io/'.length)}`;
   if (!/^[a-z0-9._:/-]+$/.test(name)) return undefined;
-  return { name, tag: tag ?? (digest ? undefined : 'latest'), digest };
+  return { name, tag: tag ?? (digest ? undefined : 'latest'), tagWritten: tag !== undefined, digest };
 }
 
 /** The canonical text of a reference, so that `golang:1` and `docker.io/library/golang:1` compare equal. */
 export function canonicalRef(raw: string): string | undefined {
   const r = parseImageRef(raw);
   return r && `${r.name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+}
+
+/** `localhost:5000/a:1` → repository `localhost:5000/a`, tag `1`: the tag is after the last colon that follows the last slash. */
+export function splitTag(ref: string): { repo: string; tag?: string } {
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > lastSlash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref };
+}
+
+/** The reference as written, with `:latest` added when it names neither a tag nor a digest (as the engine reads it). */
+export function withDefaultTag(ref: string): string {
+  return ref.includes('@') || splitTag(ref).tag !== undefined ? ref : `${ref}:latest`;
 }

@@ -1,0 +1,60 @@
+// The catalog solution graded on each engine Drydock is tested on, in one run:
+// Docker 20.10 (overlay2, BuildKit 0.8) and Docker 28 (containerd image store,
+// BuildKit 0.2x). Each engine grades a fresh copy (a new line in main.go, so
+// each pays for one compile of new source) with `drydock grade`, beside its
+// peer, one plain BuildKit build of another fresh copy on the same engine: the
+// ratio is what grading costs over building alone there.
+//   npx tsx bench/engines.ts [runs]   (DRYDOCK_ENGINE28_HOST, DRYDOCK_ENGINE20_HOST name the engines)
+import Docker from 'dockerode';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { engineInfo } from '../graders/engine/connect';
+import { prepareEngine } from '../graders/engine/setup';
+import { engineProfile } from '../graders/engine/profile';
+import { gradeSubmission } from '../graders/grade/grade';
+import { loadLab } from '../graders/lab/load';
+import { runBuild } from '../graders/observe/build';
+import { contextTar } from '../graders/submission/context';
+import { freshSubmission, median } from './measure';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const LAB = join(ROOT, 'labs/catalog-image');
+const RUNS = Number(process.argv[2] ?? 1);
+const lab = loadLab(LAB);
+const socket = (url: string) => new Docker({ socketPath: url.replace(/^unix:\/\//, '') });
+const ENGINES = [
+  socket(process.env.DRYDOCK_ENGINE20_HOST ?? 'unix:///var/run/docker.sock'),
+  socket(process.env.DRYDOCK_ENGINE28_HOST ?? 'unix:///run/drydock-engine28/docker.sock'),
+];
+
+
+const rows: string[] = [];
+for (const docker of ENGINES) {
+  const info = await engineInfo(docker);
+  const p = engineProfile(info, false);
+  const setup = await prepareEngine(docker, lab);
+  const grades: number[] = [];
+  const builds: number[] = [];
+  const scores: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const b = freshSubmission(`build${i}`);
+    const tag = `drydock-bench-engines:${Date.now()}`;
+    const built = await runBuild(docker, { context: contextTar(b), tag, labels: { 'io.drydock.managed': 'true' }, timeoutMs: 900_000 });
+    if (built.status !== 'built') throw new Error(`the floor build failed on ${info.version}: ${built.error}`);
+    builds.push(built.durationMs);
+    await docker.getImage(tag).remove({ force: true });
+    rmSync(b, { recursive: true, force: true });
+    const g = freshSubmission(`grade${i}`);
+    const t = performance.now();
+    const report = await gradeSubmission(lab, g, { docker, setup });
+    grades.push(performance.now() - t);
+    scores.push(`${report.score}/${report.maxScore}`);
+    rmSync(g, { recursive: true, force: true });
+  }
+  const [grade, build] = [median(grades) / 1000, median(builds) / 1000];
+  rows.push(`| Docker ${info.version} | ${p.imageStore} | ${p.buildkit ?? '?'} | cgroup v${p.cgroupVersion} | ${grade.toFixed(1)} s | ${build.toFixed(1)} s | ${(grade / build).toFixed(2)}× | ${scores.join(', ')} |`);
+}
+console.log(`catalog solution, ${RUNS} run(s) per engine, median; ${new Date().toISOString().slice(0, 10)}, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+console.log('| Engine | Image store | BuildKit | cgroup | Grade (drydock) | Build alone (peer) | Ratio | Score |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(r);

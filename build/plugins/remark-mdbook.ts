@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Code, Root, Text } from 'mdast';
+import type { VFile } from 'vfile';
+import { visitNodes } from './walk';
+
+/*
+ * mdBook's own preprocessor syntax. `{{#include file}}` (with `:N`, `:N:M`,
+ * `:N:`, `::M` line ranges or `:anchor`) and `{{#rustdoc_include}}` are
+ * expanded inside code blocks, where mdBook books use them; `{{#title …}}`
+ * sets the page's title; any other `{{#…}}` is a warning at its line and
+ * stays as written.
+ */
+const INCLUDE = /\{\{#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}/g;
+const ANY = /\{\{#([a-z_]+)[^}]*\}\}/g;
+
+/** The files a page includes, so the page cache can tell when one changes. */
+export function includedFiles(text: string, pageAbs: string): string[] {
+  if (!text.includes('{{#')) return [];
+  return [...text.matchAll(INCLUDE)].map((m) => join(dirname(pageAbs), m[2].split(':')[0]));
+}
+
+/** The lines of `text` that `spec` (what follows the path: `2:10`, `anchor`, …) selects, as mdBook reads it. */
+export function selectLines(text: string, spec: string | undefined): string | undefined {
+  const lines = text.replace(/\n$/, '').split('\n');
+  // Anchor comments (`// ANCHOR: name`) never show, whatever is included.
+  const clean = (ls: string[]) => ls.filter((l) => !/ANCHOR(_END)?:\s*[\w-]+/.test(l)).join('\n');
+  if (spec === undefined || spec === '') return clean(lines);
+  const range = /^(\d*)(?::(\d*))?$/.exec(spec);
+  if (range) {
+    const [, a, b] = range;
+    const start = a ? Number(a) - 1 : 0;
+    // `:N` alone is line N; `:N:` to the end; `::M` from the start.
+    const end = b === undefined ? (a ? start + 1 : lines.length) : b ? Number(b) : lines.length;
+    return clean(lines.slice(start, end));
+  }
+  const from = lines.findIndex((l) => new RegExp(`ANCHOR:\\s*${spec}\\b`).test(l));
+  if (from < 0) return undefined;
+  const to = lines.findIndex((l, i) => i > from && new RegExp(`ANCHOR_END:\\s*${spec}\\b`).test(l));
+  return clean(lines.slice(from + 1, to < 0 ? lines.length : to));
+}
+
+export default function remarkMdbook() {
+  return (tree: Root, file: VFile) => {
+    if (!String(file.value).includes('{{#')) return;
+    const pageAbs = file.data.page?.abs;
+    visitNodes<Code>(tree, 'code', (node) => {
+      if (!node.value.includes('{{#') || !pageAbs) return;
+      node.value = node.value.replace(INCLUDE, (whole, _kind: string, arg: string) => {
+        const [path, ...rest] = arg.split(':');
+        const abs = join(dirname(pageAbs), path);
+        const lines = existsSync(abs) ? selectLines(readFileSync(abs, 'utf8'), rest.join(':') || undefined) : undefined;
+        if (lines === undefined) {
+          const line = (node.position?.start.line ?? 1) + 1 + node.value.slice(0, node.value.indexOf(whole)).split('\n').length - 1;
+          file.message(`${whole}: ${existsSync(abs) ? `no anchor "${rest.join(':')}" in ${path}` : `${path} does not exist`}; kept as written`, { place: { line, column: 1 }, ruleId: 'mdbook', source: 'drydock' });
+          return whole;
+        }
+        return lines;
+      });
+    });
+    visitNodes<Text>(tree, 'text', (node) => {
+      if (!node.value.includes('{{#')) return;
+      node.value = node.value.replace(ANY, (whole, name: string) => {
+        if (name === 'title') {
+          file.data.pageTitle = whole.replace(/^\{\{#title\s+|\s*\}\}$/g, '');
+          return '';
+        }
+        const before = node.value.slice(0, node.value.indexOf(whole)).split('\n');
+        const start = node.position?.start ?? { line: 1, column: 1 };
+        const place = { line: start.line + before.length - 1, column: before.length > 1 ? before[before.length - 1].length + 1 : start.column + before[0].length };
+        file.message(`${whole.length > 60 ? `${whole.slice(0, 57)}...` : whole}: mdBook's {{#${name}}} is not supported here (only inside a code block for {{#include}}); kept as text`, { place, ruleId: 'mdbook', source: 'drydock' });
+        return whole;
+      });
+    });
+    // A paragraph that held only {{#title}} goes.
+    tree.children = tree.children.filter((n) => !(n.type === 'paragraph' && n.children.every((c) => c.type === 'text' && c.value.trim() === '')));
+  };
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The page's title set by mdBook's {{#title}}. */
+    pageTitle: string;
+  }
+}

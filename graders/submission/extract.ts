@@ -1,0 +1,267 @@
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, symlinkSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as tar from 'tar';
+import yauzl from 'yauzl';
+import { Budget, PACK_ONLY_FILES, SubmissionError } from './error';
+import { isInside } from './inside';
+
+/**
+ * Writing a submission into the grader's private folder. Nothing here is
+ * written through a link: node-tar refuses to (it lstat's every parent), and
+ * the zip and folder writers below create each parent themselves, refuse a
+ * parent that is a link, and create files with O_EXCL|O_NOFOLLOW. Where links
+ * lead is judged afterwards, on the finished tree (audit.ts).
+ */
+
+const ABSOLUTE = (name: string) =>
+  new SubmissionError(`the archive holds an absolute path (${name})`, 'Create the archive from inside your project folder, e.g. `tar -czf submission.tar.gz -C my-lab .`.');
+const CLIMBS = (name: string) => new SubmissionError(`the archive holds a path that escapes its folder (${name})`, 'Remove entries with `..` from the archive; pack only your project folder.');
+const THROUGH_LINK = (name: string, link: string) =>
+  new SubmissionError(`the archive writes ${name} through the symlink ${link}`, 'Replace the symlink with a real folder, or leave the files under it out of the archive.');
+const SPECIAL = (name: string, kind: string) => new SubmissionError(`the submission holds a ${kind} (${name})`, PACK_ONLY_FILES);
+
+/** Checks an entry's name as text: the first gate; the tree on disk is the second. */
+function checkName(name: string): string[] {
+  const clean = name.replace(/\\/g, '/');
+  if (clean.startsWith('/') || /^[a-zA-Z]:/.test(clean)) throw ABSOLUTE(name);
+  const parts = clean.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw CLIMBS(name);
+  return parts;
+}
+
+const TAR_KINDS: Record<string, string> = {
+  Link: 'hard link',
+  CharacterDevice: 'character device',
+  BlockDevice: 'block device',
+  FIFO: 'FIFO (named pipe)',
+};
+const TAR_KEPT = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink']);
+
+/**
+ * node-tar with its protections on: no `..` in names, leading `/` refused
+ * here (it would strip it), nothing written through a link already on disk,
+ * owners never preserved. `strict` turns every one of its warnings into a
+ * failure instead of a skipped entry, so a refused entry never leaves a
+ * half-extracted submission that still grades.
+ */
+export function extractTar(file: string, root: string, budget: Budget): void {
+  let refused: SubmissionError | undefined;
+  const refuse = (e: SubmissionError) => {
+    refused ??= e;
+    return false;
+  };
+  try {
+    // Synchronous: on a refusal nothing is still being written when the caller removes the folder.
+    tar.x({
+      sync: true,
+      file,
+      cwd: root,
+      strict: true,
+      preserveOwner: false,
+      noChmod: true,
+      maxDepth: 64,
+      filter: (path, entry) => {
+        if (refused) return false;
+        const e = entry as tar.ReadEntry;
+        try {
+          checkName(path);
+          if (!TAR_KEPT.has(e.type)) return refuse(SPECIAL(path, TAR_KINDS[e.type] ?? `${e.type} entry`));
+          if (e.type === 'SymbolicLink' && String(e.linkpath ?? '').startsWith('/')) {
+            return refuse(new SubmissionError(`the submission holds a symlink that points outside the submission (${path} -> ${e.linkpath}, an absolute path)`, 'Replace the symlink with the file it points to, or make it a relative link to a file inside your project.'));
+          }
+          budget.add(e.size ?? 0);
+          return true;
+        } catch (err) {
+          if (err instanceof SubmissionError) return refuse(err);
+          throw err;
+        }
+      },
+    });
+  } catch (err) {
+    if (refused) throw refused;
+    const e = err as Error & { code?: string; path?: string; symlink?: string; entry?: { path?: string } };
+    if (e.code === 'TAR_SYMLINK_ERROR' || e.name === 'SymlinkError') throw THROUGH_LINK(e.entry?.path ?? relative(root, e.path ?? '?'), relative(root, e.symlink ?? '?'));
+    if (/contains '\.\.'|escapes extraction|escaped extraction/.test(e.message)) throw CLIMBS(e.entry?.path ?? e.path ?? '?');
+    if (e.code && ['ENOTDIR', 'ENOTEMPTY', 'EISDIR', 'EEXIST'].includes(e.code)) {
+      throw new SubmissionError(`the archive holds ${e.entry?.path ?? relative(root, e.path ?? '?')} both as a file and as a folder`, 'Re-create the archive from your project folder with `tar -czf submission.tar.gz -C my-lab .`.');
+    }
+    throw new SubmissionError(`the archive cannot be read (${e.message})`, 'Re-create it with `tar -czf` or `zip -r` and submit again.');
+  }
+  if (refused) throw refused;
+}
+
+/** Creates each missing folder of `parts` under root; a parent that exists as a link or a file is refused. */
+function makeParents(root: string, parts: string[], entry: string): string {
+  let dir = root;
+  for (const p of parts) {
+    const next = join(dir, p);
+    let st;
+    try {
+      st = lstatSync(next);
+    } catch {
+      mkdirSync(next, { mode: 0o755 });
+      dir = next;
+      continue;
+    }
+    if (st.isSymbolicLink()) throw THROUGH_LINK(entry, parts.slice(0, parts.indexOf(p) + 1).join('/'));
+    if (!st.isDirectory()) throw new SubmissionError(`the archive holds ${entry} under ${p}, which is a file`, 'Re-create the archive from your project folder.');
+    dir = next;
+  }
+  return dir;
+}
+
+const twice = (name: string) => new SubmissionError(`the archive holds ${name} twice`, 'Re-create the archive from your project folder with `zip -r submission.zip .` so each file appears once.');
+
+/** Creates a new file (never through a link, never over an existing name) and writes `body` in. */
+function createFile(path: string, body: Buffer | ((fd: number) => void), mode: number, name: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw twice(name);
+    throw err;
+  }
+  try {
+    if (typeof body === 'function') body(fd);
+    else writeSync(fd, body);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function placeSymlink(path: string, target: string, name: string): void {
+  try {
+    symlinkSync(target, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw twice(name);
+    throw err;
+  }
+}
+
+const ZIP_KINDS: Record<number, string> = { 0o010000: 'FIFO (named pipe)', 0o020000: 'character device', 0o060000: 'block device', 0o140000: 'socket' };
+
+/**
+ * yauzl reads the zip (it refuses `..` and absolute names itself and turns
+ * backslashes into slashes); the entries are written by hand with the same
+ * rules node-tar applies to a tar, and a name that appears twice is refused
+ * (zip has no append mode that would make that legitimate).
+ */
+export function extractZip(file: string, root: string, budget: Budget): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      const msg = (err as Error)?.message ?? String(err);
+      if (err instanceof SubmissionError) return reject(err);
+      if (/invalid relative path/.test(msg)) return reject(CLIMBS(msg.replace(/^.*?: /, '')));
+      if (/absolute path/.test(msg)) return reject(ABSOLUTE(msg.replace(/^.*?: /, '')));
+      reject(new SubmissionError(`the zip archive cannot be read (${msg})`, 'Re-create it with `zip -r submission.zip .` and submit again.'));
+    };
+    yauzl.open(file, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true, decodeStrings: true }, (err, zip) => {
+      if (err || !zip) return fail(err);
+      zip.on('error', fail);
+      zip.on('end', () => failed || resolvePromise());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        try {
+          const name = entry.fileName;
+          const parts = checkName(name);
+          const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
+          const kind = unixMode & 0o170000;
+          if (ZIP_KINDS[kind]) throw SPECIAL(name, ZIP_KINDS[kind]);
+          if (name.endsWith('/') || kind === 0o040000) {
+            makeParents(root, parts, name);
+            return zip.readEntry();
+          }
+          if (!parts.length) throw CLIMBS(name);
+          const isLink = kind === 0o120000;
+          if (isLink && entry.uncompressedSize > 4096) throw new SubmissionError(`the archive holds a symlink with a ${entry.uncompressedSize}-byte target (${name})`, PACK_ONLY_FILES);
+          budget.add(entry.uncompressedSize);
+          const dir = makeParents(root, parts.slice(0, -1), name);
+          const path = join(dir, parts[parts.length - 1]);
+          zip.openReadStream(entry, (e2, stream) => {
+            if (e2 || !stream) return fail(e2);
+            const chunks: Buffer[] = [];
+            stream.on('data', (c: Buffer) => chunks.push(c));
+            stream.on('error', fail);
+            stream.on('end', () => {
+              try {
+                const body = Buffer.concat(chunks);
+                if (isLink) {
+                  const target = body.toString();
+                  if (target.startsWith('/')) throw new SubmissionError(`the submission holds a symlink that points outside the submission (${name} -> ${target}, an absolute path)`, 'Replace the symlink with the file it points to, or make it a relative link to a file inside your project.');
+                  placeSymlink(path, target, name);
+                } else createFile(path, body, unixMode & 0o755 || 0o644, name);
+                zip.readEntry();
+              } catch (e3) {
+                fail(e3);
+              }
+            });
+          });
+        } catch (e) {
+          fail(e);
+        }
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+/**
+ * Copies a folder submission into the grader's folder, so the checks run on a
+ * copy the student cannot change mid-grade. Each file is opened with
+ * O_NOFOLLOW|O_NONBLOCK and checked with fstat, and the kernel's name for the
+ * open descriptor must lie inside the source: a folder swapped for a link
+ * while the copy runs is not followed out. `.git` is left behind.
+ */
+export function copyFolder(source: string, root: string, budget: Budget): void {
+  const walk = (rel: string[]) => {
+    const from = join(source, ...rel);
+    for (const name of readdirSync(from).sort()) {
+      if (name === '.git') continue;
+      const entry = [...rel, name];
+      const shown = entry.join('/');
+      const src = join(from, name);
+      const dest = join(root, ...entry);
+      const st = lstatSync(src);
+      if (st.isSymbolicLink()) placeSymlink(dest, readlinkSync(src), shown);
+      else if (st.isDirectory()) {
+        mkdirSync(dest, { mode: 0o755 });
+        walk(entry);
+      } else if (st.isFile()) {
+        if (st.nlink > 1) throw SPECIAL(shown, `hard link (one of ${st.nlink} names of the same file)`);
+        budget.add(st.size);
+        copyFile(src, dest, source, shown);
+      } else throw SPECIAL(shown, st.isFIFO() ? 'FIFO (named pipe)' : st.isSocket() ? 'socket' : st.isCharacterDevice() ? 'character device' : st.isBlockDevice() ? 'block device' : 'special file');
+    }
+  };
+  walk([]);
+}
+
+function copyFile(src: string, dest: string, source: string, shown: string): void {
+  const fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw SPECIAL(shown, 'special file');
+    let opened: string | undefined;
+    try {
+      opened = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      opened = undefined;
+    }
+    if (opened !== undefined && !isInside(source, opened)) {
+      throw new SubmissionError(`${shown} changed into a link to ${opened} while the grader copied it`, 'Submit again without changing the files during grading.');
+    }
+    createFile(dest, (out) => {
+      const buf = Buffer.alloc(64 * 1024);
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) writeSync(out, buf, 0, n);
+    }, st.mode & 0o755, shown);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Strips set-id and sticky bits node-tar keeps from the archive's modes: no file the grader owns should carry them. */
+export function clearSpecialModes(path: string, mode: number): void {
+  if (mode & 0o7000) chmodSync(path, mode & 0o777);
+}

@@ -1,0 +1,53 @@
+// drydock init: the files an author pushes, and the refusal of a folder that is not empty.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { scaffoldCourse } from '../../graders/authoring/course';
+import { loadCourse } from '../../build/course';
+import { loadLab } from '../../graders/lab/load';
+import { main } from '../../cli/main';
+
+describe('drydock init', () => {
+  it('writes a course, its package.json pinning Drydock, and CI that builds, proves labs and grades', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'drydock-init-')), 'my-course');
+    const files = scaffoldCourse(dir, { drydockSpec: 'drydock@^1.2.3' });
+    expect(files).toEqual(expect.arrayContaining(['course.yaml', 'chapters/01-your-first-chapter.md', 'package.json', '.gitignore', 'README.md', '.github/workflows/book.yml', '.github/workflows/labs.yml', '.github/workflows/drydock-grade.yml', 'labs/webapp-image/lab.yaml']));
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ name: 'my-course', private: true, devDependencies: { drydock: '^1.2.3' }, scripts: { book: 'drydock build', dev: 'drydock dev' } });
+    expect(pkg.scripts.test).toContain('drydock lab test');
+    // The course loads with no problem: the chapter is listed, the lab is valid.
+    const course = loadCourse(dir);
+    expect(course.problems).toEqual([]);
+    expect(course.title).toBe('My course');
+    expect(course.chapters.map((c) => c.path)).toEqual(['chapters/01-your-first-chapter.md']);
+    expect(loadLab(join(dir, 'labs/webapp-image')).id).toBe('webapp-image');
+    const book = parse(readFileSync(join(dir, '.github/workflows/book.yml'), 'utf8'));
+    expect(book.jobs.build.steps.map((s: { run?: string; uses?: string }) => s.run ?? s.uses)).toContain('npm run book');
+    expect(book.jobs.deploy.steps[0].uses).toMatch(/^actions\/deploy-pages@/);
+    const labs = parse(readFileSync(join(dir, '.github/workflows/labs.yml'), 'utf8'));
+    expect(labs.on.push.paths).toEqual(['labs/**']);
+    expect(JSON.stringify(labs.jobs)).toContain('drydock lab test');
+    const grade = parse(readFileSync(join(dir, '.github/workflows/drydock-grade.yml'), 'utf8'));
+    expect(grade.env).toMatchObject({ LAB: 'labs/webapp-image', SHARDS: '2' });
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'site/']));
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('npm run book');
+  });
+
+  it('refuses a folder that is not empty: one line, exit 2, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-init-'));
+    mkdirSync(join(dir, 'mine'));
+    writeFileSync(join(dir, 'mine/notes.md'), 'keep me\n');
+    let err = '';
+    const write = process.stderr.write;
+    process.stderr.write = ((c: string) => ((err += c), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['init', join(dir, 'mine')])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(err.trimEnd().split('\n')).toEqual([`drydock init: ${join(dir, 'mine')} is not empty; give a new or empty folder (drydock init my-course)`]);
+    expect(readFileSync(join(dir, 'mine/notes.md'), 'utf8')).toBe('keep me\n');
+  });
+});
