@@ -24,6 +24,18 @@ export const userCheck = defineCheck({
         fix,
       };
     }
+    // Kubernetes' runAsNonRoot reads the image config, never its /etc/passwd: a name that
+    // resolves here is still refused there, so the lab asks for the number itself.
+    const name = spec.split(':')[0].trim();
+    if (!/^\d+$/.test(name)) {
+      return {
+        status: 'fail',
+        summary: `the user is the name "${name}": it is UID ${want} in this image, but a cluster's runAsNonRoot can only verify a number`,
+        evidence,
+        fix: `Write the number: \`USER ${want}:${want}\`.`,
+      };
+    }
+    if (!userLine) evidence[1] += ` (UID ${want} comes from the base image's config)`;
     const run = obs.run;
     if (!run.pid1) {
       return {

@@ -18,9 +18,13 @@ describe('the course content', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('teaches exactly the Dockerfile of the reference solution', () => {
+  it('works an example the lab does not accept as it is: the chapter-copy variant is the chapter\'s Dockerfile', () => {
     const block = /```dockerfile title="Dockerfile"\n([\s\S]*?)```/.exec(chapter)?.[1];
-    expect(block).toBe(readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8'));
+    expect(block).toBeDefined();
+    expect(readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8')).not.toBe(block);
+    // `drydock lab test` proves the copy fails the lab: the variant must fail what its expect.yaml lists.
+    expect(readFileSync(join(LAB_DIR, 'variants/chapter-copy/Dockerfile'), 'utf8')).toBe(block);
+    expect(readFileSync(join(LAB_DIR, 'variants/chapter-copy/expect.yaml'), 'utf8')).toMatch(/^fails: \[distroless\]$/m);
   });
 
   it('has the section every grader check links to', async () => {
@@ -57,7 +61,13 @@ describe('the course content', () => {
       expect(options.filter((o) => o[1] === 'x').length, q).toBe(1);
       for (const o of options) expect(o[2]!.trim().split(/\s+/).length, `a real explanation: ${o[0]}`).toBeGreaterThanOrEqual(8);
     }
-    for (const topic of ['137', 'COPY . .', 'EXPOSE', 'docker rm']) expect(quizzes.join('\n'), topic).toContain(topic);
+    for (const topic of ['137', 'COPY . .', 'EXPOSE', 'STOPSIGNAL SIGINT', '--init', '-p 127.0.0.1:', 'busybox']) expect(quizzes.join('\n'), topic).toContain(topic);
+    // Each quiz is a variant the chapter does not show: its scenario appears in no captured block
+    // except the drawer with the engine's answers after the quizzes.
+    const shown = [...chapter.matchAll(/^```text[^\n]*captured=([\w-]+)[^\n]*\n([\s\S]*?)^```$/gm)].filter((m) => m[1] !== 'quiz-answers').map((m) => m[2]).join('\n');
+    for (const variant of ['STOPSIGNAL SIGINT', '-p 127.0.0.1:', 'touch main.go', "-c '/catalog; echo catalog exited'", 'run -d --init --name catalog ', '--init bookstore/catalog:dev']) {
+      expect(shown, variant).not.toContain(variant);
+    }
   });
 
   it('keeps the starter and the handout true to what the engine does with SIGTERM', () => {
@@ -74,3 +84,37 @@ describe('the course content', () => {
     expect(loadCourse(ROOT).chapters.map((c) => c.path)).toEqual(['chapters/01-containers-and-images.md']);
   });
 });
+
+describe('the handouts, as a student with the installed grader reads them', () => {
+  const labs = ['catalog-image', 'reviews-image'].map((id) => ({ id, lab: loadLab(join(ROOT, 'labs', id)), handout: readFileSync(join(ROOT, 'labs', id, 'README.md'), 'utf8') }));
+
+  it.each(labs.map((l) => [l.id, l] as const))('%s: names the lab by its id, never by a path in a course checkout', (_, { id, handout }) => {
+    expect(handout).toContain(`drydock grade ${id} `);
+    expect(handout).toContain(`drydock doctor ${id}`);
+    expect(handout).not.toMatch(/drydock \w+ (\.\/)?labs\//);
+  });
+
+  it.each(labs.map((l) => [l.id, l] as const))('%s: says how to install the grader', (_, { handout }) => {
+    expect(handout).toMatch(/npm install --global \S+\.tgz/);
+    expect(handout.indexOf('npm install --global')).toBeLessThan(handout.indexOf('drydock grade'));
+  });
+
+  it.each(labs.map((l) => [l.id, l] as const))('%s: maps every requirement to its check id and points, as lab.yaml scores them', (_, { lab, handout }) => {
+    const rows = [...handout.matchAll(/^\| \d+ \| .* \| `([\w-]+)` \| (\d+) \|$/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(rows)).toEqual(lab.points);
+    expect(rows.length).toBe(Object.keys(lab.points).length);
+  });
+
+  it.each(labs.map((l) => [l.id, l] as const))('%s: every container it starts by hand is started with a name and stopped', (_, { handout }) => {
+    const runs = [...handout.matchAll(/^docker run (.*)$/gm)].map((m) => m[1]!);
+    expect(runs.length).toBeGreaterThan(0);
+    for (const r of runs) {
+      const name = /--name (\S+)/.exec(r)?.[1];
+      expect(name, r).toBeDefined();
+      expect(r, 'in the background, so the terminal stays free for docker stop').toMatch(/(^| )-d( |$)/);
+      expect(handout, name).toMatch(new RegExp(`^docker stop ${name}`, 'm'));
+      expect(handout, name).toMatch(new RegExp(`^docker rm ${name}`, 'm'));
+    }
+  });
+});
+

@@ -121,8 +121,26 @@ describe('user', () => {
     expect(verdict('user', obs({}, { Config: { User: '' } } as unknown as Partial<Docker.ImageInspectInfo>)).summary).toBe('the image runs as root');
     expect(verdict('user', obs({}, { Config: { User: 'app' } } as unknown as Partial<Docker.ImageInspectInfo>)).summary).toMatch(/resolves to nothing, not 65532/);
   });
-  it('resolves a name through /etc/passwd, and checks PID 1 itself', () => {
-    expect(verdict('user', obs({}, { Config: { User: 'nonroot' } } as unknown as Partial<Docker.ImageInspectInfo>)).status).toBe('pass');
+  it('fails a name even when /etc/passwd resolves it to 65532: runAsNonRoot needs the number', () => {
+    const r = verdict('user', obs({}, { Config: { User: 'nonroot' } } as unknown as Partial<Docker.ImageInspectInfo>));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toBe('the user is the name "nonroot": it is UID 65532 in this image, but a cluster\'s runAsNonRoot can only verify a number');
+    expect(r.evidence[0]).toBe('configured user: "nonroot" = UID 65532');
+    expect(r.fix).toBe('Write the number: `USER 65532:65532`.');
+    expect(verdict('user', obs({}, { Config: { User: 'nonroot:65532' } } as unknown as Partial<Docker.ImageInspectInfo>)).status).toBe('fail');
+  });
+  it('passes the number, written with or without a group, or inherited from the base', () => {
+    for (const User of ['65532', '65532:65532', ' 65532:0']) {
+      expect(verdict('user', obs({}, { Config: { User } } as unknown as Partial<Docker.ImageInspectInfo>)).status, User).toBe('pass');
+    }
+  });
+  it('passes an image with no USER line whose base sets the number, and says where it came from', () => {
+    const noUser = parseDockerfile(SOLUTION.replace(/^USER .*\n/m, ''));
+    const r = verdict('user', obs({ dockerfile: noUser }, { Config: { User: '65532' } } as unknown as Partial<Docker.ImageInspectInfo>));
+    expect(r.status).toBe('pass');
+    expect(r.evidence[1]).toBe("no USER instruction in the final stage (UID 65532 comes from the base image's config)");
+  });
+  it('checks PID 1 itself', () => {
     expect(verdict('user', obs({}, {}, { pid1: { uid: 0, args: '/catalog' } })).summary).toBe('PID 1 runs as UID 0, not 65532');
   });
   it('is skipped when nothing ran, and an error when the engine failed', () => {
