@@ -106,7 +106,7 @@ function starterZip(lab: Lab, file: string): Promise<void> {
 
 function labExtras(lab: Lab, page: SourcePage): string {
   const download = lab.starterDir ? `<p class="lab-download"><a href="${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
-  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade labs/${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
+  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade ${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
 }
 
 /** The outline's headings in the front page's on-page contents. */

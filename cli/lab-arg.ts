@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../lib/paths';
 
 /**
- * A lab folder, or the id of a lab that ships with Drydock (`catalog-image`):
- * an installed student copy has no course checkout to point at.
+ * A lab folder, or a lab id: a lab of the course in this folder (`labs/<id>`,
+ * as `drydock init` lays a course out), else one that ships with Drydock
+ * (`catalog-image`): an installed student copy has no course checkout to point at.
  */
 export function labDirOf(arg: string): string {
   if (existsSync(arg)) return arg;
-  const shipped = join(PACKAGE_ROOT, 'labs', arg);
-  return /^[a-z0-9][a-z0-9-]*$/.test(arg) && existsSync(shipped) ? shipped : arg;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(arg)) return arg;
+  for (const dir of [join('labs', arg), join(PACKAGE_ROOT, 'labs', arg)]) if (existsSync(join(dir, 'lab.yaml'))) return dir;
+  return arg;
 }
 
 /** The course repository's `origin`, as an npm install spec (`git+https://…`). */
