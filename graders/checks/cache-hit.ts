@@ -42,7 +42,8 @@ export const cacheHitCheck = defineCheck({
       return { status: 'fail', summary: `no COPY or ADD brings ${file} into the build`, evidence, fix: orderFix };
     }
     const steps = probeSteps(df, plan, obs.build?.steps ?? [], probe.outcome.steps);
-    for (const p of steps) {
+    // In Dockerfile order: BuildKit 0.2x reports the probe's vertices in another order than 0.8.
+    for (const p of [...steps].sort((a, b) => (a.ins?.line ?? 0) - (b.ins?.line ?? 0))) {
       // A shared step's flag may be a concurrent build's record (see cache-probe.ts): shown, never judged.
       evidence.push(p.shared ? `${stateOf(p)}  ${where(p.ins)} (shared: the same step as in the first build, reading nothing from the context; not judged)` : `${stateOf(p)}  ${where(p.ins)}`);
     }

@@ -86,7 +86,7 @@ const misread: [string, () => string, number, RegExp][] = [
   ['confirmed: a lone CR in an early comment shifts the # syntax blanking', () => `# x=y\r\r# syntax=docker/dockerfile:1\n${FROM}RUN echo \\\nADD ${base}/shifted.txt /s\n`, 1, /carriage return that does not end a line/],
   ['confirmed: # x=a<CR>b then a frontend on the loopback registry', () => `# x=a\rb\n# syntax=${base.slice('http://'.length)}/frontend\n${FROM}RUN true\n`, 1, /carriage return that does not end a line/],
   ['whitespace: a vertical tab between flags', () => `${FROM}COPY --chown=0:0\u000b--from=${FOREIGN} /etc/passwd /p\n`, 2, /vertical tab/],
-  ['continuation: a line ending in an escaped backslash', () => `${FROM}ADD go.mod \\\\\n${base}/escaped.txt /probe/\n`, 2, /ADD continues over lines 2-3/],
+  ['continuation: a line ending in an escaped backslash', () => `${FROM}ADD go.mod \\\\\n${base}/escaped.txt /probe/\n`, 2, /line 2 ends in more than one backslash/],
   ['escape directive: a backtick escape', () => `# escape=\`\n${FROM}ADD \`\n${base}/tick.txt /t\n`, 1, /can be read as a parser directive/],
   ['directives: one comment line holding three k=v pairs', () => `# a=1 b=2 c=3\n${FROM}ADD ${base}/kv.txt /kv\n`, 1, /can be read as a parser directive/],
   ['quoting: a backslash inside the scheme', () => `${FROM}ADD http\\://${base.slice('http://'.length)}/backslash.txt /b\n`, 2, /contains quotes or a backslash/],
