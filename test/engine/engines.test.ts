@@ -116,8 +116,9 @@ describe('an engine that hangs mid-batch', () => {
       regrade: true,
       onEngine: (n, e) => {
         events.push(`${n} ${e}`);
-        // Wakes up a few seconds after being declared lost: the batch is still running.
-        if (n === 'second' && e === 'down') setTimeout(() => process.kill(pid, 'SIGCONT'), 3000);
+        // Wakes up soon after being declared lost, while the batch still grades the students moved off it
+        // (engines are prepared once now, so a warm class is over in seconds).
+        if (n === 'second' && e === 'down') setTimeout(() => process.kill(pid, 'SIGCONT'), 500);
       },
     });
     await hung;
@@ -161,8 +162,11 @@ describe('an engine killed mid-batch', () => {
     expect(ids).toEqual([...new Set(ids)]);
     expect(ids.sort()).toEqual(Object.keys(IDS).sort());
     expect(verdicts(r)).toEqual(verdicts(single));
-    expect(r.outcomes.filter((o) => o.requeued).length).toBeGreaterThan(0);
-    for (const o of r.outcomes.filter((x) => x.requeued)) expect(o.engine).toBe('main');
+    // A student on the dying engine is moved off it when the heartbeat declares it lost, or, when its
+    // build broke first (an infrastructure error), graded again alone after the class: on main either way.
+    const moved = r.outcomes.filter((o) => o.requeued || o.retried);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const o of moved) expect(o.engine).toBe('main');
     expect(r.engines.find((e) => e.name === 'second')).toMatchObject({ up: false });
     expect(readFileSync(join(dir, 'summary.html'), 'utf8')).toContain('not answering');
 
