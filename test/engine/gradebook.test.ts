@@ -45,7 +45,13 @@ beforeAll(async () => {
     cpSync(join(LAB_DIR, 'starter'), join(classDir, id), { recursive: true });
   }
   writeFileSync(join(classDir, 'ann/Dockerfile'), solution);
-  writeFileSync(join(classDir, 'bo/Dockerfile'), `# my own work\n${solution.replace(/ +/g, '  ').replace(/^(FROM|COPY|RUN) /gm, (k) => k.toLowerCase())}`);
+  const copied = solution
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/ +/g, '  ').replace(/^(FROM|COPY|RUN) /, (k) => k.toLowerCase()))
+    .join('\n');
+  // A comment after the first instruction: above it, a `k=v` comment is refused as a possible parser directive.
+  writeFileSync(join(classDir, 'bo/Dockerfile'), copied.replace('\n', '\n# my own work\n'));
   cpSync(join(FIXTURES, 'copy-before-download'), join(classDir, 'cy'), { recursive: true });
   dated(join(classDir, 'ann'), '2026-12-01T20:00:00Z');
   dated(join(classDir, 'bo'), '2026-12-03T05:59:00Z');
