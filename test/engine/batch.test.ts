@@ -45,7 +45,7 @@ function makeClass(): string {
 beforeAll(async () => {
   before = await engineInventory(docker);
   const base = fastLab();
-  lab = { ...base, thresholds: { ...base.thresholds, readiness: { ...base.thresholds.readiness, timeoutSeconds: 15 } }, limits: { ...base.limits, buildTimeoutSeconds: 240 } };
+  lab = { ...base, thresholds: { ...base.thresholds, readiness: { ...base.thresholds.readiness, timeoutSeconds: 15 } }, limits: { ...base.limits, buildTimeoutSeconds: 150 } };
   classDir = makeClass();
   outDir = mkdtempSync(join(tmpdir(), 'drydock-results-'));
   const roster = join(outDir, '..', `roster-${process.pid}.csv`);
@@ -77,7 +77,7 @@ describe('a class of mixed submissions', () => {
     expect(check('heidi', 'build').summary).toMatch(/escapes its folder/);
     expect(check('ivan', 'build').summary).toMatch(/symlink that points outside/);
     expect(check('judy', 'build').summary).toMatch(/larger than 50 MB/);
-    expect(check('mallory', 'build').summary).toBe('the build did not finish within the 240 s limit');
+    expect(check('mallory', 'build').summary).toBe('the build did not finish within the 150 s limit');
     // A limit hit while other students were grading is not final: graded again alone, it ran out of time again.
     expect(check('mallory', 'build').evidence.join('\n')).toMatch(/^graded alone after the class[\s\S]*still running: line 3: RUN while true/);
     for (const id of ['alice', 'bob', 'dave', 'oscar', 'peggy', 'trent', 'victor']) expect(check(id, 'build').status, id).toBe('pass');
