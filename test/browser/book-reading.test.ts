@@ -193,6 +193,7 @@ describe('wide things at 375, 768, 1280 and 1920 px in both themes', () => {
     await dialog.getByRole('button', { name: 'Zoom in' }).click();
     expect((await textSize()).width).toBeGreaterThan(first.width * 1.4);
     await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 5000 }); // removed on its close event, a task after the key
     expect(await dialog.count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('open-full');
     const steps = page.locator('details.diagram-steps');
@@ -311,7 +312,7 @@ describe('search', () => {
     }
     expect(shown.map((h) => h.heading)).toEqual(expect.arrayContaining(['Anchorage', 'Fog signals', 'Departures']));
     await page.keyboard.press('Escape');
-    expect(await page.locator('#search-results').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('#search-results').isVisible(), { timeout: 5000 }).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-input');
     // A word that only appears inside an ASCII drawing is not prose.
     await page.locator('#search-input').fill('gangplank');

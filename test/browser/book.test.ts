@@ -253,6 +253,8 @@ describe('a chapter in Chromium', () => {
     expect(await dialog.isVisible()).toBe(true);
     expect(await dialog.locator('svg').textContent()).toContain('Lamp signal');
     await page.keyboard.press('Escape');
+    // The dialog is removed on its close event, a task after the key: wait for it (or fail after 5 s).
+    await dialog.waitFor({ state: 'detached', timeout: 5000 });
     expect(await dialog.count()).toBe(0);
     // ASCII figures: no wider than their text, with a cue when they do not fit.
     const ascii = await page.locator('.ascii-scroll').evaluate((b) => [b.getBoundingClientRect().width, b.querySelector('pre')!.getBoundingClientRect().width]);

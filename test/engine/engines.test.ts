@@ -22,6 +22,7 @@ const lab = fastLab();
 const main = connect();
 let scratch: ScratchEngine;
 let before: Awaited<ReturnType<typeof engineInventory>>;
+let earlier: string[]; // labelled leftovers of runs killed before this file began
 let classDir: string;
 let single: BatchResult;
 let both: BatchResult;
@@ -49,6 +50,7 @@ const out = () => mkdtempSync(join(tmpdir(), 'drydock-engines-out-'));
 
 beforeAll(async () => {
   before = await engineInventory(main);
+  earlier = await runObjects(main);
   const refs = labBaseImages(lab).map(normalizeRef);
   await ensureImages(main, refs);
   scratch = await startScratchEngine(SCRATCH, { index: INDEX });
@@ -62,7 +64,7 @@ afterAll(async () => {
   await scratch?.stop();
   const after = await engineInventory(main);
   expectEngineUnchanged(before, { ...after, managed: 0 });
-  expect(await runObjects(main)).toEqual([]);
+  expect(await runObjects(main, earlier)).toEqual([]);
 });
 
 describe('a class across two engines', () => {
@@ -177,6 +179,6 @@ describe('an engine killed mid-batch', () => {
     const again = await gradeBatch(lab, classDir, dir, { engines: slots() });
     expect(again.outcomes.every((o) => o.reused || !o.student.path)).toBe(true);
     expect(await runObjects(scratch.docker)).toEqual([]);
-    expect(await runObjects(main)).toEqual([]);
+    expect(await runObjects(main, earlier)).toEqual([]);
   });
 });
