@@ -24,6 +24,8 @@ export interface Submission {
 
 export interface OpenOptions {
   maxBytes: number;
+  /** Files, folders and links it may hold (default MAX_FILES). */
+  maxFiles?: number;
   /** Files of the lab's starter; any the submission lacks are copied in. */
   starterDir?: string;
 }
@@ -78,7 +80,7 @@ export async function openSubmission(source: string, opts: OpenOptions): Promise
   try {
     const root = join(workDir, 'submission');
     mkdirSync(root);
-    const budget = new Budget(opts.maxBytes);
+    const budget = new Budget(opts.maxBytes, opts.maxFiles);
     const st = statSync(source);
     if (st.isDirectory()) {
       copyFolder(realpathSync(source), root, budget);

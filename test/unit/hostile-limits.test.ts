@@ -1,0 +1,134 @@
+// Hostile submissions that never reach Docker: each must be stopped by the
+// grader with a plain reason, in seconds and a small heap, not hang it or run
+// it out of memory. Each runs in a child Node (test/support/bounded.ts) with a
+// 512 MB heap and a hard time limit, because a reader stuck in synchronous
+// code cannot be interrupted from inside the test.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBounded } from '../support/bounded';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'drydock-limits-'));
+const IMAGES = ['golang:1.26-alpine'];
+const FROM = 'FROM golang:1.26-alpine\n';
+const LIMIT = { timeoutMs: 30_000, heapMB: 512 };
+
+function judge(text: string) {
+  const file = join(tmp(), 'Dockerfile');
+  writeFileSync(file, text);
+  const res = runBounded<{ reader: string[]; rules: string[]; stages: number }>('test/support/bounded-targets.ts', 'judgeDockerfileFile', [file, IMAGES], LIMIT);
+  expect(res.failure, 'the reader must answer within the limits').toBeUndefined();
+  return res.value!;
+}
+
+describe('hostile Dockerfiles are stopped with a reason, within seconds and a small heap', { timeout: 60_000 }, () => {
+  it('a glob in ${V#…} that backtracks exponentially (ReDoS) is matched in linear time', () => {
+    const r = judge(`${FROM}ARG U=${'a'.repeat(60)}\nENV V=\${U#${'*a'.repeat(20)}*b} W=\${U%%${'a*'.repeat(20)}b} X=\${U//${'*a'.repeat(20)}*b/y}\nRUN true\n`);
+    expect(r.reader).toEqual([]);
+  });
+  it('${V#pattern} keeps BuildKit’s meaning: shortest and longest prefix and suffix, first and every replacement', async () => {
+    const { readDockerfile } = await import('../../graders/dockerfile/read');
+    const df = readDockerfile(`${FROM}ARG U=a/b/c.tar.gz\nENV P=\${U#*/} PP=\${U##*/} S=\${U%.*} SS=\${U%%.*} R=\${U/?/X} RR=\${U//[/]/-} Q=\${U//\\//_} N=\${U#zz}\n`);
+    const env = Object.fromEntries(df.stages[0].instructions.find((i) => i.keyword === 'ENV')!.pairs!.map((p) => [p.key, p.value]));
+    expect(env).toEqual({ P: 'b/c.tar.gz', PP: 'c.tar.gz', S: 'a/b/c.tar', SS: 'a/b/c', R: 'X/b/c.tar.gz', RR: 'a/b/c.tar.gz', Q: 'a_b_c.tar.gz', N: 'a/b/c.tar.gz' });
+  });
+  it('expansions nested 20 000 deep are refused, not a stack overflow', () => {
+    const r = judge(`${FROM}ENV X=${'${A:-'.repeat(20_000)}x${'}'.repeat(20_000)}\n`);
+    expect(r.reader.join('\n')).toMatch(/nested more than \d+ deep/);
+  });
+  it('a value doubled 40 times (ENV A=$A$A) is refused before it fills memory', () => {
+    const r = judge(`${FROM}ENV A=xxxxxxxx\n${'ENV A=$A$A\n'.repeat(40)}RUN true\n`);
+    expect(r.reader.join('\n')).toMatch(/longer than \d+ KB/);
+  });
+  it('5 000 variables seen by 5 000 instructions (25 million copies) are refused, and 5 000 instructions alone', () => {
+    const r = judge(`${FROM}ENV ${Array.from({ length: 5000 }, (_, i) => `a${i}=1`).join(' ')}\n${'RUN x\n'.repeat(5000)}`);
+    expect(r.reader.join('\n')).toMatch(/sets more than \d+ variables/);
+    expect(judge(`${FROM}${'RUN x\n'.repeat(5000)}`).reader.join('\n')).toMatch(/more than \d+ instructions/);
+  });
+  it('20 000 refused lines give a short list, in seconds', () => {
+    const r = judge(`${FROM}${'RUN x\v\n'.repeat(20_000)}`);
+    expect(r.reader.length).toBeLessThanOrEqual(51);
+    expect(r.reader.at(-1)).toMatch(/more problems/);
+  });
+  it('a 50 MB Dockerfile, and a 100 000-line continuation, are refused by size', () => {
+    expect(judge(`${FROM}${`RUN ${'x'.repeat(1000)}\n`.repeat(50_000)}`).reader.join('\n')).toMatch(/Dockerfile is \d+ KB; the grader reads at most/);
+    expect(judge(`${FROM}RUN x \\\n${' y \\\n'.repeat(100_000)}z\n`).reader.join('\n')).toMatch(/Dockerfile is \d+ KB/);
+  });
+});
+
+describe('hostile archives and folders are stopped with a reason, within seconds and a small heap', { timeout: 120_000 }, () => {
+  const opts = { maxBytes: 1024 * 1024, maxFiles: 100 };
+  const open = (source: string, o: object = opts) => {
+    const res = runBounded<string>('test/support/bounded-targets.ts', 'openReason', [source, o], LIMIT);
+    expect(res.failure, 'opening must answer within the limits').toBeUndefined();
+    return res.value!;
+  };
+  const py = (script: string, ...args: string[]) => execFileSync('python3', ['-c', script, ...args]);
+  const MANY = `
+import sys, tarfile, zipfile, io
+out, n = sys.argv[1], int(sys.argv[2])
+if out.endswith('.zip'):
+    with zipfile.ZipFile(out, 'w') as z:
+        z.writestr('Dockerfile', 'FROM scratch\\n')
+        for i in range(n): z.writestr(f'f/{i}', '')
+else:
+    with tarfile.open(out, 'w:gz') as t:
+        b = b'FROM scratch\\n'; ti = tarfile.TarInfo('Dockerfile'); ti.size = len(b); t.addfile(ti, io.BytesIO(b))
+        for i in range(n): t.addfile(tarfile.TarInfo(f'f/{i}'))
+`;
+
+  it('more files than the limit, in a tar.gz, a zip and a folder, is refused by count', () => {
+    const dir = tmp();
+    for (const name of ['many.tar.gz', 'many.zip']) {
+      py(MANY, join(dir, name), '150');
+      expect(open(join(dir, name))).toMatch(/refused: the submission holds more than 100 files and folders/);
+    }
+    const folder = join(dir, 'folder');
+    mkdirSync(join(folder, 'f'), { recursive: true });
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    for (let i = 0; i < 150; i++) writeFileSync(join(folder, 'f', String(i)), '');
+    expect(open(folder)).toMatch(/more than 100 files and folders/);
+    // Within the limit, all three open.
+    py(MANY, join(dir, 'few.tar.gz'), '50');
+    expect(open(join(dir, 'few.tar.gz'))).toBe('opened');
+  });
+  it('a tar.gz that inflates to far more than the limit (zeros after the end of the archive) is refused at once', () => {
+    const file = join(tmp(), 'zeros.tar.gz');
+    py(
+      `
+import sys, tarfile, io, gzip
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode='w') as t:
+    b = b'FROM scratch\\n'; ti = tarfile.TarInfo('Dockerfile'); ti.size = len(b); t.addfile(ti, io.BytesIO(b))
+with gzip.open(sys.argv[1], 'wb') as g:
+    g.write(buf.getvalue())
+    for _ in range(64): g.write(b'\\0' * (1 << 20))
+`,
+      file,
+    );
+    expect(open(file)).toMatch(/refused: the archive unpacks to more than \d+ MB/);
+  });
+  it('a tar.gz compressed twice is refused, not unpacked by a second, unbounded pass', () => {
+    const file = join(tmp(), 'twice.tar.gz');
+    py(
+      `
+import sys, tarfile, io, gzip
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode='w:gz') as t:
+    b = b'FROM scratch\\n'; ti = tarfile.TarInfo('Dockerfile'); ti.size = len(b); t.addfile(ti, io.BytesIO(b))
+open(sys.argv[1], 'wb').write(gzip.compress(buf.getvalue()))
+`,
+      file,
+    );
+    expect(open(file)).toMatch(/refused: the archive is compressed twice/);
+  });
+  it('a 10 GB sparse file in a folder is refused by its size without being read', () => {
+    const folder = tmp();
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(folder, 'sparse'), '');
+    truncateSync(join(folder, 'sparse'), 10 * 1024 ** 3);
+    expect(open(folder)).toMatch(/larger than 1 MB unpacked/);
+  });
+});
