@@ -64,7 +64,7 @@ for (const docker of ENGINES) {
     scores.push(g2.score);
   }
   const [grade, build] = [median(grades) / 1000, median(builds) / 1000];
-  rows.push(`| Docker ${info.version} | ${p.imageStore} | ${p.buildkit ?? '?'} | cgroup v${p.cgroupVersion} | ${grade.toFixed(1)} s | ${build.toFixed(1)} s | ${(grade / build).toFixed(2)}× | ${scores.join(', ')} |`);
+  rows.push(`| Docker ${info.version} | ${p.imageStore} | ${p.buildkit?.text ?? '?'} | cgroup v${p.cgroupVersion} | ${grade.toFixed(1)} s | ${build.toFixed(1)} s | ${(grade / build).toFixed(2)}× | ${scores.join(', ')} |`);
 }
 console.log(`catalog solution, ${RUNS} run(s) per engine, median; ${new Date().toISOString().slice(0, 10)}, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 console.log('| Engine | Image store | BuildKit | cgroup | Grade (drydock) | Build alone (peer) | Ratio | Score |');

@@ -58,7 +58,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
       const p = engineProfile(info, e.remote);
       line(e.label, `Docker ${info.version}, API ${info.apiVersion}, ${info.os}`);
       line('  image store', p.imageStore);
-      line('  BuildKit', p.buildkit ? `${p.buildkit} (as Docker ${info.version.replace(/\+.*/, '')} bundles it)` : 'unknown for this release');
+      line('  BuildKit', p.buildkit ? `${p.buildkit.text}${p.buildkit.exact ? ` (as Docker ${info.version.replace(/\+.*/, '')}'s source pins it)` : ''}` : 'unknown: a release older than any Drydock has read');
       line('  cgroup', `v${p.cgroupVersion}`);
       for (const d of p.differences) line('  differs here', d);
     } catch (err) {
