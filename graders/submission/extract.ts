@@ -274,7 +274,16 @@ export function extractZip(file: string, root: string, budget: Budget): Promise<
 export function copyFolder(source: string, root: string, budget: Budget): void {
   const walk = (rel: string[]) => {
     const from = join(source, ...rel);
-    for (const name of readdirSync(from).sort()) {
+    if (rel.length > MAX_DEPTH) throw new SubmissionError(`the folder nests more than ${MAX_DEPTH} folders deep (${rel.slice(0, 4).join('/')}/…)`, 'Submit only your project folder; no lab needs folders that deep.');
+    let names: string[];
+    try {
+      names = readdirSync(from).sort();
+    } catch (err) {
+      // The grader's user cannot list it: the student's to fix, not an infrastructure failure.
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new SubmissionError(`the grader may not read the folder ${rel.join('/') || '.'}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+      throw err;
+    }
+    for (const name of names) {
       if (name === '.git') continue;
       const entry = [...rel, name];
       const shown = entry.join('/');
@@ -297,7 +306,13 @@ export function copyFolder(source: string, root: string, budget: Budget): void {
 }
 
 function copyFile(src: string, dest: string, source: string, shown: string): void {
-  const fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  let fd: number;
+  try {
+    fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new SubmissionError(`the grader may not read ${shown}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+    throw err;
+  }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw SPECIAL(shown, 'special file');

@@ -124,6 +124,16 @@ open(sys.argv[1], 'wb').write(gzip.compress(buf.getvalue()))
     );
     expect(open(file)).toMatch(/refused: the archive is compressed twice/);
   });
+  it('a folder or an archive nested 70 folders deep is refused by depth', () => {
+    const dir = tmp();
+    const folder = join(dir, 'deep');
+    mkdirSync(join(folder, ...Array.from({ length: 70 }, () => 'd')), { recursive: true });
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    expect(open(folder)).toMatch(/refused: the folder nests more than 64 folders deep/);
+    const zip = join(dir, 'deep.zip');
+    py(`import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    z.writestr('Dockerfile', 'x')\n    z.writestr('d/' * 70 + 'f', 'x')`, zip);
+    expect(open(zip)).toMatch(/refused: the archive holds a path nested more than 64 folders deep/);
+  });
   it('a 10 GB sparse file in a folder is refused by its size without being read', () => {
     const folder = tmp();
     writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
