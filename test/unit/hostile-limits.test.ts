@@ -4,11 +4,13 @@
 // 512 MB heap and a hard time limit, because a reader stuck in synchronous
 // code cannot be interrupted from inside the test.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runBounded } from '../support/bounded';
+import { hostileArchive } from '../support/hostile-archive';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'drydock-limits-'));
 const IMAGES = ['golang:1.26-alpine'];
@@ -94,34 +96,16 @@ else:
     py(MANY, join(dir, 'few.tar.gz'), '50');
     expect(open(join(dir, 'few.tar.gz'))).toBe('opened');
   });
+  /** A tar holding only a Dockerfile, as bytes. */
+  const plainTar = () => readFileSync(hostileArchive('tar', join(tmp(), 'base.tar'), [['file', 'Dockerfile', 'FROM scratch\n']]));
   it('a tar.gz that inflates to far more than the limit (zeros after the end of the archive) is refused at once', () => {
     const file = join(tmp(), 'zeros.tar.gz');
-    py(
-      `
-import sys, tarfile, io, gzip
-buf = io.BytesIO()
-with tarfile.open(fileobj=buf, mode='w') as t:
-    b = b'FROM scratch\\n'; ti = tarfile.TarInfo('Dockerfile'); ti.size = len(b); t.addfile(ti, io.BytesIO(b))
-with gzip.open(sys.argv[1], 'wb') as g:
-    g.write(buf.getvalue())
-    for _ in range(64): g.write(b'\\0' * (1 << 20))
-`,
-      file,
-    );
+    writeFileSync(file, gzipSync(Buffer.concat([plainTar(), Buffer.alloc(64 << 20)])));
     expect(open(file)).toMatch(/refused: the archive unpacks to more than \d+ MB/);
   });
   it('a tar.gz compressed twice is refused, not unpacked by a second, unbounded pass', () => {
     const file = join(tmp(), 'twice.tar.gz');
-    py(
-      `
-import sys, tarfile, io, gzip
-buf = io.BytesIO()
-with tarfile.open(fileobj=buf, mode='w:gz') as t:
-    b = b'FROM scratch\\n'; ti = tarfile.TarInfo('Dockerfile'); ti.size = len(b); t.addfile(ti, io.BytesIO(b))
-open(sys.argv[1], 'wb').write(gzip.compress(buf.getvalue()))
-`,
-      file,
-    );
+    writeFileSync(file, gzipSync(gzipSync(plainTar())));
     expect(open(file)).toMatch(/refused: the archive is compressed twice/);
   });
   it('a folder or an archive nested 70 folders deep is refused by depth', () => {
