@@ -126,3 +126,38 @@ else:
     expect(open(folder)).toMatch(/larger than 1 MB unpacked/);
   });
 });
+
+describe("a class run's change check reads each submission within the limits", { timeout: 120_000 }, () => {
+  const hash = (path: string) => {
+    const res = runBounded<string>('test/support/bounded-targets.ts', 'hashOf', [path, 1024 * 1024], LIMIT);
+    expect(res.failure, 'hashing must answer within the limits').toBeUndefined();
+    return res.value!;
+  };
+  it('a 3 GB sparse file in a folder, and a 3 GB archive, are hashed without being read whole, and changes still show', () => {
+    const folder = tmp();
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(folder, 'sparse'), '');
+    truncateSync(join(folder, 'sparse'), 3 * 1024 ** 3);
+    const before = hash(folder);
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\nUSER 1\n');
+    const edited = hash(folder);
+    expect(edited).not.toBe(before);
+    truncateSync(join(folder, 'sparse'), 1024);
+    expect(hash(folder)).not.toBe(edited);
+    const archive = join(tmp(), 'big.tar.gz');
+    writeFileSync(archive, '');
+    truncateSync(archive, 3 * 1024 ** 3);
+    const big = hash(archive);
+    truncateSync(archive, 3 * 1024 ** 3 + 1);
+    expect(hash(archive)).not.toBe(big);
+  });
+  it('a folder of 12 000 files is hashed up to the file limit, and a change to the Dockerfile still shows', () => {
+    const folder = tmp();
+    mkdirSync(join(folder, 'f'));
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    for (let i = 0; i < 12_000; i++) writeFileSync(join(folder, 'f', String(i)), '');
+    const before = hash(folder);
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\nUSER 1\n');
+    expect(hash(folder)).not.toBe(before);
+  });
+});
