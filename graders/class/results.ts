@@ -138,11 +138,11 @@ export const labHash = (definition: Buffer | string) => createHash('sha256').upd
  * bytes, read within the lab's size limit (a submission past it is refused
  * whatever it holds, so past it only sizes and times count).
  */
-export function inputHash(labDefinition: Buffer, path: string, maxBytes: number): string {
+export function inputHash(labDefinition: Buffer, path: string, maxBytes: number, maxFiles?: number): string {
   const h = createHash('sha256');
   h.update(labDefinition);
   // An archive may hold a little more than its files (headers) and be a little larger compressed.
-  h.update(statSync(path).isDirectory() ? hashTree(path, maxBytes) : hashArchive(path, 2 * maxBytes + 16 * 1024 * 1024));
+  h.update(statSync(path).isDirectory() ? hashTree(path, maxBytes, maxFiles) : hashArchive(path, 2 * maxBytes + 16 * 1024 * 1024));
   return h.digest('hex');
 }
 

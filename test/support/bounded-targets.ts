@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { readDockerfile } from '../../graders/dockerfile/read';
 import { checkDockerfilePolicy } from '../../graders/dockerfile/policy';
 import { openSubmission, SubmissionError, type OpenOptions } from '../../graders/submission/open';
-import { inputHash } from '../../graders/class/results';
 
 /** The reader and the rules over a Dockerfile on disk: what each refused, in order. */
 export function judgeDockerfileFile(path: string, images: string[]): { reader: string[]; rules: string[]; stages: number } {
@@ -22,9 +21,4 @@ export async function openReason(source: string, opts: OpenOptions): Promise<str
     if (err instanceof SubmissionError) return `refused: ${err.reason} | ${err.fix}`;
     throw err;
   }
-}
-
-/** The class run's "has this submission changed" hash of a folder or archive. */
-export function hashOf(path: string, maxBytes: number): string {
-  return inputHash(Buffer.from('lab'), path, maxBytes);
 }
