@@ -6,6 +6,7 @@ import { auditTree } from './audit';
 import { Budget, MAX_FILES, SubmissionError } from './error';
 import { copyFolder, extractTar, extractZip } from './extract';
 import { existsInside, readInside } from './inside';
+import { readDockerignore } from './context';
 
 export { SubmissionError } from './error';
 
@@ -139,6 +140,7 @@ export async function openSubmission(source: string, opts: OpenOptions): Promise
       throw new SubmissionError('the submission has no Dockerfile at its top level', 'Name the file exactly `Dockerfile` (capital D, no extension) and put it next to go.mod.');
     }
     const dockerfile = readInside(dir, 'Dockerfile').toString('utf8');
+    readDockerignore(dir);
     const filledFromStarter: string[] = [];
     if (opts.starterDir) {
       for (const name of readdirSync(opts.starterDir)) {

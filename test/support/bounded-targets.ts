@@ -1,6 +1,8 @@
 // What the bounded child processes of test/unit/hostile-limits.test.ts run (see bounded.ts).
 import { readFileSync } from 'node:fs';
 import { readDockerfile } from '../../graders/dockerfile/read';
+import { copiesFile } from '../../graders/dockerfile/parse';
+import { contextFiles } from '../../graders/submission/context';
 import { checkDockerfilePolicy } from '../../graders/dockerfile/policy';
 import { openSubmission, SubmissionError, type OpenOptions } from '../../graders/submission/open';
 
@@ -21,4 +23,15 @@ export async function openReason(source: string, opts: OpenOptions): Promise<str
     if (err instanceof SubmissionError) return `refused: ${err.reason} | ${err.fix}`;
     throw err;
   }
+}
+
+/** The files the build context would hold. */
+export function contextFilesOf(dir: string): string[] {
+  return contextFiles(dir);
+}
+
+/** Whether a COPY of `source` brings `file` in, as the cache probe asks. */
+export function copiesOf(source: string, file: string): boolean {
+  const df = readDockerfile(`FROM scratch\nCOPY ${source} /x/\n`);
+  return copiesFile(df.stages[0].instructions[1], file);
 }

@@ -128,6 +128,50 @@ else:
   });
 });
 
+describe('globs a student writes (.dockerignore lines, COPY sources) are matched in linear time', { timeout: 60_000 }, () => {
+  const EVIL = `${'*a'.repeat(10)}*b`;
+  const LONG = 'a'.repeat(80);
+  it('a .dockerignore line that backtracks exponentially against a long file name', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(dir, '.dockerignore'), `${EVIL}\n**/${EVIL}\n`);
+    writeFileSync(join(dir, LONG), '');
+    const res = runBounded<string[]>('test/support/bounded-targets.ts', 'contextFilesOf', [dir], LIMIT);
+    expect(res.failure, 'listing the context must answer within the limits').toBeUndefined();
+    expect(res.value).toEqual(['.dockerignore', 'Dockerfile', LONG]);
+  });
+  it('a COPY source that backtracks exponentially, when the cache probe looks for the file a COPY brings in', () => {
+    const res = runBounded<boolean>('test/support/bounded-targets.ts', 'copiesOf', [EVIL, LONG], LIMIT);
+    expect(res.failure, 'the probe must answer within the limits').toBeUndefined();
+    expect(res.value).toBe(false);
+  });
+  it('a .dockerignore line with regular-expression syntax is refused at the gate, with the line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(dir, '.dockerignore'), 'node_modules\n(a+)+b\n');
+    const res = runBounded<string>('test/support/bounded-targets.ts', 'openReason', [dir, { maxBytes: 1 << 20 }], LIMIT);
+    expect(res.value).toMatch(/refused: the .dockerignore line "\(a\+\)\+b" uses \(, which the grader does not read/);
+  });
+  it("reads ordinary .dockerignore lines exactly as @balena/dockerignore's own RegExp does (600 generated lines and paths)", async () => {
+    const { default: ignore } = await import('@balena/dockerignore');
+    const { readDockerignore } = await import('../../graders/submission/context');
+    const { rng } = await import('../reference/dockerfile-mutations');
+    const r = rng(11);
+    const pick = (alphabet: string[]) => alphabet[Math.floor(r() * alphabet.length)];
+    const differ: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const line = (pick(['', '!', '/']) + Array.from({ length: 1 + Math.floor(r() * 6) }, () => pick(['a', 'b', '.', '/', '*', '**', '?', '**/'])).join('')).replace(/^!\//, '!');
+      const path = Array.from({ length: 1 + Math.floor(r() * 8) }, () => pick(['a', 'b', '.', '/', 'ab'])).join('').replace(/^\/+|\/+$/g, '').replace(/\/+/g, '/') || 'a';
+      const dir = tmp();
+      writeFileSync(join(dir, '.dockerignore'), `a*\n${line}\n`);
+      const ours = readDockerignore(dir).ignores(path);
+      const theirs = ignore({ ignorecase: false }).add(`a*\n${line}\n`).ignores(path);
+      if (ours !== theirs) differ.push(`${JSON.stringify(line)} on ${path}: library ${theirs}, Drydock ${ours}`);
+    }
+    expect(differ, differ.slice(0, 10).join('\n')).toEqual([]);
+  });
+});
+
 // Hashing is synchronous and fails fast (a whole-file read of 3 GB throws at once), so it runs in the test itself.
 describe("a class run's change check reads each submission within the limits", () => {
   const hash = (path: string) => inputHash(Buffer.from('lab'), path, 1024 * 1024, 100);
