@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast';
 import { existsSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { VFile } from 'vfile';
-import { relativeHref } from '../course';
+import { relativeHref } from '../model/course';
 import { authorError } from './problems';
 import { visitElements } from './walk';
 

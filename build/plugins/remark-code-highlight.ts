@@ -1,7 +1,7 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { canHighlight, requestedLanguage, type Highlight } from '../highlight';
+import { canHighlight, requestedLanguage, type Highlight } from '../render/highlight';
 import { replaceWithFigure } from './figure-node';
 import { metaTitle } from './remark-ascii-figures';
 import { transcriptHtml, transcriptLines } from './shell-transcript';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SourcePage } from './course';
+import type { SourcePage } from '../model/course';
 import type { RenderInputs } from './page-renderer';
 import type { RenderedPage } from './render';
 import { loadSearchIndexer, type SearchDoc } from './search-index';

@@ -1,8 +1,8 @@
 import { fenceLanguages, highlightWith, loadLanguages, makeHighlighter } from './highlight';
 import { parsePage, renderMarkdown, type ParsedPage, type RenderContext, type RenderedPage } from './render';
-import type { Lab } from '../graders/lab/load';
-import type { Course, SourcePage } from './course';
-import type { MermaidResult } from './mermaid';
+import type { Lab } from '../../graders/lab/load';
+import type { Course, SourcePage } from '../model/course';
+import type { MermaidResult } from '../preprocess/mermaid';
 
 /** What rendering any page of one build needs; plain data, so it can be cloned into a worker. */
 export interface RenderInputs {

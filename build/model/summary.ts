@@ -1,7 +1,7 @@
 import type { Link, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import type { SourceProblem } from '../lib/yaml-schema';
+import type { SourceProblem } from '../../lib/yaml-schema';
 
 /** One entry of an mdBook SUMMARY.md, in order. */
 export interface SummaryEntry {

@@ -1,8 +1,8 @@
-import type { Course, SourcePage } from './course';
-import { relativeHref } from './course';
-import type { RenderedPage } from './render';
+import type { Course, SourcePage } from '../model/course';
+import { relativeHref } from '../model/course';
+import type { RenderedPage } from '../render/render';
 
-import { esc } from '../lib/html';
+import { esc } from '../../lib/html';
 
 export interface LayoutInput {
   course: Course;

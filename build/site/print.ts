@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import type { Course } from './course';
+import type { Course } from '../model/course';
 import { chapterHeader, titleAndBody, type LayoutInput } from './layout';
-import type { RenderedPage } from './render';
-import { esc } from '../lib/html';
+import type { RenderedPage } from '../render/render';
+import { esc } from '../../lib/html';
 
 const REWRITE = /\s(id|aria-labelledby|aria-controls|href|src)="([^"]*)"|<div class="mermaid-dark"><svg[^]*?<\/svg><\/div>|<div class="mermaid-light">|\sdata-url="[^"]*"|(<section class="[^"]*" aria-label=")([^"]*)"/g;
 
