@@ -1,7 +1,6 @@
 import type { List, Paragraph, Parent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import type { VFile } from 'vfile';
-import remarkQuiz from './remark-quiz';
 
 /** One answer drawer, kept so the print version can gather an answer key. */
 export interface Drawer {
@@ -50,13 +49,11 @@ function tuckUnderQuestions(parent: Parent): void {
  * `:::details[Show answer]` … `:::` becomes a native <details>, closed by
  * default and usable without JavaScript. Each drawer is labelled with the
  * number of the question it answers and its content kept on
- * `file.data.drawers` for the printed answer key. Quizzes (remark-quiz) run
- * first: their answers join the same key.
+ * `file.data.drawers` for the printed answer key. Runs after remark-quiz:
+ * a quiz's answers join the same key.
  */
 export default function remarkAnswerDrawers() {
-  const quizzes = remarkQuiz();
   return (tree: Root, file: VFile) => {
-    quizzes(tree, file);
     tuckUnderQuestions(tree);
     const drawers: Drawer[] = [];
     let unnumbered = 0;

@@ -86,10 +86,10 @@ export default function remarkMermaid(options: MermaidOptions) {
       }
       if (result?.svg) {
         // Both drawings sit in the page; the stylesheet shows the one that matches the theme (no script needed).
-        const drawings = `<div class="mermaid-light">${tidy(result.svg)}</div>${result.svgDark ? `<div class="mermaid-dark">${tidy(result.svgDark)}</div>` : ''}`;
+        const drawing = (theme: string, svg: string) => h('div', { className: [`mermaid-${theme}`] }, [{ type: 'raw', value: tidy(svg) } as never]);
         // Drawn to fit the column; the zoom button (shown by the page's script) opens it larger in a dialog.
         replaceWithFigure(parent, index, node, 'mermaid-figure', [
-          h('div', { className: ['mermaid-scroll'], role: 'img', 'aria-label': title ?? 'Diagram' }, [{ type: 'raw', value: drawings } as never]),
+          h('div', { className: ['mermaid-scroll'], role: 'img', 'aria-label': title ?? 'Diagram' }, [drawing('light', result.svg), ...(result.svgDark ? [drawing('dark', result.svgDark)] : [])]),
           h('div', { className: ['figure-bar'] }, [h('button', { type: 'button', className: ['open-full'], hidden: true }, 'Zoom')]),
           ...caption,
         ]);

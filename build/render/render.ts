@@ -9,7 +9,9 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { Lab } from '../../graders/lab/load';
-import { relativeHref, type Course, type FrontMatter, type SourcePage } from '../model/course';
+import { whitespace } from 'hast-util-whitespace';
+import type { Root as HastRoot } from 'hast';
+import { allPages, relativeHref, type Course, type FrontMatter, type SourcePage } from '../model/course';
 import type { Highlight } from './highlight';
 import type { MermaidResult } from '../preprocess/mermaid';
 import rehypeFigureNumbers from '../plugins/rehype-figure-numbers';
@@ -17,8 +19,15 @@ import rehypeLeadIns from '../plugins/rehype-lead-ins';
 import rehypeLocalAssets from '../plugins/rehype-local-assets';
 import rehypeWideContent from '../plugins/rehype-wide-content';
 import rehypeChapterLinks, { type InternalLink } from '../plugins/rehype-chapter-links';
-import rehypeHeadingAnchors, { type SearchSection, type TocEntry } from '../plugins/rehype-heading-anchors';
+import rehypeHeadingAnchors from '../plugins/rehype-heading-anchors';
+import rehypePageIds from '../plugins/rehype-page-ids';
+import rehypePageTitle from '../plugins/rehype-page-title';
+import rehypePrintVersion from '../plugins/rehype-print-version';
+import rehypeSearchSections, { type SearchSection } from '../plugins/rehype-search-sections';
+import rehypeTaskListLabels from '../plugins/rehype-task-list-labels';
+import rehypeToc, { type TocEntry } from '../plugins/rehype-toc';
 import remarkAnswerDrawers from '../plugins/remark-answer-drawers';
+import remarkQuiz from '../plugins/remark-quiz';
 import remarkAsciiFigures from '../plugins/remark-ascii-figures';
 import remarkCallouts from '../plugins/remark-callouts';
 import remarkCodeHighlight from '../plugins/remark-code-highlight';
@@ -39,10 +48,18 @@ export interface RenderContext {
   mermaid: Map<string, MermaidResult>;
 }
 
-/** One page rendered to an HTML fragment, with what the layout, search and link check need. */
-export interface RenderedPage {
-  page: SourcePage;
+/** A page as HTML: the whole fragment, and where its own title heading ends in it. */
+export interface PageHtml {
   html: string;
+  /** Characters at the start of `html` that are the page's own `#` heading; 0 when it opens with none (the layout makes one from the title). */
+  headEnd: number;
+}
+
+/** One page rendered to an HTML fragment, with what the layout, print, search and link check need. */
+export interface RenderedPage extends PageHtml {
+  page: SourcePage;
+  /** The page as the one-page version shows it; `refMark(i)` stands for the title of the page `refs[i]`. */
+  print: PageHtml & { refs: string[] };
   matter?: FrontMatter;
   title: string;
   toc: TocEntry[];
@@ -62,7 +79,7 @@ export interface RenderedPage {
  * rendering a short page, so the page travels on `file.data.page` instead of
  * in plugin options.
  */
-const processors = new WeakMap<RenderContext, ReturnType<typeof makeProcessor>>();
+const processors = new WeakMap<RenderContext, { page: ReturnType<typeof makeProcessor>; print: ReturnType<typeof makePrintProcessor> }>();
 
 function makeProcessor(ctx: RenderContext) {
   return unified()
@@ -74,6 +91,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkDirective)
     .use(remarkGithubAlerts)
     .use(remarkCallouts)
+    .use(remarkQuiz)
     .use(remarkAnswerDrawers)
     .use(remarkLabCard, { labs: ctx.labs, hrefFor: (id, file) => relativeHref(file.data.page!.href, `labs/${id}.html`) })
     .use(remarkUnknownDirectives)
@@ -86,11 +104,38 @@ function makeProcessor(ctx: RenderContext) {
     .use(rehypeFigureNumbers)
     .use(rehypeWideContent)
     .use(rehypeLeadIns)
+    .use(rehypeTaskListLabels)
+    .use(rehypePageIds)
+    .use(rehypePageTitle)
+    .use(rehypeToc)
     .use(rehypeHeadingAnchors)
+    .use(rehypeSearchSections)
     .use(rehypeChapterLinks, { course: ctx.course })
     .use(rehypeLocalAssets, { root: ctx.course.root })
     .use(rehypeStringify, { allowDangerousHtml: true })
     .freeze();
+}
+
+/** Run on a page's tree once its HTML is made: the same page as the one-page version shows it. */
+function makePrintProcessor(ctx: RenderContext) {
+  return unified()
+    .use(rehypePrintVersion, { pages: new Set(allPages(ctx.course).map((p) => p.href)) })
+    .use(rehypeStringify, { allowDangerousHtml: true })
+    .freeze();
+}
+
+/** How many of the tree's first children make the page's own title heading: blank text, then an `h1`; 0 when it opens otherwise. */
+function titleHeadingLength(tree: HastRoot): number {
+  const first = tree.children.findIndex((c) => !whitespace(c));
+  const node = tree.children[first];
+  return node?.type === 'element' && node.tagName === 'h1' ? first + 1 : 0;
+}
+
+/** The tree's HTML, stringified as its title heading and the rest, so the layout can set the heading apart. */
+function toPageHtml(stringify: (tree: HastRoot) => string, tree: HastRoot, lead: number): PageHtml {
+  const head = lead ? stringify({ type: 'root', children: tree.children.slice(0, lead) }) : '';
+  const body = stringify(lead ? { type: 'root', children: tree.children.slice(lead) } : tree);
+  return { html: head + body, headEnd: head.length };
 }
 
 /** A page parsed ahead of its transforms, e.g. while the highlighter is still loading. */
@@ -99,32 +144,33 @@ export interface ParsedPage {
   tree: ReturnType<ReturnType<typeof makeProcessor>['parse']>;
 }
 
-function processorFor(ctx: RenderContext) {
+function processorsFor(ctx: RenderContext) {
   let processor = processors.get(ctx);
-  if (!processor) processors.set(ctx, (processor = makeProcessor(ctx)));
+  if (!processor) processors.set(ctx, (processor = { page: makeProcessor(ctx), print: makePrintProcessor(ctx) }));
   return processor;
 }
 
 /** Parses a page; transforms (and highlighting) come later, in `renderMarkdown`. */
 export function parsePage(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): ParsedPage {
   const file = new VFile({ path: page.path, value: fromVitePressContainers(text), data: { page } });
-  return { file, tree: processorFor(ctx).parse(file) };
+  return { file, tree: processorsFor(ctx).page.parse(file) };
 }
 
 export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: string, parsed = parsePage(ctx, page, text)): RenderedPage {
   const { file } = parsed;
-  const processor = processorFor(ctx);
+  const { page: processor, print } = processorsFor(ctx);
   const tree = processor.runSync(parsed.tree, file);
-  const html = processor.stringify(tree, file);
+  const lead = titleHeadingLength(tree);
+  const html = toPageHtml((t) => processor.stringify(t, file), tree, lead);
+  // The page's HTML is made: its tree becomes the print version's in place.
+  const printHtml = toPageHtml((t) => print.stringify(t, file), print.runSync(tree, file) as HastRoot, lead);
   const toProblem = (m: (typeof file.messages)[number]): SourceProblem => ({ file: page.path, line: m.line ?? 1, column: m.column ?? 1, message: m.reason });
-  const matter = file.data.matter;
-  const h1 = /<h1[^>]*>(.*?)<\/h1>/s.exec(html)?.[1]?.replace(/<[^>]+>/g, '').replace(/#$/, '');
   return {
     page,
-    html,
-    matter,
-    // As mdBook titles a page: {{#title}}, else its SUMMARY.md entry; else the first heading.
-    title: matter?.title ?? file.data.pageTitle ?? page.navTitle ?? h1 ?? page.labId ?? page.path,
+    ...html,
+    print: { ...printHtml, refs: file.data.printRefs ?? [] },
+    matter: file.data.matter,
+    title: file.data.title ?? page.path,
     toc: file.data.toc ?? [],
     sections: file.data.sections ?? [],
     ids: [...(file.data.ids ?? [])],

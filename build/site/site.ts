@@ -7,14 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { loadLab, type Lab } from '../../graders/lab/load';
 import { SourceError, type SourceProblem } from '../../lib/yaml-schema';
-import { allPages, loadCourse, type Course, type SourcePage } from '../model/course';
-import { layout } from './layout';
+import { allPages, loadCourse, publishedAssetPath, type Course, type SourcePage } from '../model/course';
+import { layout, type PrintContext } from './layout';
 import { pagerLinks, readingOrder } from '../model/reading-order';
 import { printBook } from './print';
 import { esc } from '../../lib/html';
 import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from '../preprocess/mermaid';
 import { checksTable } from '../plugins/remark-lab-card';
-import { publishedAssetPath } from '../plugins/rehype-local-assets';
 import { scrollableTable } from '../plugins/rehype-wide-content';
 import { includedFiles } from '../plugins/remark-mdbook';
 import type { RenderedPage } from '../render/render';
@@ -28,7 +27,7 @@ import { hashTree } from '../../graders/submission/open';
 const require = createRequire(import.meta.url);
 const ASSETS = join(PACKAGE_ROOT, 'build', 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
-const RENDER_VERSION = '2';
+const RENDER_VERSION = '3';
 /** Rendered pages depend on the code that rendered them: the bundle's build id (or the sources run from). */
 const BUILDER_HASH = createHash('sha256').update(RENDER_VERSION).update(codeStamp()).digest('hex');
 /** The site also depends on the layout code and the shipped assets (which are read at run time anyway). */
@@ -104,9 +103,10 @@ function starterZip(lab: Lab, file: string): Promise<void> {
   });
 }
 
-function labExtras(lab: Lab, page: SourcePage): string {
-  const download = lab.starterDir ? `<p class="lab-download"><a href="${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
-  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade ${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
+/** Above a lab's handout: the starter download and the checks; in the one-page version (`print`) the download is found from the site's root and the landmark is named with the lab's title. */
+function labExtras(lab: Lab, print?: PrintContext): string {
+  const download = lab.starterDir ? `<p class="lab-download"><a href="${print ? 'labs/' : ''}${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
+  return `<section class="lab-meta" aria-label="Checks and points${print ? ` — ${esc(print.title)}` : ''}">${download}<p>The grader runs these checks; <code>drydock grade ${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
 }
 
 /** The outline's headings in the front page's on-page contents. */
@@ -316,7 +316,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         nav,
         labs: labNav,
         ...pager.get(r.page.path),
-        before: lab ? labExtras(lab, r.page) : undefined,
+        before: lab ? labExtras(lab) : undefined,
         after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
         extraToc: r.page.kind === 'index' ? outlineToc(course) : undefined,
         liveReload: opts.liveReload,
@@ -325,11 +325,11 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   }
   // An mdBook's README.md (or a VitePress index.md) is the front page already.
   if (!course.index && !course.chapters.some((c) => c.href === 'index.html')) {
-    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', headEnd: 0, print: { html: '', headEnd: 0, refs: [] }, title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
     emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), extraToc: outlineToc(course), liveReload: opts.liveReload }));
   }
   mark('pages laid out');
-  emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));
+  emit('print.html', printBook(course, rendered, nav, (r, print) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, print) : '')));
   emit('assets/search-index.js', await searchScript);
   mark('print and search');
   const copies: [string, string][] = [
