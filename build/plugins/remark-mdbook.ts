@@ -14,12 +14,6 @@ import { visitNodes } from './walk';
 const INCLUDE = /\{\{#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}/g;
 const ANY = /\{\{#([a-z_]+)[^}]*\}\}/g;
 
-/** The files a page includes, so the page cache can tell when one changes. */
-export function includedFiles(text: string, pageAbs: string): string[] {
-  if (!text.includes('{{#')) return [];
-  return [...text.matchAll(INCLUDE)].map((m) => join(dirname(pageAbs), m[2].split(':')[0]));
-}
-
 /** The lines of `text` that `spec` (what follows the path: `2:10`, `anchor`, …) selects, as mdBook reads it. */
 export function selectLines(text: string, spec: string | undefined): string | undefined {
   const lines = text.replace(/\n$/, '').split('\n');

@@ -3,7 +3,7 @@ import type { Element } from 'hast';
 import type { Code, Root } from 'mdast';
 import { replaceWithFigure } from './figure-node';
 import type { VFile } from 'vfile';
-import type { MermaidResult } from '../preprocess/mermaid';
+import type { MermaidResult } from '../model/book';
 import { diagramOutline, type Step } from './mermaid-steps';
 import { metaTitle } from './remark-ascii-figures';
 import { visitBlocks } from './walk';

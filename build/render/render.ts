@@ -12,8 +12,9 @@ import type { Lab } from '../../graders/lab/load';
 import { whitespace } from 'hast-util-whitespace';
 import type { Root as HastRoot } from 'hast';
 import { allPages, relativeHref, type Course, type FrontMatter, type SourcePage } from '../model/course';
-import type { Highlight } from './highlight';
-import type { MermaidResult } from '../preprocess/mermaid';
+import { canHighlight } from './highlight';
+import type { Highlight } from '../plugins/remark-code-highlight';
+import type { MermaidResult } from '../model/book';
 import rehypeFigureNumbers from '../plugins/rehype-figure-numbers';
 import rehypeLeadIns from '../plugins/rehype-lead-ins';
 import rehypeLocalAssets from '../plugins/rehype-local-assets';
@@ -36,7 +37,7 @@ import remarkGithubAlerts from '../plugins/remark-github-alerts';
 import remarkLabCard from '../plugins/remark-lab-card';
 import remarkMermaid from '../plugins/remark-mermaid';
 import remarkMdbook from '../plugins/remark-mdbook';
-import { fromVitePressContainers } from '../preprocess/vitepress-containers';
+import { preprocessText } from '../preprocess';
 import remarkUnknownDirectives from '../plugins/remark-unknown-directives';
 import type { SourceProblem } from '../../lib/yaml-schema';
 
@@ -97,7 +98,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkUnknownDirectives)
     .use(remarkAsciiFigures)
     .use(remarkMermaid, { rendered: ctx.mermaid })
-    .use(remarkCodeHighlight, { highlight: ctx.highlight })
+    .use(remarkCodeHighlight, { highlight: ctx.highlight, canHighlight })
     // Authors are trusted: inline HTML such as <kbd> passes through as written.
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeSlug)
@@ -152,7 +153,7 @@ function processorsFor(ctx: RenderContext) {
 
 /** Parses a page; transforms (and highlighting) come later, in `renderMarkdown`. */
 export function parsePage(ctx: RenderContext, page: SourcePage, text = readFileSync(page.abs, 'utf8')): ParsedPage {
-  const file = new VFile({ path: page.path, value: fromVitePressContainers(text), data: { page } });
+  const file = new VFile({ path: page.path, value: preprocessText(text), data: { page } });
   return { file, tree: processorsFor(ctx).page.parse(file) };
 }
 

@@ -5,17 +5,20 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import yazl from 'yazl';
-import { loadLab, type Lab } from '../../graders/lab/load';
-import { SourceError, type SourceProblem } from '../../lib/yaml-schema';
-import { allPages, loadCourse, publishedAssetPath, type Course, type SourcePage } from '../model/course';
+import type { Lab } from '../../graders/lab/load';
+import type { SourceProblem } from '../../lib/yaml-schema';
+import { loadBook, type Book } from '../model/book';
+import { publishedAssetPath, type Course } from '../model/course';
+import { fenceLanguages } from '../model/languages';
+import { diagramSources } from '../model/source-scan';
+import { preprocessBook } from '../preprocess';
 import { layout, type PrintContext } from './layout';
 import { pagerLinks, readingOrder } from '../model/reading-order';
 import { printBook } from './print';
 import { esc } from '../../lib/html';
-import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from '../preprocess/mermaid';
-import { checksTable } from '../plugins/remark-lab-card';
-import { scrollableTable } from '../plugins/rehype-wide-content';
-import { includedFiles } from '../plugins/remark-mdbook';
+import { mermaidBundle } from '../preprocess/mermaid';
+import { checksTable } from '../hast/lab-checks-table';
+import { scrollableTable } from '../hast/scrollable-table';
 import type { RenderedPage } from '../render/render';
 import { renderPages, threadBudget, type Rendered } from '../render/render-pool';
 import { loadSearchIndexer, searchDocs } from '../render/search-index';
@@ -60,24 +63,6 @@ export interface BuildResult {
   upToDate?: boolean;
   /** Threads that rendered pages (0 when every page came from the cache). */
   threads: number;
-}
-
-function loadLabs(root: string, problems: SourceProblem[]): Map<string, Lab> {
-  const labs = new Map<string, Lab>();
-  const dir = join(root, 'labs');
-  if (!existsSync(dir)) return labs;
-  for (const d of readdirSync(dir).sort()) {
-    if (!existsSync(join(dir, d, 'lab.yaml')) && !existsSync(join(dir, d, 'lab.yml'))) continue;
-    try {
-      const lab = loadLab(join(dir, d));
-      if (lab.id !== d) problems.push({ file: `labs/${d}/lab.yaml`, line: 1, column: 1, message: `id "${lab.id}" must match the folder name "${d}"` });
-      labs.set(lab.id, lab);
-    } catch (err) {
-      if (err instanceof SourceError) problems.push(...err.problems.map((p) => ({ ...p, file: `labs/${d}/${p.file.split('/').pop()}` })));
-      else throw err;
-    }
-  }
-  return labs;
 }
 
 function hashOf(...parts: string[]): string {
@@ -147,40 +132,31 @@ function swapInto(tmp: string, out: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Everything read from the course before rendering: pages, their texts, labs, diagrams and cache keys. */
+/** The book, preprocessed, and where each page's rendering is cached. */
 interface Prepared {
-  course: Course;
-  labs: Map<string, Lab>;
-  pages: SourcePage[];
-  texts: Map<string, string>;
-  mermaid: Map<string, MermaidResult>;
-  /** Page cache file of each page, in `pages` order. */
+  book: Book;
+  /** Page cache file of each page, in `book.pages` order. */
   keys: string[];
-  problems: SourceProblem[];
 }
 
 async function prepare(root: string, cacheDir: string, warn: (m: string) => void): Promise<Prepared> {
-  const course = loadCourse(root);
-  const problems: SourceProblem[] = [...course.problems];
-  const labs = loadLabs(root, problems);
-  const pages = allPages(course);
-  const texts = new Map(pages.map((p) => [p.path, readFileSync(p.abs, 'utf8')]));
-  const diagrams = [...texts.values()].flatMap(mermaidSources);
-  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn);
+  const book = loadBook(root);
+  await preprocessBook(book, warn);
   mkdirSync(cacheDir, { recursive: true });
+  const { course, labs, diagrams } = book;
   const shared = hashOf(
     BUILDER_HASH,
     course.title,
-    pages.map((p) => `${p.path}>${p.href}>${p.part ?? ''}>${p.depth ?? 0}>${p.navTitle ?? ''}`).join('|'),
+    book.pages.map(({ source: p }) => `${p.path}>${p.href}>${p.part ?? ''}>${p.depth ?? 0}>${p.navTitle ?? ''}`).join('|'),
     [...labs.values()].map((l) => readFileSync(l.definitionFile, 'utf8')).join('|'),
   );
-  const keys = pages.map((page) => {
-    const text = texts.get(page.path)!;
-    const svgs = mermaidSources(text).map((s) => (mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-') + (mermaid.get(s)?.svgDark ?? '')).join('|');
-    const included = includedFiles(text, page.abs).map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '-'));
-    return join(cacheDir, `${hashOf(shared, page.path, text, svgs, ...included)}.json`);
+  // A page's rendering depends on its source, the drawings of its diagrams and the files it includes.
+  const keys = book.pages.map((page) => {
+    const svgs = diagramSources(page.scan).map((s) => (diagrams.get(s)?.svg ?? diagrams.get(s)?.error ?? '-') + (diagrams.get(s)?.svgDark ?? '')).join('|');
+    const included = page.includes.map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '-'));
+    return join(cacheDir, `${hashOf(shared, page.source.path, page.text, svgs, ...included)}.json`);
   });
-  return { course, labs, pages, texts, mermaid, keys, problems };
+  return { book, keys };
 }
 
 function readCached(key: string): RenderedPage | undefined {
@@ -201,7 +177,9 @@ async function renderInto(p: Prepared, indexes: number[], budget: number): Promi
   if (indexes.length === 0) return { pages: out, threads: 0, searchIndex: async (docs) => (await loadSearchIndexer())(docs) };
   // Cache files are written by libuv's threads while pages keep coming.
   const writes: Promise<void>[] = [];
-  const task = { course: p.course, labs: [...p.labs], mermaid: [...p.mermaid], pages: indexes.map((i) => p.pages[i]), texts: indexes.map((i) => p.texts.get(p.pages[i].path)!) };
+  const { book } = p;
+  const pages = indexes.map((i) => book.pages[i]);
+  const task = { course: book.course, labs: [...book.labs], mermaid: [...book.diagrams], pages: pages.map((b) => b.source), texts: pages.map((b) => b.text), langs: pages.map((b) => fenceLanguages(b.scan)) };
   const rendered = await renderPages(task, budget, (j, page, json) => {
     out.set(indexes[j], page);
     if (page.problems.length === 0) writes.push(writeFile(p.keys[indexes[j]], json ?? JSON.stringify(page)));
@@ -244,8 +222,10 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   mark('build starts');
   const prepared = await prepare(root, cacheDir, warn);
   mark('prepared');
-  const { course, labs, pages, keys } = prepared;
-  const problems = prepared.problems;
+  const { book, keys } = prepared;
+  const { course, labs } = book;
+  const pages = book.pages.map((p) => p.source);
+  const problems = book.problems;
   const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
   // The site on disk was built, without problems, from exactly these inputs: nothing to do.
   const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), contentFilesStamp(course), ...starters.map((l) => hashTree(l.starterDir!)));
