@@ -1,5 +1,8 @@
 import { scanSource, type SourceScan } from './source-scan';
 
+/** Code as highlighted HTML (a `<pre>`), from the language a fence asked for, after aliases. */
+export type Highlight = (lang: string, code: string) => string;
+
 // Words authors write on fences that shiki spells otherwise, or that mean "no language".
 const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', txt: 'text', plaintext: 'text', plain: 'text', output: 'text', none: 'text' };
 

@@ -1,16 +1,13 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { requestedLanguage } from '../model/languages';
+import { requestedLanguage, type Highlight } from '../model/languages';
 import { replaceWithFigure } from './figure-node';
 import { metaTitle } from './remark-ascii-figures';
 import { transcriptHtml, transcriptLines } from './shell-transcript';
 import { visitBlocks } from './walk';
 
 const PLAIN = new Set(['text', 'txt', 'output', 'plaintext', 'plain']);
-
-/** Code as highlighted HTML (a `<pre>`), from the language a fence asked for, after aliases. */
-export type Highlight = (lang: string, code: string) => string;
 
 export interface CodeHighlightOptions {
   /** Turns a block into highlighted HTML (shiki, with the grammars the page asks for). */

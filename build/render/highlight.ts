@@ -1,6 +1,6 @@
 import { bundledLanguages, createCssVariablesTheme, createHighlighter, type HighlighterGeneric } from 'shiki';
 import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
-import type { Highlight } from '../plugins/remark-code-highlight';
+import type { Highlight } from '../model/languages';
 
 
 export const CODE_THEME = 'css-variables';

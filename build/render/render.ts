@@ -13,7 +13,7 @@ import { whitespace } from 'hast-util-whitespace';
 import type { Root as HastRoot } from 'hast';
 import { allPages, relativeHref, type Course, type FrontMatter, type SourcePage } from '../model/course';
 import { canHighlight } from './highlight';
-import type { Highlight } from '../plugins/remark-code-highlight';
+import type { Highlight } from '../model/languages';
 import type { MermaidResult } from '../model/book';
 import rehypeFigureNumbers from '../plugins/rehype-figure-numbers';
 import rehypeLeadIns from '../plugins/rehype-lead-ins';
