@@ -14,7 +14,8 @@ export function printBook(course: Course, rendered: RenderedPage[], nav: LayoutI
   const titles = new Map(rendered.map((r) => [r.page.href, r.title]));
   const printed = (r: RenderedPage) => {
     const { head, body } = titleAndBody(r.print, r.title);
-    const title = (target: string) => esc(titles.get(target)!);
+    // Every page of the book is rendered, so a linked page has its title; its path is a fallback, never reached in a build.
+    const title = (target: string) => esc(titles.get(target) ?? target);
     return { head: fillRefs(head, r.print.refs, title), body: fillRefs(body, r.print.refs, title) };
   };
   const section = (r: RenderedPage, className: string, extra?: typeof labExtras) => {
