@@ -2,8 +2,7 @@ import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { requestedLanguage, type Highlight } from '../model/languages';
-import { replaceWithFigure } from './figure-node';
-import { metaTitle } from './remark-ascii-figures';
+import { metaTitle, replaceWithFigure } from './figure-node';
 import { transcriptHtml, transcriptLines } from './shell-transcript';
 import { visitBlocks } from './walk';
 

@@ -18,7 +18,8 @@ import type { MermaidResult } from '../model/book';
 import rehypeFigureNumbers from '../plugins/rehype-figure-numbers';
 import rehypeLeadIns from '../plugins/rehype-lead-ins';
 import rehypeLocalAssets from '../plugins/rehype-local-assets';
-import rehypeWideContent from '../plugins/rehype-wide-content';
+import rehypeLongCode from '../plugins/rehype-long-code';
+import rehypeScrollableTables from '../plugins/rehype-scrollable-tables';
 import rehypeChapterLinks, { type InternalLink } from '../plugins/rehype-chapter-links';
 import rehypeHeadingAnchors from '../plugins/rehype-heading-anchors';
 import rehypePageIds from '../plugins/rehype-page-ids';
@@ -31,12 +32,14 @@ import remarkAnswerDrawers from '../plugins/remark-answer-drawers';
 import remarkQuiz from '../plugins/remark-quiz';
 import remarkAsciiFigures from '../plugins/remark-ascii-figures';
 import remarkCallouts from '../plugins/remark-callouts';
+import remarkScreenPrint from '../plugins/remark-screen-print';
 import remarkCodeHighlight from '../plugins/remark-code-highlight';
 import remarkFrontMatterData from '../plugins/remark-front-matter-data';
 import remarkGithubAlerts from '../plugins/remark-github-alerts';
 import remarkLabCard from '../plugins/remark-lab-card';
 import remarkMermaid from '../plugins/remark-mermaid';
-import remarkMdbook from '../plugins/remark-mdbook';
+import remarkMdbookIncludes from '../plugins/remark-mdbook-includes';
+import remarkMdbookTitle from '../plugins/remark-mdbook-title';
 import { preprocessText } from '../preprocess';
 import remarkUnknownDirectives from '../plugins/remark-unknown-directives';
 import type { SourceProblem } from '../../lib/yaml-schema';
@@ -88,9 +91,11 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkFrontMatterData, { required: false })
     .use(remarkGfmCore)
-    .use(remarkMdbook)
+    .use(remarkMdbookIncludes)
+    .use(remarkMdbookTitle)
     .use(remarkDirective)
     .use(remarkGithubAlerts)
+    .use(remarkScreenPrint)
     .use(remarkCallouts)
     .use(remarkQuiz)
     .use(remarkAnswerDrawers)
@@ -103,7 +108,8 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeSlug)
     .use(rehypeFigureNumbers)
-    .use(rehypeWideContent)
+    .use(rehypeScrollableTables)
+    .use(rehypeLongCode)
     .use(rehypeLeadIns)
     .use(rehypeTaskListLabels)
     .use(rehypePageIds)

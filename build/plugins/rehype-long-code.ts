@@ -1,7 +1,6 @@
 import { toString } from 'hast-util-to-string';
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
-import { scrollableTable } from '../hast/scrollable-table';
 import { visitElements } from './walk';
 
 /** Characters beyond which an inline code span may wrap (about a third of a phone's line). */
@@ -30,18 +29,10 @@ function unbreakableWords(text: string): ElementContent[] {
   return out;
 }
 
-/**
- * Wide content that must fit a phone's column without cutting tokens: tables scroll in their
- * own box with a cue; long inline code wraps between words only (a table cell keeps it whole
- * and the table scrolls).
- */
-export default function rehypeWideContent() {
+/** Long inline code wraps between its words only, so a phone's column never cuts a token (code blocks scroll instead). */
+export default function rehypeLongCode() {
   return (tree: Root) => {
-    visitElements(tree, (node, index, parent) => {
-      if (node.tagName === 'table' && !classes(parent).includes('scroll-x')) {
-        parent.children[index] = scrollableTable(node);
-        return;
-      }
+    visitElements(tree, (node, _index, parent) => {
       if (node.tagName !== 'code' || (parent as Element).tagName === 'pre') return;
       const text = toString(node);
       if (text.length <= LONG_CODE) return;
@@ -50,5 +41,3 @@ export default function rehypeWideContent() {
     });
   };
 }
-
-const classes = (node: Root | Element) => (node.type === 'element' ? ((node.properties?.className as string[] | undefined) ?? []) : []);
