@@ -12,8 +12,6 @@ export const MERMAID_THEME = 'neutral';
 export const MERMAID_DARK_THEME = 'dark';
 export const mermaidBundle = () => require.resolve('mermaid/dist/mermaid.min.js');
 
-export type { MermaidResult };
-
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** The browser for build-time rendering: DRYDOCK_CHROMIUM (a path, or `none` to build without one), else Debian's. */
