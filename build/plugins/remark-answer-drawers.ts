@@ -1,5 +1,6 @@
 import type { List, Paragraph, Parent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 
 /** One answer drawer, kept so the print version can gather an answer key. */
@@ -14,8 +15,8 @@ export interface Drawer {
 }
 
 const isDrawer = (n: RootContent | undefined): n is ContainerDirective => n?.type === 'containerDirective' && n.name === 'details' && !n.data?.hName;
-const plain = (nodes: readonly RootContent[] | readonly { value?: string; children?: unknown }[]): string =>
-  (nodes as { value?: string; children?: unknown[] }[]).map((n) => n.value ?? (n.children ? plain(n.children as never) : '')).join('');
+/** The text of some nodes, as a reader sees it (an image's alt text is not part of a heading's or question's words). */
+const plain = (nodes: readonly RootContent[]): string => toString(nodes as RootContent[], { includeImageAlt: false });
 
 /**
  * A drawer written right after a numbered question (at the start of a line, which ends the

@@ -1,3 +1,6 @@
+// The renderer: a page's source (after the text preprocessors) → mdast → hast → the page's
+// HTML and, from the same tree, its print version. Every transform is in the pipeline's
+// .use list below, in the order it runs; each plugin does one job (see build/plugins/).
 import { readFileSync } from 'node:fs';
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
