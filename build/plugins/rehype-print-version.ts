@@ -26,24 +26,37 @@ export default function rehypePrintVersion(options: PrintVersionOptions) {
     const refs: string[] = [];
     const rewrite = (attribute: 'id' | 'href' | 'src', value: string) => printAddress(page.href, options.pages, attribute, value);
     const ref = (target: string) => refMark(refs.push(target) - 1);
-    const element = (node: Element) => {
+    /** Rewrites the element's own attributes; whether any changed. */
+    const element = (node: Element): boolean => {
+      const section = node.tagName === 'section';
+      const light = isOnly(node, 'mermaid-light');
+      if (!section && !light && !Object.keys(node.properties).some((key) => key === 'dataUrl' || key === 'data-url' || ID_ATTRIBUTES.has(key) || URL_ATTRIBUTES.has(key))) return false;
       const properties: Element['properties'] = {};
+      let changed = false;
       for (const [key, value] of Object.entries(node.properties)) {
-        if (key === 'dataUrl' || key === 'data-url') continue;
-        if (typeof value === 'string' && ID_ATTRIBUTES.has(key)) properties[key] = rewrite('id', value).value;
+        if (key === 'dataUrl' || key === 'data-url') changed = true;
+        else if (typeof value === 'string' && ID_ATTRIBUTES.has(key)) properties[key] = rewrite('id', value).value;
         else if (typeof value === 'string' && URL_ATTRIBUTES.has(key)) {
           const to = rewrite(key as 'href' | 'src', value);
           properties[key] = to.value;
           if (to.ref) properties.dataRef = ref(to.ref);
         } else properties[key] = value;
+        changed ||= properties[key] !== value;
       }
-      if (node.tagName === 'section') {
+      if (section) {
         // Plugins write `ariaLabel` or, through mdast's hProperties, `aria-label`.
         const key = 'ariaLabel' in properties ? 'ariaLabel' : 'aria-label';
-        if (typeof properties[key] === 'string') properties[key] = `${properties[key]} — ${file.data.title}`;
+        if (typeof properties[key] === 'string') {
+          properties[key] = `${properties[key]} — ${file.data.title}`;
+          changed = true;
+        }
       }
-      if (isOnly(node, 'mermaid-light')) properties.className = ['mermaid-paper'];
+      if (light) {
+        properties.className = ['mermaid-paper'];
+        changed = true;
+      }
       node.properties = properties;
+      return changed;
     };
     const RAW = /\s(id|aria-labelledby|aria-controls|href|src)="([^"]*)"/g;
     const raw = (html: string) =>
@@ -51,19 +64,25 @@ export default function rehypePrintVersion(options: PrintVersionOptions) {
         const to = rewrite(attribute === 'href' || attribute === 'src' ? attribute : 'id', value);
         return ` ${attribute}="${to.value}"${to.ref ? ` data-ref="${ref(to.ref)}"` : ''}`;
       });
-    const walk = (parent: Root | Element) => {
-      const children: RootContent[] = [];
-      for (const child of parent.children) {
-        if (child.type === 'element') {
-          if (isOnly(child, 'mermaid-dark')) continue;
-          element(child);
-          walk(child);
-        } else if (child.type === 'raw') child.value = raw(child.value);
-        children.push(child);
+    /** Rewrites a node and what it holds; whether any of it reads otherwise now. */
+    const visit = (node: RootContent): boolean => {
+      if (node.type === 'raw') {
+        const value = raw(node.value);
+        if (value === node.value) return false;
+        node.value = value;
+        return true;
       }
-      parent.children = children as never;
+      if (node.type !== 'element') return false;
+      // Both run: the element's own attributes, then its children's.
+      const own = element(node);
+      const kept = node.children.filter((c) => !(c.type === 'element' && isOnly(c, 'mermaid-dark')));
+      let changed = kept.length !== node.children.length;
+      node.children = kept;
+      for (const child of kept) changed = visit(child) || changed;
+      return own || changed;
     };
-    walk(tree);
+    // Which of the page's top-level blocks read otherwise in print: the others keep the HTML the page already has.
+    file.data.printChanged = tree.children.map(visit);
     file.data.printRefs = refs;
   };
 }
@@ -77,5 +96,7 @@ declare module 'vfile' {
   interface DataMap {
     /** Output paths of the pages the print version links to, by their `refMark`. */
     printRefs: string[];
+    /** For each top-level node of the page's tree: whether its print version differs from the page's. */
+    printChanged: boolean[];
   }
 }

@@ -141,11 +141,10 @@ function titleHeadingLength(tree: HastRoot): number {
   return node?.type === 'element' && node.tagName === 'h1' ? first + 1 : 0;
 }
 
-/** The tree's HTML, stringified as its title heading and the rest, so the layout can set the heading apart. */
-function toPageHtml(stringify: (tree: HastRoot) => string, tree: HastRoot, lead: number): PageHtml {
-  const head = lead ? stringify({ type: 'root', children: tree.children.slice(0, lead) }) : '';
-  const body = stringify(lead ? { type: 'root', children: tree.children.slice(lead) } : tree);
-  return { html: head + body, headEnd: head.length };
+/** The page's HTML from the HTML of each top-level node, and where its title heading (the first `lead` nodes) ends. */
+function toPageHtml(pieces: string[], lead: number): PageHtml {
+  const head = pieces.slice(0, lead).join('');
+  return { html: head + pieces.slice(lead).join(''), headEnd: head.length };
 }
 
 /** A page parsed ahead of its transforms, e.g. while the highlighter is still loading. */
@@ -171,14 +170,19 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: stri
   const { page: processor, print } = processorsFor(ctx);
   const tree = processor.runSync(parsed.tree, file);
   const lead = titleHeadingLength(tree);
-  const html = toPageHtml((t) => processor.stringify(t, file), tree, lead);
+  // Each top-level node is stringified alone (their HTML, joined, is the page's), so the print
+  // version can reuse the blocks it reads the same: most prose, code and tables.
+  const stringify = (node: HastRoot['children'][number], by: typeof processor | typeof print) => by.stringify({ type: 'root', children: [node] }, file);
+  const pieces = tree.children.map((node) => stringify(node, processor));
   // The page's HTML is made: its tree becomes the print version's in place.
-  const printHtml = toPageHtml((t) => print.stringify(t, file), print.runSync(tree, file) as HastRoot, lead);
+  const printTree = print.runSync(tree, file) as HastRoot;
+  const changed = file.data.printChanged ?? [];
+  const printPieces = printTree.children.map((node, i) => (changed[i] === false ? pieces[i] : stringify(node, print)));
   const toProblem = (m: (typeof file.messages)[number]): SourceProblem => ({ file: page.path, line: m.line ?? 1, column: m.column ?? 1, message: m.reason });
   return {
     page,
-    ...html,
-    print: { ...printHtml, refs: file.data.printRefs ?? [] },
+    ...toPageHtml(pieces, lead),
+    print: { ...toPageHtml(printPieces, lead), refs: file.data.printRefs ?? [] },
     matter: file.data.matter,
     title: file.data.title ?? page.path,
     toc: file.data.toc ?? [],
