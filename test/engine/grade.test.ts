@@ -223,7 +223,7 @@ describe('command line', () => {
     const r = drydock(['doctor', LAB_DIR]);
     expect(r.stdout).toMatch(/engine\s+Docker \d+\.\d+/);
     expect(r.stdout).toMatch(/image store\s+(containerd \(\w+ snapshotter\)|\w+ \(graph driver\))\n/);
-    expect(r.stdout).toMatch(/BuildKit\s+0\.\d+ \(as Docker \d+\.\d+\.\d+ bundles it\)\n/);
+    expect(r.stdout).toMatch(/BuildKit\s+0\.\d+\.\d+(-pre)? \(as Docker \d+\.\d+\.\d+'s source pins it\)\n/);
     expect(r.stdout).toMatch(/cgroup\s+v[12]\n/);
     expect(r.stdout).toMatch(/gcr\.io\/distroless\/static:nonroot\s+present/);
     expect(r.code).toBe(0);
