@@ -5,10 +5,71 @@ import { dirname, join } from 'node:path/posix';
 import { pipeline, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import tar from 'tar-stream';
-import { CONTENT_MARKERS, matchContent, matchPath } from '../checks/secret-patterns';
-import type { ImageFiles, LayerScan, RunObservation, SecretFinding } from '../checks/types';
+import { CONTENT_MARKERS, matchContent, matchPath } from './secret-patterns';
 import { describe, InfrastructureError } from '../engine/connect';
-import type { LabDefinition } from '../lab/load';
+import type { LabDefinition } from '../model/lab';
+
+/** Everything the grader saw of the filesystem of the built image. */
+export interface ImageFiles {
+  paths: Set<string>;
+  passwd?: string;
+  group?: string;
+}
+
+/** The running container, as observed. */
+export interface RunObservation {
+  /** Set when the engine would not start the container; the student's image is the cause. */
+  startError?: string;
+  exitedEarly?: { exitCode: number; oomKilled: boolean };
+  ready: boolean;
+  readyAfterMs?: number;
+  pid1?: { uid: number; args: string };
+  processes: { pid: number; uid: number; args: string }[];
+  stop?: { elapsedMs: number; exitCode: number; oomKilled: boolean };
+  logTail: string[];
+}
+
+/** One thing in a layer of the final image that looks like a credential. Never holds the secret itself. */
+export interface SecretFinding {
+  /** 0-based index into `LayerScan.layers`. */
+  layer: number;
+  /** Path inside the layer, without a leading slash. */
+  path: string;
+  /** What it looks like: `private key (PEM)`, `.env file`, `GitHub token`… */
+  kind: string;
+  /** A redacted sample (`ghp_…(40 chars)`), when the finding is in the content. */
+  sample?: string;
+  /** A later layer deletes this path: gone from the container, still in the image. */
+  deletedLater?: boolean;
+}
+
+/** What `docker save` of the final image showed, layer by layer (bottom first). */
+export interface LayerScan {
+  layers: {
+    diffId: string;
+    /** The history step (CreatedBy) that made the layer, when the config says. */
+    step?: string;
+    /** The layer is one of the lab's own images (a toolchain or an allowed base): not the student's. */
+    fromLab: boolean;
+    /**
+     * The layer's uncompressed tar bytes as `docker save` carries it: the size
+     * unit that reads the same on every engine and image store (overlay2 saves
+     * plain tars, the containerd store gzip blobs, and each reports a different
+     * `Size`).
+     */
+    bytes: number;
+  }[];
+  /** The config's history, every entry in order, empty layers included. */
+  history: { createdBy: string; emptyLayer: boolean }[];
+  findings: SecretFinding[];
+  /** File content bytes read and matched. */
+  scannedBytes: number;
+  /** Files only partly read because of the per-file bound. */
+  truncatedFiles: number;
+  /** Set when the total bound was reached: later files were judged by their path alone. */
+  totalCapReached?: boolean;
+  limits: { perFileBytes: number; totalBytes: number };
+}
 
 export interface RunLimits {
   memoryBytes: number;
@@ -356,7 +417,7 @@ export class LayerTarReader {
  * classic one of overlay2 engines, or the OCI layout with compressed blobs of
  * the containerd store): each layer's uncompressed bytes are counted and,
  * with `contents`, its files judged by path and by their first bytes (see
- * checks/secret-patterns.ts), each
+ * observe/secret-patterns.ts), each
  * layer is hashed to its diff id, and the manifest and config put the layers
  * in order and name the step that made each. Layers of the lab's own images
  * are marked, not skipped: the tar names a layer by an id that only the
