@@ -60,6 +60,14 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     throw new InfrastructureError(`the engine refused the build: ${describe(err)}`, err);
   }
 
+  // The lines are split here, not by docker-modem's followProgress (which the
+  // image pulls use): followProgress JSON.parses inside a 'data' listener, so
+  // one malformed line from a misbehaving engine is an uncaught exception
+  // instead of an InfrastructureError; a stream that closes early without an
+  // error reaches its callback as a clean finish, which would turn a broken
+  // connection into the student's failed build; and it keeps every event of
+  // the build in memory. Here the for-await loop raises both as infrastructure
+  // errors, and the stop and timeout aborts are told apart from a break.
   try {
     let pending = '';
     for await (const chunk of stream) {

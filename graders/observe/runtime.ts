@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path/posix';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { CONTENT_MARKERS, matchContent, matchPath } from './secret-patterns';
@@ -182,22 +183,24 @@ function probeOnce(port: number, path: string): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Splits Docker's multiplexed log stream (8-byte frame headers) into lines. */
-export function demuxLogs(buf: Buffer): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len).toString('utf8'));
-    i += 8 + len;
-  }
-  const text = i === 0 ? buf.toString('utf8') : out.join('');
-  return text.split(/\r?\n/).filter((l) => l !== '');
+/**
+ * The lines of Docker's multiplexed log stream (8-byte frame headers), stdout
+ * and stderr in the order written: docker-modem's demuxer, both streams into
+ * one sink. Unframed text (a TTY container) passes through as it is.
+ */
+export async function demuxLogs(modem: Docker['modem'], raw: Buffer): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
+  const source = Readable.from([raw]);
+  modem.demuxStream(source, sink, sink);
+  await finished(source);
+  await new Promise((flushed) => sink.end(flushed));
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
 }
 
 async function logTail(container: Docker.Container, n = 15): Promise<string[]> {
   const raw = (await container.logs({ stdout: true, stderr: true, tail: n, follow: false })) as unknown as Buffer;
-  return demuxLogs(raw).map((l) => l.slice(0, 300));
+  return (await demuxLogs(container.modem, raw)).map((l) => l.slice(0, 300));
 }
 
 /** Start failures caused by the image (missing shell, missing binary) rather than by the engine. */
