@@ -1,11 +1,12 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, cpSync, closeSync, openSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { auditTree } from './audit';
 import { Budget, SubmissionError } from './error';
 import { copyFolder, extractTar, extractZip } from './extract';
 import { existsInside, readInside } from './inside';
+import { listTree } from '../../lib/tree';
 
 export { SubmissionError } from './error';
 
@@ -31,26 +32,21 @@ export interface OpenOptions {
 /** A digest of a folder as it stands (links as their target text, never followed; special files by kind only, so a FIFO never blocks). */
 export function hashTree(root: string): string {
   const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      const st = lstatSync(p);
-      const rel = relative(root, p).split(sep).join('/');
-      if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(p)}\n`);
-      else if (st.isDirectory()) walk(p);
-      else if (!st.isFile()) h.update(`S ${rel} ${st.mode & 0o170000}\n`);
-      else {
-        h.update(`F ${rel} ${st.size}\n`);
-        const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-        try {
-          h.update(readFileSync(fd));
-        } finally {
-          closeSync(fd);
-        }
+  for (const { rel, path, entry } of listTree(root)) {
+    if (entry.isDirectory()) continue;
+    const st = lstatSync(path);
+    if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(path)}\n`);
+    else if (!st.isFile()) h.update(`S ${rel} ${st.mode & 0o170000}\n`);
+    else {
+      h.update(`F ${rel} ${st.size}\n`);
+      const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      try {
+        h.update(readFileSync(fd));
+      } finally {
+        closeSync(fd);
       }
     }
-  };
-  walk(root);
+  }
   return h.digest('hex');
 }
 
