@@ -104,3 +104,34 @@ export async function removeRun(docker: Docker, runId: string): Promise<string[]
   for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => {});
   return problems;
 }
+
+export interface RunLeftovers {
+  runId: string;
+  /** When the run began, from its id (undefined for an id Drydock did not make). */
+  started?: Date;
+  containers: number;
+  images: number;
+}
+
+/**
+ * Runs whose labelled objects are still in the engine. A run removes its own at the
+ * end, on failure and on Ctrl-C; what is listed here belongs to a run still going,
+ * or to one killed outright (SIGKILL, a reboot), which nothing can clean up after.
+ */
+export async function runsInEngine(docker: Docker): Promise<RunLeftovers[]> {
+  const filters = JSON.stringify({ label: [RUN_LABEL] });
+  const [containers, images] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters })]);
+  const runs = new Map<string, RunLeftovers>();
+  const of = (runId: string) => {
+    let r = runs.get(runId);
+    if (!r) {
+      const ms = parseInt(runId.split('-')[0], 36);
+      r = { runId, started: /^[0-9a-z]+-[0-9a-f]+$/.test(runId) && ms > 0 ? new Date(ms) : undefined, containers: 0, images: 0 };
+      runs.set(runId, r);
+    }
+    return r;
+  };
+  for (const c of containers) of(c.Labels[RUN_LABEL]).containers++;
+  for (const i of images) of(i.Labels?.[RUN_LABEL] ?? '').images++;
+  return [...runs.values()].sort((a, b) => (a.started?.getTime() ?? 0) - (b.started?.getTime() ?? 0));
+}

@@ -11,48 +11,60 @@ export interface EngineProfile {
   /** `containerd (overlayfs snapshotter)` or `overlay2 (graph driver)`. */
   imageStore: string;
   containerdStore: boolean;
-  /** The BuildKit generation the engine's release bundles, e.g. `0.25`; undefined for an unknown release. */
-  buildkit?: string;
+  /** The BuildKit the engine's release pins (see bundledBuildkit); undefined for a release older than any read. */
+  buildkit?: BundledBuildkit;
   cgroupVersion: string;
   /** One line per check whose reading depends on this engine. */
   differences: string[];
 }
 
 /**
- * BuildKit as moby vendors it, by engine release. The engine API does not
- * report it (only `docker buildx inspect`, over the session gRPC endpoint), so
- * it is read from the release: these are the versions moby's vendor.mod pins.
+ * BuildKit as the engine's source pins it, for the releases whose source was read:
+ * Debian's docker.io source packages, `engine/vendor.mod` (20.10: `engine/vendor.conf`),
+ * which Debian's packaging also uses to fetch the BuildKit it builds in (its
+ * get-orig-source.sh). The engine API does not report it, and Debian's build leaves
+ * `docker buildx inspect`'s "BuildKit version" at v0.0.0+unknown, so the source is the
+ * only reading. Releases between two rows are reported as between them, not guessed.
  */
-const BUNDLED_BUILDKIT: [minVersion: [number, number], buildkit: string][] = [
-  [[28, 5], '0.25'],
-  [[28, 4], '0.24'],
-  [[28, 3], '0.23'],
-  [[28, 2], '0.22'],
-  [[28, 1], '0.21'],
-  [[28, 0], '0.20'],
-  [[27, 4], '0.17'],
-  [[27, 3], '0.16'],
-  [[27, 0], '0.15'],
-  [[26, 1], '0.14'],
-  [[26, 0], '0.13'],
-  [[25, 0], '0.12'],
-  [[24, 0], '0.11'],
-  [[23, 0], '0.10'],
-  [[20, 10], '0.8'],
+const PINNED_BUILDKIT: [engine: [number, number, number], buildkit: string][] = [
+  [[20, 10, 24], '0.8.4-pre'], // eeb7b65, "v0.8.4-0.20221020190723" (bookworm 20.10.24+dfsg1)
+  [[26, 1, 5], '0.13.2'], // trixie 26.1.5+dfsg1
+  [[27, 5, 1], '0.18.2'], // unstable 27.5.1+dfsg4
+  [[28, 5, 2], '0.25.2'], // unstable 28.5.2+dfsg4
 ];
 
-export function bundledBuildkit(engineVersion: string): string | undefined {
-  const m = /^(\d+)\.(\d+)/.exec(engineVersion);
-  if (!m) return undefined;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  if (major > 28) return undefined;
-  return BUNDLED_BUILDKIT.find(([[a, b]]) => major > a || (major === a && minor >= b))?.[1];
+export interface BundledBuildkit {
+  /** The pinned version when this exact release was read; otherwise the nearest rows' bounds. */
+  text: string;
+  exact: boolean;
+  /** At least this version (the pin of the nearest release read below), when any. */
+  atLeast?: string;
 }
+
+const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+const name = (v: number[]) => v.join('.');
+
+export function bundledBuildkit(engineVersion: string): BundledBuildkit | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(engineVersion);
+  if (!m) return undefined;
+  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const exact = PINNED_BUILDKIT.find(([e]) => cmp(e, v) === 0);
+  if (exact) return { text: exact[1], exact: true, atLeast: exact[1] };
+  const below = PINNED_BUILDKIT.filter(([e]) => cmp(e, v) < 0).at(-1);
+  const above = PINNED_BUILDKIT.find(([e]) => cmp(e, v) > 0);
+  if (!below) return undefined;
+  const text = above
+    ? `between ${below[1]} (Docker ${name(below[0])}) and ${above[1]} (Docker ${name(above[0])})`
+    : `${below[1]} or newer (Docker ${name(below[0])} pins ${below[1]})`;
+  return { text, exact: false, atLeast: below[1] };
+}
+
+/** The BuildKit versions whose cache verdicts Drydock's tests prove (the two engines the suite runs on). */
+const PROVEN = ['0.8.4-pre', '0.25.2'];
 
 export function engineProfile(info: EngineInfo, remote: boolean): EngineProfile {
   const containerdStore = info.containerdStore;
   const buildkit = bundledBuildkit(info.version);
-  const bk = buildkit ? buildkit.split('.').map(Number) : undefined;
   const differences: string[] = [];
   if (containerdStore) {
     differences.push(
@@ -60,10 +72,11 @@ export function engineProfile(info: EngineInfo, remote: boolean): EngineProfile 
       'no-secrets, size: `docker save` gives an OCI layout with gzip (or zstd) layer blobs here, read decompressed',
     );
   }
-  if (bk && (bk[0] > 0 || bk[1] >= 20)) {
-    differences.push("cache-hit: BuildKit 0.2x merges a probe's step into another build's with the same cache key and reports both; an instruction counts as cached when any of its records is (graders/observe/cache-probe.ts)");
-  } else if (!buildkit) {
-    differences.push(`cache-hit: the BuildKit in Docker ${info.version} is not known to Drydock; its cache verdicts were proven on 0.8 and 0.25`);
+  if (buildkit?.atLeast && buildkit.atLeast !== '0.8.4-pre') {
+    differences.push("cache-hit: BuildKit after 0.8 may merge a probe's step into another build's with the same cache key and report both (0.25.2 does); an instruction counts as cached when any of its records is (graders/observe/cache-probe.ts)");
+  }
+  if (!buildkit?.exact || !PROVEN.includes(buildkit.text)) {
+    differences.push(`cache-hit: Drydock's cache verdicts are proven on BuildKit ${PROVEN.join(' and ')}; Docker ${info.version} bundles ${buildkit ? buildkit.text : 'a BuildKit older than any release read'}`);
   }
   if (remote) differences.push('build limits: the process and memory cap on RUN steps is set on this machine\'s buildkit cgroup, so not for a remote engine (containers still get their own limits)');
   else if (info.cgroupVersion === '1') differences.push('build limits: cgroup v1: the cap on RUN steps is the docker/buildkit cgroup of this machine, shared by every engine on it that uses the "docker" cgroup parent');
