@@ -39,7 +39,7 @@ export type Verdict = Omit<CheckResult, 'id' | 'title' | 'score' | 'maxScore' | 
  * One assertion about a submission, in the manner of container-structure-test:
  * it says what it is (id, title, book anchor), what it needs observed and which
  * part of the lab definition it owns, and judges observations alone. A missing
- * or failed observation never reaches `evaluate`: the driver reports it.
+ * or failed observation never reaches `evaluate`: the judge (grade/judge.ts) reports it.
  */
 export interface Check<N extends ObservationNeed = ObservationNeed, P = undefined> {
   id: CheckId;
