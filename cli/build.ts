@@ -1,5 +1,5 @@
 import { resolve, join } from 'node:path';
-import { buildBook } from '../build/site';
+import { buildBook } from '../build/site/site';
 import { formatProblem } from '../lib/yaml-schema';
 import { parseCommand } from './args';
 

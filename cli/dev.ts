@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { loadCourse } from '../build/course';
-import { buildBook } from '../build/site';
+import { loadCourse } from '../build/model/course';
+import { buildBook } from '../build/site/site';
 import { formatProblem } from '../lib/yaml-schema';
 import { parseCommand } from './args';
 import { buildQueue, watchCourse } from './dev-session';

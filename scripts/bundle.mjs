@@ -14,7 +14,7 @@ export async function bundle() {
   const result = await build({
     absWorkingDir: root,
     // Worker threads' scripts are entries of their own, found beside the chunks at run time.
-    entryPoints: [join(root, 'cli/main.ts'), join(root, 'build/render-worker.ts')],
+    entryPoints: [join(root, 'cli/main.ts'), join(root, 'build/render/render-worker.ts')],
     outdir: tmp,
     entryNames: '[name]',
     bundle: true,

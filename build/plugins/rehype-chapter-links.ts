@@ -1,6 +1,6 @@
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
-import { relativeHref, resolveLink, type Course, type SourcePage } from '../course';
+import { relativeHref, resolveLink, type Course, type SourcePage } from '../model/course';
 import { authorError } from './problems';
 import { visitElements } from './walk';
 

@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast';
 import { existsSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { VFile } from 'vfile';
-import { relativeHref } from '../course';
+import { publishedAssetPath, relativeHref } from '../model/course';
 import { authorError } from './problems';
 import { visitElements } from './walk';
 
@@ -10,9 +10,6 @@ export interface LocalAssetsOptions {
   /** The course folder; sources are resolved against it. */
   root: string;
 }
-
-/** Where a course file (`chapters/img/a.png`) is published in the site. */
-export const publishedAssetPath = (sourcePath: string) => `media/${sourcePath}`;
 
 /**
  * Images and downloads next to the chapters (`![](img/flow.png)`,

@@ -1,7 +1,7 @@
 import type { List, Paragraph, Parent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
-import remarkQuiz from './remark-quiz';
 
 /** One answer drawer, kept so the print version can gather an answer key. */
 export interface Drawer {
@@ -15,8 +15,8 @@ export interface Drawer {
 }
 
 const isDrawer = (n: RootContent | undefined): n is ContainerDirective => n?.type === 'containerDirective' && n.name === 'details' && !n.data?.hName;
-const plain = (nodes: readonly RootContent[] | readonly { value?: string; children?: unknown }[]): string =>
-  (nodes as { value?: string; children?: unknown[] }[]).map((n) => n.value ?? (n.children ? plain(n.children as never) : '')).join('');
+/** The text of some nodes, as a reader sees it (an image's alt text is not part of a heading's or question's words). */
+const plain = (nodes: readonly RootContent[]): string => toString(nodes as RootContent[], { includeImageAlt: false });
 
 /**
  * A drawer written right after a numbered question (at the start of a line, which ends the
@@ -50,13 +50,11 @@ function tuckUnderQuestions(parent: Parent): void {
  * `:::details[Show answer]` … `:::` becomes a native <details>, closed by
  * default and usable without JavaScript. Each drawer is labelled with the
  * number of the question it answers and its content kept on
- * `file.data.drawers` for the printed answer key. Quizzes (remark-quiz) run
- * first: their answers join the same key.
+ * `file.data.drawers` for the printed answer key. Runs after remark-quiz:
+ * a quiz's answers join the same key.
  */
 export default function remarkAnswerDrawers() {
-  const quizzes = remarkQuiz();
   return (tree: Root, file: VFile) => {
-    quizzes(tree, file);
     tuckUnderQuestions(tree);
     const drawers: Drawer[] = [];
     let unnumbered = 0;

@@ -1,15 +1,10 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
-import { replaceWithFigure } from './figure-node';
+import { metaTitle, replaceWithFigure } from './figure-node';
 import { visitBlocks } from './walk';
 
 /** Box-drawing and block characters: a `text` block with any of these is a diagram. */
 const BOX = /[\u2500-\u259f]/;
-
-export function metaTitle(meta: string | null | undefined): string | undefined {
-  const m = /title=(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(meta ?? '');
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
 
 /**
  * ```ascii (and ```text with box-drawing characters) becomes a captioned

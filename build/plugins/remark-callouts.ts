@@ -8,11 +8,6 @@ export const CALLOUTS: Record<string, string> = { note: 'Note', tip: 'Tip', warn
 export default function remarkCallouts() {
   return (tree: Root) => {
     visitBlocks<ContainerDirective>(tree, 'containerDirective', (node) => {
-      // `:::screen` … `:::` is shown on screen only (text about drawers, buttons), `:::print` only in print.
-      if (node.name === 'screen' || node.name === 'print') {
-        node.data = { hName: 'div', hProperties: { className: [`${node.name}-only`] } };
-        return;
-      }
       const label = CALLOUTS[node.name];
       if (!label) return;
       const first = node.children[0] as Paragraph | undefined;

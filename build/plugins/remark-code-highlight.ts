@@ -1,17 +1,18 @@
 import { h } from 'hastscript';
 import type { Code, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { canHighlight, requestedLanguage, type Highlight } from '../highlight';
-import { replaceWithFigure } from './figure-node';
-import { metaTitle } from './remark-ascii-figures';
+import { requestedLanguage, type Highlight } from '../model/languages';
+import { metaTitle, replaceWithFigure } from './figure-node';
 import { transcriptHtml, transcriptLines } from './shell-transcript';
 import { visitBlocks } from './walk';
 
 const PLAIN = new Set(['text', 'txt', 'output', 'plaintext', 'plain']);
 
 export interface CodeHighlightOptions {
-  /** Turns a block into highlighted HTML: shiki on this thread, or a highlighting thread working ahead. */
+  /** Turns a block into highlighted HTML (shiki, with the grammars the page asks for). */
   highlight: Highlight;
+  /** Whether a language has a grammar (or is plain text); any other is shown as plain text, with a warning. */
+  canHighlight: (lang: string) => boolean;
 }
 
 /**
@@ -22,7 +23,7 @@ export default function remarkCodeHighlight(options: CodeHighlightOptions) {
   return (tree: Root, file: VFile) => {
     visitBlocks<Code>(tree, 'code', (node, index, parent) => {
       const lang = requestedLanguage(node.lang);
-      if (!canHighlight(lang)) {
+      if (!options.canHighlight(lang)) {
         file.message(`code language "${node.lang}" is not one shiki knows: shown as plain text (see https://shiki.style/languages, or write \`text\`)`, { place: node.position?.start, ruleId: 'code-language', source: 'drydock' });
       }
       const transcript = transcriptLines(node.lang, node.value);

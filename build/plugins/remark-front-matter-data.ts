@@ -1,6 +1,6 @@
 import type { Root, Yaml } from 'mdast';
 import type { VFile } from 'vfile';
-import { FrontMatterSchema, type FrontMatter } from '../course';
+import { FrontMatterSchema, type FrontMatter } from '../model/course';
 import { parseYamlWith } from '../../lib/yaml-schema';
 import { authorError } from './problems';
 

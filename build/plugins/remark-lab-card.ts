@@ -2,8 +2,8 @@ import { h } from 'hastscript';
 import type { Root } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
 import type { VFile } from 'vfile';
-import { labChecks } from '../../graders/checks';
 import { maxScore, type Lab } from '../../graders/lab/load';
+import { checksTable } from '../hast/lab-checks-table';
 import { authorError } from './problems';
 import { visitBlocks } from './walk';
 
@@ -12,16 +12,6 @@ export interface LabCardOptions {
   labs: Map<string, Lab>;
   /** Link from the page being rendered to a lab's page. */
   hrefFor: (labId: string, file: VFile) => string;
-}
-
-export function checksTable(lab: Lab) {
-  return h('table', { className: ['lab-checks'] }, [
-    h('thead', h('tr', [h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'What it measures'), h('th', { scope: 'col' }, 'Points')])),
-    h(
-      'tbody',
-      labChecks(lab).map((c) => h('tr', [h('td', h('code', c.id)), h('td', c.title), h('td', String(lab.points[c.id]))])),
-    ),
-  ]);
 }
 
 /** `::lab{id=catalog-image}` renders a card for the lab from its own definition: one source of truth. */

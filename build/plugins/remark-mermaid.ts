@@ -1,11 +1,10 @@
 import { h } from 'hastscript';
 import type { Element } from 'hast';
 import type { Code, Root } from 'mdast';
-import { replaceWithFigure } from './figure-node';
+import { metaTitle, replaceWithFigure } from './figure-node';
 import type { VFile } from 'vfile';
-import type { MermaidResult } from '../mermaid';
+import type { MermaidResult } from '../model/book';
 import { diagramOutline, type Step } from './mermaid-steps';
-import { metaTitle } from './remark-ascii-figures';
 import { visitBlocks } from './walk';
 
 export interface MermaidOptions {
@@ -13,11 +12,6 @@ export interface MermaidOptions {
   rendered: Map<string, MermaidResult>;
 }
 
-/**
- * ```mermaid blocks become the inline SVG rendered at build time. A diagram
- * that could not be rendered (no browser, no cache) stays as source for the
- * client-side fallback, and the page is marked so it loads mermaid.
- */
 /** Mermaid's parse errors list every token it would have accepted (often 30): a few are enough. */
 export function tidyMermaidError(error: string): string {
   return error
@@ -35,14 +29,6 @@ export function tidyMermaidError(error: string): string {
 function withoutUnusedSymbols(svg: string): string {
   return svg.replace(/<defs><symbol id="([^"]+)"[^]*?<\/symbol><\/defs>/g, (all, id: string) => (svg.includes(`#${id}"`) ? all : ''));
 }
-
-/** Each diagram is tidied once per thread, however many pages show it. */
-const tidied = new Map<string, string>();
-const tidy = (svg: string) => {
-  let out = tidied.get(svg);
-  if (out === undefined) tidied.set(svg, (out = naturalSize(svg)));
-  return out;
-};
 
 /**
  * Mermaid draws at 100% of its container with its natural width as a maximum, so a wide
@@ -66,7 +52,19 @@ export function naturalSize(svg: string): string {
   return `${sized} width="${Math.ceil(width)}" height="${Math.ceil(height)}"${svg.slice(end)}`;
 }
 
+/**
+ * ```mermaid blocks become the inline SVG rendered at build time. A diagram
+ * that could not be rendered (no browser, no cache) stays as source for the
+ * client-side fallback, and the page is marked so it loads mermaid.
+ */
 export default function remarkMermaid(options: MermaidOptions) {
+  // Each diagram is tidied once per processor (one per build and thread), however many pages show it.
+  const tidied = new Map<string, string>();
+  const tidy = (svg: string) => {
+    let out = tidied.get(svg);
+    if (out === undefined) tidied.set(svg, (out = naturalSize(svg)));
+    return out;
+  };
   return (tree: Root, file: VFile) => {
     visitBlocks<Code>(tree, 'code', (node, index, parent) => {
       if (node.lang !== 'mermaid') return;
@@ -86,10 +84,10 @@ export default function remarkMermaid(options: MermaidOptions) {
       }
       if (result?.svg) {
         // Both drawings sit in the page; the stylesheet shows the one that matches the theme (no script needed).
-        const drawings = `<div class="mermaid-light">${tidy(result.svg)}</div>${result.svgDark ? `<div class="mermaid-dark">${tidy(result.svgDark)}</div>` : ''}`;
+        const drawing = (theme: string, svg: string) => h('div', { className: [`mermaid-${theme}`] }, [{ type: 'raw', value: tidy(svg) } as never]);
         // Drawn to fit the column; the zoom button (shown by the page's script) opens it larger in a dialog.
         replaceWithFigure(parent, index, node, 'mermaid-figure', [
-          h('div', { className: ['mermaid-scroll'], role: 'img', 'aria-label': title ?? 'Diagram' }, [{ type: 'raw', value: drawings } as never]),
+          h('div', { className: ['mermaid-scroll'], role: 'img', 'aria-label': title ?? 'Diagram' }, [drawing('light', result.svg), ...(result.svgDark ? [drawing('dark', result.svgDark)] : [])]),
           h('div', { className: ['figure-bar'] }, [h('button', { type: 'button', className: ['open-full'], hidden: true }, 'Zoom')]),
           ...caption,
         ]);

@@ -1,13 +1,13 @@
 import type { List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 import { authorError } from './problems';
 import { visitBlocks } from './walk';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-const textOf = (nodes: readonly object[]): string =>
-  (nodes as { value?: string; children?: object[] }[]).map((n) => n.value ?? (n.children ? textOf(n.children) : '')).join('');
+const textOf = (nodes: readonly RootContent[]): string => toString(nodes as RootContent[], { includeImageAlt: false });
 
 /**
  * An option's first line is the choice; what is indented under it (after a line break or a

@@ -1,5 +1,5 @@
 import { esc } from '../../lib/html';
-import type { Highlight } from '../highlight';
+import type { Highlight } from '../model/languages';
 
 /** Fence words under which `$ ` at a line's start is a prompt, not code: shells, and plain text (captured sessions). */
 const SHELLS = new Set(['console', 'shell-session', 'terminal', 'sh', 'bash', 'shell', 'zsh', 'text', 'txt', 'output', 'plaintext', 'plain', '']);

@@ -122,7 +122,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
   const students = everyone.filter((s) => inShard(s.id, opts.shard));
   const outcomes: StudentOutcome[] = [];
   const definition = readFileSync(lab.definitionFile);
-  const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(definition, s.path!)]));
+  const hashes = new Map(students.filter((s) => s.path).map((s) => [s.id, inputHash(definition, s.path!, lab.limits.contextMB * 1024 * 1024)]));
   const earlier = new Map(students.map((s) => [s.id, results.previous(s.id)]));
   const finished = (s: StudentEntry) => {
     const prev = earlier.get(s.id);

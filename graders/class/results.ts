@@ -11,7 +11,7 @@ import { renderJson } from '../report/json';
 import { renderJunit } from '../report/junit';
 import type { Report, StudentStatus } from '../report/model';
 import { renderSummaryHtml, type SummaryExtras, type SummaryRow } from '../report/summary';
-import { hashTree } from '../submission/open';
+import { hashArchive, hashTree } from '../submission/open';
 import type { StudentOutcome } from './outcome';
 import { adjust, describeLate, hasPolicy, type Adjustment, type ClassPolicy } from './adjust';
 import type { SubmissionTime } from './deadline';
@@ -133,11 +133,16 @@ export function writeAtomic(file: string, text: string): void {
 /** The lab version a result was graded against: the definition file's bytes. */
 export const labHash = (definition: Buffer | string) => createHash('sha256').update(definition).digest('hex');
 
-/** What a student's result depends on: the lab definition and the submission's bytes. */
-export function inputHash(labDefinition: Buffer, path: string): string {
+/**
+ * What a student's result depends on: the lab definition and the submission's
+ * bytes, read within the lab's size limit (a submission past it is refused
+ * whatever it holds, so past it only sizes and times count).
+ */
+export function inputHash(labDefinition: Buffer, path: string, maxBytes: number, maxFiles?: number): string {
   const h = createHash('sha256');
   h.update(labDefinition);
-  h.update(statSync(path).isDirectory() ? hashTree(path) : readFileSync(path));
+  // An archive may hold a little more than its files (headers) and be a little larger compressed.
+  h.update(statSync(path).isDirectory() ? hashTree(path, maxBytes, maxFiles) : hashArchive(path, 2 * maxBytes + 16 * 1024 * 1024));
   return h.digest('hex');
 }
 

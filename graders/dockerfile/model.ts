@@ -14,6 +14,8 @@ export interface PolicyViolation {
   /** Why the grader refuses it. */
   why: string;
   fix: string;
+  /** Set on the one entry that stands for problems not listed (a report lists at most a few dozen). */
+  overflow?: boolean;
 }
 
 export interface DockerfileFlag {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { pathGlob } from '../../lib/linear-glob';
 import type { DockerfileInstruction, ParsedDockerfile } from './model';
 import { parseJsonArray, readDockerfile } from './read';
 
@@ -40,7 +40,8 @@ export function copiesFile(ins: DockerfileInstruction, file: string): boolean {
     const s = src.replace(/^\.\//, '').replace(/\/+$/, '');
     if (s === '' || s === '.') return true;
     if (file === s || file.startsWith(`${s}/`)) return true;
-    return picomatch(s, { dot: true })(file);
+    // Linear, not picomatch's RegExp: the student writes the glob and the file names (lib/linear-glob.ts).
+    return pathGlob(s)?.(file) ?? false;
   });
 }
 

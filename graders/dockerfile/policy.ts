@@ -1,5 +1,5 @@
 import type { DockerfileInstruction, DockerfileStage, ParsedDockerfile, PolicyRule, PolicyViolation } from './model';
-import { readDockerfile } from './read';
+import { inLineOrder, readDockerfile } from './read';
 import { mountsOf } from './parse';
 import { parseImageRef, type ImageRef } from '../engine/image-ref';
 
@@ -180,8 +180,12 @@ const rules: Rule[] = [
 /** Every rule folded over one parsed Dockerfile. */
 export function judgeDockerfile(df: ParsedDockerfile, ctx: PolicyContext): PolicyViolation[] {
   const violations: PolicyViolation[] = [...df.refusals];
+  const seen = new Set<string>();
   const refuse: Refuse = (line, rule, message, why, fix) => {
-    if (!violations.some((v) => v.line === line && v.rule === rule && v.message === message)) violations.push({ line, rule, message, why, fix });
+    const key = `${line}\0${rule}\0${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    violations.push({ line, rule, message, why, fix });
   };
   const input: RuleInput = {
     df,
@@ -193,7 +197,7 @@ export function judgeDockerfile(df: ParsedDockerfile, ctx: PolicyContext): Polic
   };
   const all = [...df.globalArgs.map((ins) => ({ ins, stage: undefined })), ...df.stages.flatMap((stage) => stage.instructions.map((ins) => ({ ins, stage })))];
   for (const { ins, stage } of all) for (const rule of rules) rule.visit(ins, stage, input, refuse);
-  return violations.sort((a, b) => a.line - b.line);
+  return inLineOrder(violations);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DockerfileFlag, DockerfileInstruction, DockerfileStage, ParsedDockerfile, PolicyViolation } from './model';
-import { processWord, ShellWordError, splitWords } from './shell-words';
+import { ExpansionBudget, processWord, ShellWordError, splitWords } from './shell-words';
 
 /*
  * The one reader of a student's Dockerfile. BuildKit reads the same text with
@@ -26,7 +26,15 @@ import { processWord, ShellWordError, splitWords } from './shell-words';
  * Everything else is read with BuildKit's rules: line continuations (a comment
  * or blank line inside one is skipped, the lines are joined with nothing
  * between them), flags, JSON or shell form, and ENV/ARG scoping and expansion.
+ *
+ * A hostile Dockerfile never reaches the engine, so it must not stop the
+ * grader either: the text, the instructions, the variables and every
+ * expansion are bounded (LIMITS, and EXPANSION_LIMITS in shell-words.ts),
+ * and past a bound the reader refuses, in time linear in the text.
  */
+
+/** What the reader reads at most; a lab's Dockerfile is a few KB, a few dozen instructions and variables. */
+export const LIMITS = { bytes: 256 * 1024, instructions: 2000, variables: 256, refusals: 50 };
 
 const INSTRUCTIONS = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD']);
 const JSON_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'COPY', 'ADD']);
@@ -91,8 +99,37 @@ export function parseJsonArray(rest: string): string[] | undefined {
   }
 }
 
+/** A refusal quotes the student's text: a long line is cut so the report stays readable. */
+function clip(message: string): string {
+  return message.length <= 300 ? message : `${message.slice(0, 160)} … ${message.slice(-120)}`;
+}
+
+/** A word of the student's, quoted in a refusal: a long one by its start. */
+const quoted = (word: string) => `\`${word.length <= 80 ? word : `${word.slice(0, 60)}…`}\``;
+
+/**
+ * Violations in line order, at most LIMITS.refusals of them, then one that
+ * says more were found: a hostile file's thousands of problems make a short report.
+ */
+export function inLineOrder(violations: PolicyViolation[]): PolicyViolation[] {
+  const sorted = violations.filter((v) => !v.overflow).sort((a, b) => a.line - b.line);
+  if (sorted.length <= LIMITS.refusals && !violations.some((v) => v.overflow)) return sorted;
+  const kept = sorted.slice(0, LIMITS.refusals);
+  const from = sorted[LIMITS.refusals]?.line ?? kept.at(-1)?.line ?? 1;
+  return [...kept, { line: from, rule: 'unreadable', message: `more problems (from line ${from} on) are not listed`, why: WHY, fix: 'Fix the problems above and grade again.', overflow: true }];
+}
+
+/** Thrown when the Dockerfile goes past LIMITS: the reading stops there, the refusal already recorded. */
+class TooLarge extends Error {}
+
 class Reader {
   readonly refusals: PolicyViolation[] = [];
+  private readonly refused = new Set<string>();
+  private readonly budget = new ExpansionBudget();
+  private instructionCount = 0;
+  private readonly variableNames = new Set<string>();
+  /** The variables instructions see, shared until an ENV or ARG changes them (one copy per change, not per instruction). */
+  private scope: Map<string, string> | undefined;
   readonly stages: DockerfileStage[] = [];
   readonly globalArgs: DockerfileInstruction[] = [];
   /** Global ARG values, for FROM lines and stage ARGs that redeclare them. */
@@ -101,7 +138,26 @@ class Reader {
   private stageEnv = new Map<string, string>();
 
   refuse(line: number, message: string, fix: string, rule: PolicyViolation['rule'] = 'unreadable', why = WHY) {
-    if (!this.refusals.some((r) => r.line === line && r.message === message)) this.refusals.push({ line, rule, message, why, fix });
+    message = clip(message);
+    const key = `${line}\0${message}`;
+    // One more than listed is kept, so inLineOrder knows there were more.
+    if (this.refused.has(key) || this.refusals.length > LIMITS.refusals * 4) return;
+    this.refused.add(key);
+    this.refusals.push({ line, rule, message, why, fix });
+  }
+
+  /** Refuses and stops reading: past a limit nothing more is read. */
+  private tooLarge(line: number, message: string, fix: string): never {
+    this.refuse(line, message, fix);
+    throw new TooLarge(message);
+  }
+
+  /** The size of the text, before anything else is read. */
+  size(text: string): boolean {
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= LIMITS.bytes) return true;
+    this.refuse(1, `the Dockerfile is ${Math.ceil(bytes / 1024)} KB; the grader reads at most ${LIMITS.bytes / 1024} KB`, 'Keep the Dockerfile to the instructions the image needs; put long scripts in files you COPY.');
+    return false;
   }
 
   /** Characters first: nothing else is read from a text two readers would split differently. */
@@ -176,16 +232,26 @@ class Reader {
 
   private expand(word: string, vars: ReadonlyMap<string, string>, line: number): string {
     try {
-      return processWord(word, vars);
+      return processWord(word, vars, '\\', this.budget);
     } catch (err) {
       if (!(err instanceof ShellWordError)) throw err;
-      this.refuse(line, `\`${word}\` cannot be expanded: ${err.message}`, 'Give the variable a value with ARG or ENV before this line, or write the value out.');
+      this.refuse(line, `${quoted(word)} cannot be expanded: ${err.message}`, 'Give the variable a value with ARG or ENV before this line, or write the value out.');
       return '';
     }
   }
 
   private vars(): Map<string, string> {
-    return new Map([...this.stageVars, ...this.stageEnv]);
+    return (this.scope ??= new Map([...this.stageVars, ...this.stageEnv]));
+  }
+
+  /** Every ENV/ARG name counts once: past the limit, copying the scope for each instruction would be the cost. */
+  private setVar(target: Map<string, string>, key: string, value: string, line: number) {
+    this.variableNames.add(key);
+    if (this.variableNames.size > LIMITS.variables) {
+      this.tooLarge(line, `the Dockerfile sets more than ${LIMITS.variables} variables`, 'Set only the variables the build uses; write constant values out where they are used.');
+    }
+    target.set(key, value);
+    this.scope = undefined;
   }
 
   /** Literal words only where a word can name something outside the submission. */
@@ -198,6 +264,9 @@ class Reader {
   instruction(l: Logical): void {
     const m = /^(\S+)[ \t]*(.*)$/s.exec(l.text.trim());
     if (!m) return;
+    if (++this.instructionCount > LIMITS.instructions) {
+      this.tooLarge(l.line, `the Dockerfile has more than ${LIMITS.instructions} instructions`, 'Keep the Dockerfile to the instructions the image needs; join related RUN steps with &&.');
+    }
     const keyword = m[1].toUpperCase();
     const args = m[2];
     const line = l.line;
@@ -288,6 +357,7 @@ class Reader {
     // A stage starts with no ARGs in scope (they must be redeclared) and inherits ENV from a parent stage.
     this.stageVars = new Map();
     this.stageEnv = parent ? new Map(this.envAtEnd(parent)) : new Map();
+    this.scope = undefined;
   }
 
   private envAtEnd(stage: DockerfileStage): Map<string, string> {
@@ -345,14 +415,14 @@ class Reader {
       let value = rawValue === undefined ? undefined : this.expand(rawValue, scope, ins.line);
       if (ins.keyword === 'ARG') {
         if (ins.stage < 0) {
-          this.globals.set(key, value ?? this.globals.get(key) ?? '');
+          this.setVar(this.globals, key, value ?? this.globals.get(key) ?? '', ins.line);
         } else {
           // A stage ARG without a default takes the global one; an ENV of the same name wins over both.
           if (value === undefined && this.globals.has(key)) value = this.globals.get(key);
-          this.stageVars.set(key, value ?? '');
+          this.setVar(this.stageVars, key, value ?? '', ins.line);
         }
       } else if (ins.keyword === 'ENV' && ins.stage >= 0) {
-        this.stageEnv.set(key, value ?? '');
+        this.setVar(this.stageEnv, key, value ?? '', ins.line);
       }
       ins.pairs.push({ key, value });
     }
@@ -363,12 +433,16 @@ class Reader {
 export function readDockerfile(input: string): ParsedDockerfile {
   const text = input.replace(/\r\n/g, '\n');
   const reader = new Reader();
-  if (!reader.characters(text)) return { text, stages: [], globalArgs: [], refusals: reader.refusals };
+  if (!reader.size(text) || !reader.characters(text)) return { text, stages: [], globalArgs: [], refusals: inLineOrder(reader.refusals) };
   const lines = text.split('\n');
   const syntax = reader.directives(lines);
-  for (const l of reader.logicalLines(lines)) reader.instruction(l);
+  try {
+    for (const l of reader.logicalLines(lines)) reader.instruction(l);
+  } catch (err) {
+    if (!(err instanceof TooLarge)) throw err;
+  }
   if (reader.stages.length === 0 && reader.refusals.length === 0) {
     reader.refuse(1, 'the Dockerfile has no FROM instruction', 'Start the Dockerfile with a FROM line naming one of the lab\'s images.');
   }
-  return { text, stages: reader.stages, globalArgs: reader.globalArgs, syntax, refusals: reader.refusals.sort((a, b) => a.line - b.line) };
+  return { text, stages: reader.stages, globalArgs: reader.globalArgs, syntax, refusals: inLineOrder(reader.refusals) };
 }

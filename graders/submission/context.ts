@@ -3,25 +3,71 @@ import { lstat, readlink, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import tarFs from 'tar-fs';
+import { dockerignoreGlob, GlobSyntaxError } from '../../lib/linear-glob';
 import { listTree } from '../../lib/tree';
+import { SubmissionError } from './error';
 import { existsInside, readInside } from './inside';
 
 /** Files whose content the grader substitutes in the context (a stripped Dockerfile, a probed source file). */
 export type Overrides = Record<string, string>;
 
+type Ignore = ReturnType<typeof ignore>;
+/** The library's rule after cleaning: the pattern Docker compiles, and where the compiled matcher is kept. */
+interface IgnoreRule {
+  pattern: string;
+  regexp?: { test: (path: string) => boolean };
+}
+
+/**
+ * The submission's .dockerignore, read by @balena/dockerignore (Docker's
+ * cleaning, negation and parent-folder rules) but matched by a linear
+ * automaton (lib/linear-glob.ts) instead of the RegExp the library builds: the
+ * student writes both the patterns and the file names, and `*a*a*a*a*a*a*a*b`
+ * against a long name made that RegExp run for minutes before the build.
+ * A line the automaton does not read (regular-expression syntax) is refused
+ * with the line; openSubmission reads it once, so that happens at the gate.
+ */
+export function readDockerignore(dir: string): Ignore {
+  const ig = ignore({ ignorecase: false });
+  if (!existsInside(dir, '.dockerignore')) return ig;
+  (ig as unknown as { _compile: (rule: IgnoreRule) => IgnoreRule })._compile = (rule) => {
+    rule.regexp ??= { test: dockerignoreGlob(rule.pattern) };
+    return rule;
+  };
+  const lines = readInside(dir, '.dockerignore').toString('utf8').split(/\r?\n/);
+  if (lines.length > MAX_IGNORE_LINES) {
+    throw new SubmissionError(`.dockerignore has ${lines.length} lines; the grader reads at most ${MAX_IGNORE_LINES}`, 'Keep .dockerignore to the patterns your project needs (a folder name covers everything below it).');
+  }
+  ig.add(lines);
+  // Compiled now, so a line the automaton cannot read is refused here, with the line, not midway through a build.
+  for (const rule of (ig as unknown as { _rules: IgnoreRule[] })._rules) {
+    try {
+      (ig as unknown as { _compile: (rule: IgnoreRule) => IgnoreRule })._compile(rule);
+    } catch (err) {
+      if (!(err instanceof GlobSyntaxError)) throw err;
+      throw new SubmissionError(`${err.message}, which the grader does not read`, 'Write .dockerignore lines with names, "/", "*", "?" and "**" only (list the files a [ ] class would match).');
+    }
+  }
+  return ig;
+}
+
+/** More lines than any project's .dockerignore: each is tried on every file. */
+const MAX_IGNORE_LINES = 1000;
+
 /** Lists the context's files the way the Docker CLI would send them: .dockerignore applied, sorted. */
 export function contextFiles(dir: string): string[] {
-  const ig = ignore({ ignorecase: false });
-  if (existsInside(dir, '.dockerignore')) ig.add(readInside(dir, '.dockerignore').toString('utf8'));
+  const ig = readDockerignore(dir);
   const ignored = (rel: string) => rel !== 'Dockerfile' && rel !== '.dockerignore' && ig.ignores(rel);
-  // Links are entries, never followed (a link to a folder is not a folder here);
-  // a folder that is ignored is left whole, as the walk this replaces pruned it.
-  const prunedDirs: string[] = [];
+  // Links are entries, never followed (a link to a folder is not a folder here).
+  // An ignored folder is left whole, unmatched, as a walk that pruned it would:
+  // in depth-first order all it holds comes right after it.
+  let pruned: string | undefined;
   const out: string[] = [];
   for (const { rel, entry } of listTree(dir)) {
-    if (prunedDirs.some((d) => rel.startsWith(`${d}/`))) continue;
+    if (pruned !== undefined && rel.startsWith(pruned)) continue;
+    pruned = undefined;
     if (ignored(rel)) {
-      if (entry.isDirectory()) prunedDirs.push(rel);
+      if (entry.isDirectory()) pruned = `${rel}/`;
       continue;
     }
     if (!entry.isDirectory()) out.push(rel);

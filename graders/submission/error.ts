@@ -11,18 +11,44 @@ export class SubmissionError extends Error {
 
 const MB = 1024 * 1024;
 
-/** Bytes a submission may hold once unpacked; every writer and the audit count against it. */
+/** The most files, folders and links a submission may hold, unless the caller says otherwise: a lab project has dozens. */
+export const MAX_FILES = 10_000;
+
+const LEAVE_OUT = 'Leave build outputs, vendored toolchains, .git and binaries out of what you submit.';
+
+/**
+ * What a submission may hold once unpacked, in bytes and in entries; every
+ * writer counts against it, so a hostile archive is stopped by the first
+ * entry past a limit, not after unpacking all of it.
+ */
 export class Budget {
   used = 0;
-  constructor(private readonly max: number) {}
+  entries = 0;
+  constructor(
+    readonly max: number,
+    readonly maxFiles = MAX_FILES,
+  ) {}
   add(n: number) {
     this.used += n;
-    if (this.used > this.max) {
-      throw new SubmissionError(
-        `the submission is larger than ${Math.round(this.max / MB)} MB unpacked`,
-        'Leave build outputs, vendored toolchains and binaries out; add a .dockerignore for anything the build does not need.',
-      );
+    if (this.used > this.max) throw this.tooLarge();
+  }
+  /** One more file, folder or link. */
+  entry() {
+    if (++this.entries > this.maxFiles) {
+      throw new SubmissionError(`the submission holds more than ${this.maxFiles} files and folders`, `${LEAVE_OUT} A lab project has a few dozen files.`);
     }
+  }
+  tooLarge(what = 'the submission is larger than', bytes = this.max) {
+    return new SubmissionError(`${what} ${Math.round(bytes / MB)} MB${bytes === this.max ? ' unpacked' : ''}`, `${LEAVE_OUT} Add a .dockerignore for anything the build does not need.`);
+  }
+  /**
+   * The most bytes a tar of this budget can take: the files, a header and a
+   * long-name record for each entry, and slack. A stream past it is refused
+   * before node-tar reads it (it would otherwise read, say, gigabytes of
+   * zeros after the end of the archive).
+   */
+  get maxTarBytes(): number {
+    return this.max + this.maxFiles * 1536 + MB;
   }
 }
 

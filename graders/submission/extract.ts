@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, readlinkSync, symlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, symlinkSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import yauzl from 'yauzl';
 import { Budget, PACK_ONLY_FILES, SubmissionError } from './error';
@@ -20,13 +21,57 @@ const THROUGH_LINK = (name: string, link: string) =>
   new SubmissionError(`the archive writes ${name} through the symlink ${link}`, 'Replace the symlink with a real folder, or leave the files under it out of the archive.');
 const SPECIAL = (name: string, kind: string) => new SubmissionError(`the submission holds a ${kind} (${name})`, PACK_ONLY_FILES);
 
+/** Folders below the submission's top, at most (node-tar's own default). */
+const MAX_DEPTH = 64;
+
 /** Checks an entry's name as text: the first gate; the tree on disk is the second. */
 function checkName(name: string): string[] {
   const clean = name.replace(/\\/g, '/');
   if (clean.startsWith('/') || /^[a-zA-Z]:/.test(clean)) throw ABSOLUTE(name);
+  if (clean.includes('\0')) throw new SubmissionError(`the archive holds a name with a NUL byte (${JSON.stringify(name)})`, 'Re-create the archive from your project folder.');
   const parts = clean.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..')) throw CLIMBS(name);
+  if (parts.length > MAX_DEPTH) throw new SubmissionError(`the archive holds a path nested more than ${MAX_DEPTH} folders deep (${name.slice(0, 80)}…)`, 'Pack only your project folder; no lab needs folders that deep.');
   return parts;
+}
+
+const GZIP = [0x1f, 0x8b];
+/** Compressed formats node-tar would unpack again, or cannot read: gzip, zstd, bzip2, xz. */
+const COMPRESSED = [GZIP, [0x28, 0xb5, 0x2f, 0xfd], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]];
+const startsWith = (b: Buffer, magic: number[]) => b.length >= magic.length && magic.every((x, i) => b[i] === x);
+
+/**
+ * The tar stream of a .tar or .tar.gz, read whole but bounded: the archive
+ * on disk and what it inflates to may not pass budget.maxTarBytes, so a
+ * small file that inflates to gigabytes is refused at the limit. A stream
+ * that is itself compressed again is refused rather than unpacked by
+ * node-tar's own, unbounded, second pass.
+ */
+function readTarStream(file: string, budget: Budget): Buffer {
+  const cap = budget.maxTarBytes;
+  const tooBig = () => budget.tooLarge('the archive unpacks to more than', cap);
+  const fd = openSync(file, constants.O_RDONLY);
+  let raw: Buffer;
+  try {
+    // A gzip of incompressible data is a little larger than its content: some slack before refusing.
+    if (fstatSync(fd).size > cap + cap / 8) throw tooBig();
+    raw = readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  let tarBytes = raw;
+  if (startsWith(raw, GZIP)) {
+    try {
+      tarBytes = gunzipSync(raw, { maxOutputLength: cap });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw tooBig();
+      throw new SubmissionError(`the archive cannot be read (${(err as Error).message})`, 'Re-create it with `tar -czf` and submit again.');
+    }
+  } else if (raw.length > cap) throw tooBig();
+  if (COMPRESSED.some((m) => startsWith(tarBytes, m))) {
+    throw new SubmissionError('the archive is compressed twice, or in a format other than gzip', 'Pack it once: `tar -czf submission.tar.gz -C my-lab .`.');
+  }
+  return tarBytes;
 }
 
 const TAR_KINDS: Record<string, string> = {
@@ -50,21 +95,22 @@ export function extractTar(file: string, root: string, budget: Budget): void {
     refused ??= e;
     return false;
   };
+  const stream = readTarStream(file, budget);
   try {
     // Synchronous: on a refusal nothing is still being written when the caller removes the folder.
-    tar.x({
-      sync: true,
-      file,
+    new tar.UnpackSync({
       cwd: root,
+      zstd: false,
       strict: true,
       preserveOwner: false,
-      noChmod: true,
+      // chmod stays off (node-tar 7 default): modes are not forced past the umask.
       maxDepth: 64,
       filter: (path, entry) => {
         if (refused) return false;
         const e = entry as tar.ReadEntry;
         try {
           checkName(path);
+          budget.entry();
           if (!TAR_KEPT.has(e.type)) return refuse(SPECIAL(path, TAR_KINDS[e.type] ?? `${e.type} entry`));
           if (e.type === 'SymbolicLink' && String(e.linkpath ?? '').startsWith('/')) {
             return refuse(new SubmissionError(`the submission holds a symlink that points outside the submission (${path} -> ${e.linkpath}, an absolute path)`, 'Replace the symlink with the file it points to, or make it a relative link to a file inside your project.'));
@@ -76,7 +122,7 @@ export function extractTar(file: string, root: string, budget: Budget): void {
           throw err;
         }
       },
-    });
+    }).end(stream);
   } catch (err) {
     if (refused) throw refused;
     const e = err as Error & { code?: string; path?: string; symlink?: string; entry?: { path?: string } };
@@ -160,12 +206,23 @@ export function extractZip(file: string, root: string, budget: Budget): Promise<
     };
     yauzl.open(file, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true, decodeStrings: true }, (err, zip) => {
       if (err || !zip) return fail(err);
+      // The central directory says how many entries follow: too many is refused before any is written.
+      if (zip.entryCount > budget.maxFiles) {
+        zip.close();
+        budget.entries = budget.maxFiles;
+        try {
+          budget.entry();
+        } catch (e) {
+          return fail(e);
+        }
+      }
       zip.on('error', fail);
       zip.on('end', () => failed || resolvePromise());
       zip.on('entry', (entry: yauzl.Entry) => {
         try {
           const name = entry.fileName;
           const parts = checkName(name);
+          budget.entry();
           const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
           const kind = unixMode & 0o170000;
           if (ZIP_KINDS[kind]) throw SPECIAL(name, ZIP_KINDS[kind]);
@@ -223,10 +280,20 @@ export function extractZip(file: string, root: string, budget: Budget): Promise<
 export function copyFolder(source: string, root: string, budget: Budget): void {
   const walk = (rel: string[]) => {
     const from = join(source, ...rel);
-    for (const name of readdirSync(from).sort()) {
+    if (rel.length > MAX_DEPTH) throw new SubmissionError(`the folder nests more than ${MAX_DEPTH} folders deep (${rel.slice(0, 4).join('/')}/…)`, 'Submit only your project folder; no lab needs folders that deep.');
+    let names: string[];
+    try {
+      names = readdirSync(from).sort();
+    } catch (err) {
+      // The grader's user cannot list it: the student's to fix, not an infrastructure failure.
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new SubmissionError(`the grader may not read the folder ${rel.join('/') || '.'}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+      throw err;
+    }
+    for (const name of names) {
       if (name === '.git') continue;
       const entry = [...rel, name];
       const shown = entry.join('/');
+      budget.entry();
       const src = join(from, name);
       const dest = join(root, ...entry);
       const st = lstatSync(src);
@@ -245,7 +312,13 @@ export function copyFolder(source: string, root: string, budget: Budget): void {
 }
 
 function copyFile(src: string, dest: string, source: string, shown: string): void {
-  const fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  let fd: number;
+  try {
+    fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new SubmissionError(`the grader may not read ${shown}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+    throw err;
+  }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw SPECIAL(shown, 'special file');

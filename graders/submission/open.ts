@@ -1,12 +1,12 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, cpSync, closeSync, openSync, constants } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, cpSync, closeSync, openSync, constants, fstatSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { basename, join, relative, sep } from 'node:path';
+import { createHash, type Hash } from 'node:crypto';
 import { auditTree } from './audit';
-import { Budget, SubmissionError } from './error';
+import { Budget, MAX_FILES, SubmissionError } from './error';
 import { copyFolder, extractTar, extractZip } from './extract';
 import { existsInside, readInside } from './inside';
-import { listTree } from '../../lib/tree';
+import { readDockerignore } from './context';
 
 export { SubmissionError } from './error';
 
@@ -25,27 +25,74 @@ export interface Submission {
 
 export interface OpenOptions {
   maxBytes: number;
+  /** Files, folders and links it may hold (default MAX_FILES). */
+  maxFiles?: number;
   /** Files of the lab's starter; any the submission lacks are copied in. */
   starterDir?: string;
 }
 
-/** A digest of a folder as it stands (links as their target text, never followed; special files by kind only, so a FIFO never blocks). */
-export function hashTree(root: string): string {
+/** Feeds a file's bytes to the hash in chunks: never the whole file in memory. */
+function hashContent(h: Hash, fd: number): void {
+  const buf = Buffer.alloc(1024 * 1024);
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+}
+
+/**
+ * A digest of a submission as it stands, to tell whether it changed since an
+ * earlier run. Links are hashed as their target text (never followed),
+ * special files by kind (a FIFO never blocks), `.git` is left out as the copy
+ * leaves it out. Read within the limits the grader opens it with: past
+ * `maxBytes` of content, or `maxFiles` entries, the submission is refused
+ * whatever else it holds, so the rest is hashed by size and time only (a
+ * 10 GB sparse file or a million files cost a stat, not a read).
+ */
+export function hashTree(root: string, maxBytes = Number.POSITIVE_INFINITY, maxFiles = MAX_FILES): string {
   const h = createHash('sha256');
-  for (const { rel, path, entry } of listTree(root)) {
-    if (entry.isDirectory()) continue;
-    const st = lstatSync(path);
-    if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(path)}\n`);
-    else if (!st.isFile()) h.update(`S ${rel} ${st.mode & 0o170000}\n`);
-    else {
-      h.update(`F ${rel} ${st.size}\n`);
-      const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-      try {
-        h.update(readFileSync(fd));
-      } finally {
-        closeSync(fd);
+  let bytes = 0;
+  let entries = 0;
+  // A walk of its own, not lib/tree.ts's listing: it never enters .git and stops at the entry limit.
+  const walk = (dir: string): boolean => {
+    for (const name of readdirSync(dir).sort()) {
+      if (dir === root && name === '.git') continue;
+      if (++entries > maxFiles) {
+        h.update('more entries than the limit\n');
+        return false;
+      }
+      const p = join(dir, name);
+      const st = lstatSync(p);
+      const rel = relative(root, p).split(sep).join('/');
+      if (st.isSymbolicLink()) h.update(`L ${rel} ${readlinkSync(p)}\n`);
+      else if (st.isDirectory()) {
+        h.update(`D ${rel}\n`);
+        if (!walk(p)) return false;
+      } else if (!st.isFile()) h.update(`S ${rel} ${st.mode & 0o170000}\n`);
+      else if ((bytes += st.size) > maxBytes) h.update(`F ${rel} ${st.size} ${st.mtimeMs}\n`);
+      else {
+        h.update(`F ${rel} ${st.size}\n`);
+        const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        try {
+          hashContent(h, fd);
+        } finally {
+          closeSync(fd);
+        }
       }
     }
+    return true;
+  };
+  walk(root);
+  return h.digest('hex');
+}
+
+/** A digest of an archive file: its bytes, or past `maxBytes` its size and time (it is refused unread then). */
+export function hashArchive(file: string, maxBytes = Number.POSITIVE_INFINITY): string {
+  const h = createHash('sha256');
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (st.size > maxBytes) h.update(`A ${st.size} ${st.mtimeMs}\n`);
+    else hashContent(h, fd);
+  } finally {
+    closeSync(fd);
   }
   return h.digest('hex');
 }
@@ -74,7 +121,7 @@ export async function openSubmission(source: string, opts: OpenOptions): Promise
   try {
     const root = join(workDir, 'submission');
     mkdirSync(root);
-    const budget = new Budget(opts.maxBytes);
+    const budget = new Budget(opts.maxBytes, opts.maxFiles);
     const st = statSync(source);
     if (st.isDirectory()) {
       copyFolder(realpathSync(source), root, budget);
@@ -94,6 +141,7 @@ export async function openSubmission(source: string, opts: OpenOptions): Promise
       throw new SubmissionError('the submission has no Dockerfile at its top level', 'Name the file exactly `Dockerfile` (capital D, no extension) and put it next to go.mod.');
     }
     const dockerfile = readInside(dir, 'Dockerfile').toString('utf8');
+    readDockerignore(dir);
     const filledFromStarter: string[] = [];
     if (opts.starterDir) {
       for (const name of readdirSync(opts.starterDir)) {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMermaid } from '../../build/mermaid';
-import { buildBook } from '../../build/site';
+import { renderMermaid } from '../../build/preprocess/mermaid';
+import { buildBook } from '../../build/site/site';
 import { openBookSite } from '../support/book-site';
 import { ROOT } from '../support/helpers';
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBook, type BuildResult } from '../../build/site';
+import { buildBook, type BuildResult } from '../../build/site/site';
 import { ROOT } from '../support/helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'drydock-byob-'));

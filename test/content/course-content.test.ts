@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCourse } from '../../build/course';
-import { buildBook } from '../../build/site';
+import { loadCourse } from '../../build/model/course';
+import { buildBook } from '../../build/site/site';
 import { CHECKS } from '../../graders/checks';
 import { loadLab } from '../../graders/lab/load';
 import { LAB_DIR, ROOT } from '../support/helpers';

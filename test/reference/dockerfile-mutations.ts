@@ -51,7 +51,8 @@ export type Family =
   | 'directives'
   | 'heredoc'
   | 'case'
-  | 'sources';
+  | 'sources'
+  | 'flags';
 
 /** The lab Dockerfiles the variants are made from: every lab's solution, starter and variants. */
 export function labDockerfiles(root: string): BaseDockerfile[] {
@@ -456,6 +457,27 @@ function tricks(): Trick[] {
     ['file-scheme', `ADD file:///etc/passwd /probe/`],
   ];
   for (const [n, s] of sources) add('sources', n, 'stage', () => s, [P.url]);
+
+  // Flags read twice or spelled oddly (BuildKit: a repeated flag is an error, a repeated mount field's last
+  // value wins), and source forms newer frontends read as git, tried in the red-team pass on issue 20's gates.
+  const flagForms: [string, string][] = [
+    ['from-twice-outside-first', `COPY --from=${OUTSIDE} --from=build /a /b`],
+    ['from-twice-outside-last', `COPY --from=build --from=${OUTSIDE} /a /b`],
+    ['network-twice', 'RUN --network=none --network=host true'],
+    ['mount-type-twice-secret-last', '--mount=type=cache,type=secret,id=s,target=/c'],
+    ['mount-type-twice-secret-first', '--mount=type=secret,id=s,type=cache,target=/c'],
+    ['mount-key-upper', '--mount=Type=secret,id=s'],
+    ['mount-space-value', '--mount type=secret,id=s'],
+    ['mount-from-digest', `--mount=from=${OUTSIDE}@sha256:${'ab'.repeat(32)},target=/m`],
+    ['flags-after-double-dash', `ADD --chown=0 -- ${URL} /probe/`],
+    ['json-then-trailing-url', `ADD ["go.mod", "/x"] ${URL} /probe/`],
+    ['git-https-fragment-subdir', `ADD ${URL}.git#main:sub /probe/`],
+    ['git-user-at-host', `ADD user@${HOST.split(':')[0]}:x/y.git /probe/`],
+    ['git-ssh-scheme', `ADD ssh://git@${HOST.split(':')[0]}/x.git /probe/`],
+    ['copy-from-context-name', 'COPY --from=context /a /b'],
+    ['stage-named-scratch', `FROM ${OUTSIDE} AS scratch\nFROM scratch\nRUN true`],
+  ];
+  for (const [n, s] of flagForms) add('flags', n, 'stage', () => (s.startsWith('--mount') ? `RUN ${s} true` : s), [P.secret]);
   return t;
 }
 

@@ -174,7 +174,7 @@ if (missing) {
       const families = new Set(vs.map((v) => v.mutation.family));
       for (const f of families) expect(vs.some((v) => v.mutation.family === f && v.dangerous.length), f).toBe(true);
     });
-    const families: Family[] = ['confirmed', 'whitespace', 'continuation', 'escape', 'quoting', 'variables', 'stages', 'directives', 'heredoc', 'case', 'sources'];
+    const families: Family[] = ['confirmed', 'whitespace', 'continuation', 'escape', 'quoting', 'variables', 'stages', 'directives', 'heredoc', 'case', 'sources', 'flags'];
     for (const gen of GENERATIONS) {
       for (const family of families) {
         const test = PENDING[gen].includes(family) ? it.fails : it;

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { expect } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../../build/mermaid';
-import { buildBook } from '../../build/site';
+import { CHROMIUM_ARGS, chromiumPath } from '../../build/preprocess/mermaid';
+import { buildBook } from '../../build/site/site';
 import { ROOT } from './helpers';
 
 /** test/fixtures/course copied aside (plus extra chapters), built with its diagrams really rendered; the site's folder. */

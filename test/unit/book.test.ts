@@ -1,10 +1,10 @@
 // Each plugin: markdown in, assertions on the HTML out, and each error case with its file:line.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCourse, type SourcePage } from '../../build/course';
-import { highlightWith, makeHighlighter } from '../../build/highlight';
-import { renderMarkdown, type RenderContext } from '../../build/render';
-import { mermaidSources } from '../../build/mermaid';
+import { loadCourse, type SourcePage } from '../../build/model/course';
+import { highlightWith, makeHighlighter } from '../../build/render/highlight';
+import { renderMarkdown, type RenderContext } from '../../build/render/render';
+import { mermaidSources } from '../../build/preprocess/mermaid';
 import { tidyMermaidError } from '../../build/plugins/remark-mermaid';
 import { loadLab } from '../../graders/lab/load';
 import { formatProblem } from '../../lib/yaml-schema';

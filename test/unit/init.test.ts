@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { scaffoldCourse } from '../../graders/authoring/course';
-import { loadCourse } from '../../build/course';
+import { loadCourse } from '../../build/model/course';
 import { loadLab } from '../../graders/lab/load';
 import { main } from '../../cli/main';
 

@@ -1,8 +1,11 @@
-import type { Course, SourcePage } from './course';
-import { relativeHref } from './course';
-import type { RenderedPage } from './render';
-
-import { esc } from '../lib/html';
+import type { Element, ElementContent, Root, RootContent } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import type { Course, SourcePage } from '../model/course';
+import { relativeHref } from '../model/course';
+import { printAddress } from '../model/print-addresses';
+import type { PageHtml, RenderedPage } from '../render/render';
+import { esc } from '../../lib/html';
 
 export interface LayoutInput {
   course: Course;
@@ -20,51 +23,91 @@ export interface LayoutInput {
   liveReload?: boolean;
 }
 
+/**
+ * The sidebar as HTML in pieces: each page's link stands alone, so the current page's
+ * link can be marked without stringifying the rest again.
+ */
+interface SidebarPieces {
+  pieces: string[];
+  /** The piece of each page's link, and its link node, by output path. */
+  links: Map<string, { piece: number; node: Element }>;
+}
+
 // The sidebar lists every page, so building it for every page made laying out a book
 // quadratic (~70 ms for 200 chapters). It differs between pages only in the folder the
 // links are relative to and in which link is current: built once per folder and build.
-const sidebars = new WeakMap<LayoutInput['nav'], Map<string, string>>();
+const sidebars = new WeakMap<LayoutInput['nav'], Map<string, SidebarPieces>>();
 
 function sidebar(input: LayoutInput, here: string): string {
   const folder = here.slice(0, here.lastIndexOf('/') + 1);
   let byFolder = sidebars.get(input.nav);
   if (!byFolder) sidebars.set(input.nav, (byFolder = new Map()));
-  let html = byFolder.get(folder);
-  if (html === undefined) byFolder.set(folder, (html = sidebarFrom(input, here)));
-  const current = `<li><a href="${relativeHref(here, here)}">`;
-  return html.replace(current, `${current.slice(0, -1)} aria-current="page">`);
+  let built = byFolder.get(folder);
+  if (built === undefined) byFolder.set(folder, (built = inPieces(sidebarTree(input, here))));
+  const current = built.links.get(here);
+  if (!current) return built.pieces.join('');
+  const pieces = [...built.pieces];
+  pieces[current.piece] = toHtml({ ...current.node, properties: { ...current.node.properties, ariaCurrent: 'page' } });
+  return pieces.join('');
+}
+
+/** Stringifies `tree` so that each page link (an `a` with `data-page`, which is dropped) is a piece of its own. */
+function inPieces(tree: Root): SidebarPieces {
+  const pieces: string[] = [''];
+  const links = new Map<string, { piece: number; node: Element }>();
+  const holdsLinks = (node: RootContent): boolean => node.type === 'element' && (node.properties.dataPage !== undefined || node.children.some(holdsLinks));
+  const add = (node: RootContent) => {
+    if (node.type === 'element' && typeof node.properties.dataPage === 'string') {
+      const { dataPage, ...properties } = node.properties;
+      const link = { ...node, properties };
+      links.set(dataPage, { piece: pieces.length, node: link });
+      pieces.push(toHtml(link), '');
+    } else if (holdsLinks(node)) {
+      const element = node as Element;
+      const close = `</${element.tagName}>`;
+      pieces[pieces.length - 1] += toHtml({ ...element, children: [] }).slice(0, -close.length);
+      element.children.forEach(add);
+      pieces[pieces.length - 1] += close;
+    } else pieces[pieces.length - 1] += toHtml(node);
+  };
+  tree.children.forEach(add);
+  return { pieces, links };
 }
 
 /**
  * List items nested by their page's depth (an mdBook's sub-chapters, the pages of a
  * sub-folder): a deeper item opens an `<ol>` inside the item before it.
  */
-function nested<T extends { page: SourcePage }>(items: T[], li: (item: T) => string): string {
-  let html = '';
-  let depth = 0;
+function nested<T extends { page: SourcePage }>(items: T[], li: (item: T) => Element): Element[] {
+  const top: Element[] = [];
+  // The list each depth adds to, and the item a deeper one nests under.
+  const lists: Element[][] = [top];
+  let last: Element | undefined;
   items.forEach((item, i) => {
-    const d = i === 0 ? 0 : Math.min(item.page.depth ?? 0, depth + 1);
-    const open = li(item).replace(/<\/li>$/, '');
-    if (i > 0 && d > depth) html += '<ol>';
-    else if (i > 0) {
-      html += '</li>';
-      for (; depth > d; depth--) html += '</ol></li>';
+    const d = i === 0 ? 0 : Math.min(item.page.depth ?? 0, lists.length);
+    if (i > 0 && d >= lists.length) {
+      const ol = h('ol');
+      last!.children.push(ol);
+      lists.push(ol.children as Element[]);
     }
-    depth = d;
-    html += open;
+    lists.length = d + 1;
+    last = li(item);
+    lists[d].push(last);
   });
-  if (items.length) html += '</li>';
-  for (; depth > 0; depth--) html += '</ol></li>';
-  return html;
+  return top;
 }
 
-function sidebarFrom(input: LayoutInput, here: string): string {
-  const link = (p: SourcePage, title: string) => `<li><a href="${relativeHref(here, p.href)}">${esc(title)}</a></li>`;
-  const parts: string[] = [];
+function sidebarTree(input: LayoutInput, here: string): Root {
+  const link = (p: SourcePage, title: string) => h('li', [h('a', { href: relativeHref(here, p.href), dataPage: p.href }, title)]);
+  const parts: ElementContent[] = [];
   let part: string | undefined;
   let items: { page: SourcePage; title: string }[] = [];
   const flush = () => {
-    if (items.length) parts.push(`${part ? `<p class="nav-part">${esc(part)}</p>` : ''}<ol class="nav-chapters">${nested(items, (n) => link(n.page, n.title))}</ol>`);
+    if (items.length) {
+      if (parts.length) parts.push({ type: 'text', value: '\n' });
+      if (part) parts.push(h('p', { className: ['nav-part'] }, part));
+      parts.push(h('ol', { className: ['nav-chapters'] }, nested(items, (n) => link(n.page, n.title))));
+    }
     items = [];
   };
   for (const n of input.nav) {
@@ -75,17 +118,37 @@ function sidebarFrom(input: LayoutInput, here: string): string {
     items.push(n);
   }
   flush();
-  const labs = input.labs.length ? `<p class="nav-part">Labs</p><ul class="nav-labs">${input.labs.map((l) => link(l.page, l.title)).join('')}</ul>` : '';
-  return `<nav class="sidebar" id="sidebar" aria-label="Chapters">
-<p class="book-title"><a href="${relativeHref(here, 'index.html')}">${esc(input.course.title)}</a></p>
-${parts.join('\n')}
-${labs}
-<p class="nav-print"><a href="${relativeHref(here, 'print.html')}">Whole book on one page (print)</a></p>
-</nav>`;
+  const labs = input.labs.length ? [h('p', { className: ['nav-part'] }, 'Labs'), h('ul', { className: ['nav-labs'] }, input.labs.map((l) => link(l.page, l.title)))] : [];
+  const nl = { type: 'text', value: '\n' } as const;
+  return {
+    type: 'root',
+    children: [
+      h('nav', { className: ['sidebar'], id: 'sidebar', ariaLabel: 'Chapters' }, [
+        nl,
+        h('p', { className: ['book-title'] }, h('a', { href: relativeHref(here, 'index.html') }, input.course.title)),
+        nl,
+        ...parts,
+        nl,
+        ...labs,
+        nl,
+        h('p', { className: ['nav-print'] }, h('a', { href: relativeHref(here, 'print.html') }, 'Whole book on one page (print)')),
+        nl,
+      ]),
+    ],
+  };
 }
 
-/** The chapter's summary, time, level, prerequisites and outcomes (also printed in the one-page version). */
-export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: string): string {
+/** In the one-page version: the page being printed, the book's pages and their titles. */
+export interface PrintContext {
+  title: string;
+  titles: Map<string, string>;
+}
+
+/**
+ * The chapter's summary, time, level, prerequisites and outcomes; in the one-page version
+ * (`print`) its links lead to the chapters' sections there and its landmark is named with the chapter's title.
+ */
+export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: string, print?: PrintContext): string {
   const m = input.page.matter;
   if (!m || input.page.page.kind !== 'chapter') return '';
   const facts: string[] = [];
@@ -94,12 +157,16 @@ export function chapterHeader(input: Pick<LayoutInput, 'page' | 'nav'>, here: st
   if (m.prerequisites.length) {
     const items = m.prerequisites.map((p) => {
       const target = input.nav.find((n) => n.page.path === `chapters/${p}` || n.page.path === p);
-      return target ? `<a href="${relativeHref(here, target.page.href)}">${esc(target.title)}</a>` : esc(p);
+      if (!target) return esc(p);
+      const href = relativeHref(here, target.page.href);
+      const to = print && printAddress(here, new Set(print.titles.keys()), 'href', href);
+      const attributes = !to ? `href="${href}"` : `href="${to.value}"${to.ref ? ` data-ref="${esc(print.titles.get(to.ref)!)}"` : ''}`;
+      return `<a ${attributes}>${esc(target.title)}</a>`;
     });
     facts.push(`<div><dt>Before this</dt><dd>${items.join(', ')}</dd></div>`);
   }
   const outcomes = m.outcomes.length
-    ? `<section class="outcomes" aria-label="What you will be able to do"><p class="outcomes-title">After this chapter you can</p><ul>${m.outcomes.map((o) => `<li>${esc(o)}</li>`).join('')}</ul></section>`
+    ? `<section class="outcomes" aria-label="What you will be able to do${print ? ` — ${esc(print.title)}` : ''}"><p class="outcomes-title">After this chapter you can</p><ul>${m.outcomes.map((o) => `<li>${esc(o)}</li>`).join('')}</ul></section>`
     : '';
   return `<header class="chapter-header">${m.summary ? `<p class="summary">${esc(m.summary)}</p>` : ''}${facts.length ? `<dl class="facts">${facts.join('')}</dl>` : ''}${outcomes}</header>`;
 }
@@ -117,14 +184,11 @@ function toc(entries: RenderedPage['toc']): string {
 
 /**
  * A page's title heading and the rest of its HTML: the page's own h1 when it
- * opens with one, else an h1 made from the front matter title.
+ * opens with one (the renderer marks where it ends), else an h1 made from the title.
  */
-export function titleAndBody(page: RenderedPage): { head: string; body: string } {
-  if (/^\s*<h1[\s>]/.test(page.html)) {
-    const end = page.html.indexOf('</h1>') + '</h1>'.length;
-    return { head: page.html.slice(0, end), body: page.html.slice(end) };
-  }
-  return { head: `<h1>${esc(page.title)}</h1>`, body: page.html };
+export function titleAndBody(page: PageHtml, title: string): { head: string; body: string } {
+  if (page.headEnd > 0) return { head: page.html.slice(0, page.headEnd), body: page.html.slice(page.headEnd) };
+  return { head: `<h1>${esc(title)}</h1>`, body: page.html };
 }
 
 /** The Previous/Next bar: every chapter and lab page has at least one of the two. */
@@ -155,7 +219,7 @@ export function layout(input: LayoutInput): string {
   const here = input.page.page.href;
   const asset = (name: string) => relativeHref(here, `assets/${name}`);
   const title = input.page.page.kind === 'index' ? input.course.title : `${input.page.title} · ${input.course.title}`;
-  const { head, body } = titleAndBody(input.page);
+  const { head, body } = titleAndBody(input.page, input.page.title);
   return `<!doctype html>
 <html lang="en">
 <head>

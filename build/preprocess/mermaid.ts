@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Book, MermaidResult } from '../model/book';
+import { diagramSources, scanSource } from '../model/source-scan';
 
 const require = createRequire(import.meta.url);
 const MERMAID_VERSION: string = require('mermaid/package.json').version;
@@ -9,14 +11,6 @@ export const MERMAID_THEME = 'neutral';
 /** The theme of each diagram's second rendering, shown on dark pages. */
 export const MERMAID_DARK_THEME = 'dark';
 export const mermaidBundle = () => require.resolve('mermaid/dist/mermaid.min.js');
-
-export interface MermaidResult {
-  svg?: string;
-  /** The same diagram drawn for dark pages (absent when it could not be rendered: the light one is shown). */
-  svgDark?: string;
-  /** Mermaid's own parse message for an invalid diagram. */
-  error?: string;
-}
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
@@ -100,10 +94,15 @@ export async function renderMermaid(sources: string[], cacheDir: string, warn: (
   return out;
 }
 
-/** Mermaid sources in a page, found without a full parse so all diagrams can be rendered in one browser session first. */
+/** Mermaid sources in a page's source, from the one scan of it. */
 export function mermaidSources(text: string): string[] {
-  const out: string[] = [];
-  const re = /^(\s*)(`{3,}|~{3,})mermaid[^\n]*\n([\s\S]*?)^\1\2\s*$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[3].replace(/\n$/, ''));
-  return out;
+  return diagramSources(scanSource(text));
 }
+
+/** The Mermaid preprocessor: every diagram of the book drawn (or taken from `.mermaid-cache`) before any page is rendered. */
+export const mermaidDiagrams = {
+  name: 'mermaid',
+  async run(book: Book, warn: (message: string) => void) {
+    book.diagrams = await renderMermaid(book.pages.flatMap((p) => diagramSources(p.scan)), join(book.root, '.mermaid-cache'), warn);
+  },
+};

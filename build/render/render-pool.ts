@@ -1,16 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SourcePage } from './course';
+import type { SourcePage } from '../model/course';
 import type { RenderInputs } from './page-renderer';
 import type { RenderedPage } from './render';
 import { loadSearchIndexer, type SearchDoc } from './search-index';
 import { workerScript } from './worker-script';
+import { fenceLanguages } from '../model/languages';
+import { scanSource } from '../model/source-scan';
 
 /** Pages still to render in one build, with what rendering needs; plain data, cloned into each worker. */
 export interface RenderTask extends RenderInputs {
   pages: SourcePage[];
   texts: string[];
+  /** The languages each page's fences ask for (the book model's scan); scanned here when absent. */
+  langs?: string[][];
 }
+
+const langsOf = (task: RenderTask, i: number) => task.langs?.[i] ?? fenceLanguages(scanSource(task.texts[i]));
 
 /**
  * A worker loads the bundle, shiki and its grammars and warms up its JIT:
@@ -52,7 +58,7 @@ let renderer: Promise<typeof import('./page-renderer')> | undefined;
 /** Renders `indexes` of `task` on this thread; its renderer and shiki stay loaded for the next build (the dev server). */
 export async function renderHere(task: RenderTask, indexes: number[], done: (index: number, page: RenderedPage) => void): Promise<void> {
   const render = (await (renderer ??= import('./page-renderer'))).pageRenderer(task);
-  for (const i of indexes) done(i, await render(task.pages[i], task.texts[i]));
+  for (const i of indexes) done(i, await render(task.pages[i], task.texts[i], langsOf(task, i)));
 }
 
 /**
@@ -68,7 +74,7 @@ export async function renderPages(task: RenderTask, budget: number, done: (index
   const queue = task.pages.map((_, i) => i);
   const working = new Set<number>();
   let keeper: Worker | undefined;
-  const { pages, texts, ...shared } = task;
+  const { pages, texts, langs: _, ...shared } = task;
   await Promise.all(
     Array.from({ length: count }, (_, w) => {
       const worker = new Worker(script!.file, { argv: script!.argv, workerData: shared });
@@ -77,7 +83,7 @@ export async function renderPages(task: RenderTask, budget: number, done: (index
         const i = queue.shift();
         if (i === undefined) return;
         inFlight.add(i);
-        worker.postMessage({ index: i, page: pages[i], text: texts[i] });
+        worker.postMessage({ index: i, page: pages[i], text: texts[i], langs: langsOf(task, i) });
       };
       return new Promise<void>((resolve) => {
         // Out of pages: the first such worker loads minisearch and waits for the search index, the rest end.

@@ -5,30 +5,32 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import yazl from 'yazl';
-import { loadLab, type Lab } from '../graders/lab/load';
-import { SourceError, type SourceProblem } from '../lib/yaml-schema';
-import { allPages, loadCourse, type Course, type SourcePage } from './course';
-import { layout } from './layout';
-import { pagerLinks, readingOrder } from './reading-order';
+import type { Lab } from '../../graders/lab/load';
+import type { SourceProblem } from '../../lib/yaml-schema';
+import { loadBook, type Book } from '../model/book';
+import { publishedAssetPath, type Course } from '../model/course';
+import { fenceLanguages } from '../model/languages';
+import { diagramSources } from '../model/source-scan';
+import { preprocessBook } from '../preprocess';
+import { layout, type PrintContext } from './layout';
+import { pagerLinks, readingOrder } from '../model/reading-order';
 import { printBook } from './print';
-import { esc } from '../lib/html';
-import { mermaidBundle, mermaidSources, renderMermaid, type MermaidResult } from './mermaid';
-import { checksTable } from './plugins/remark-lab-card';
-import { publishedAssetPath } from './plugins/rehype-local-assets';
-import { scrollableTable } from './plugins/rehype-wide-content';
-import { includedFiles } from './plugins/remark-mdbook';
-import type { RenderedPage } from './render';
-import { renderPages, threadBudget, type Rendered } from './render-pool';
-import { loadSearchIndexer, searchDocs } from './search-index';
+import { esc } from '../../lib/html';
+import { mermaidBundle } from '../preprocess/mermaid';
+import { checksTable } from '../hast/lab-checks-table';
+import { scrollableTable } from '../hast/scrollable-table';
+import type { RenderedPage } from '../render/render';
+import { renderPages, threadBudget, type Rendered } from '../render/render-pool';
+import { loadSearchIndexer, searchDocs } from '../render/search-index';
 import { toHtml } from 'hast-util-to-html';
-import { PACKAGE_ROOT } from '../lib/paths';
-import { codeStamp } from '../lib/code-stamp';
-import { hashTree } from '../graders/submission/open';
+import { PACKAGE_ROOT } from '../../lib/paths';
+import { codeStamp } from '../../lib/code-stamp';
+import { hashTree } from '../../graders/submission/open';
 
 const require = createRequire(import.meta.url);
 const ASSETS = join(PACKAGE_ROOT, 'build', 'assets');
 /** Bump when rendering changes in a way cached pages cannot know about. */
-const RENDER_VERSION = '2';
+const RENDER_VERSION = '3';
 /** Rendered pages depend on the code that rendered them: the bundle's build id (or the sources run from). */
 const BUILDER_HASH = createHash('sha256').update(RENDER_VERSION).update(codeStamp()).digest('hex');
 /** The site also depends on the layout code and the shipped assets (which are read at run time anyway). */
@@ -63,24 +65,6 @@ export interface BuildResult {
   threads: number;
 }
 
-function loadLabs(root: string, problems: SourceProblem[]): Map<string, Lab> {
-  const labs = new Map<string, Lab>();
-  const dir = join(root, 'labs');
-  if (!existsSync(dir)) return labs;
-  for (const d of readdirSync(dir).sort()) {
-    if (!existsSync(join(dir, d, 'lab.yaml')) && !existsSync(join(dir, d, 'lab.yml'))) continue;
-    try {
-      const lab = loadLab(join(dir, d));
-      if (lab.id !== d) problems.push({ file: `labs/${d}/lab.yaml`, line: 1, column: 1, message: `id "${lab.id}" must match the folder name "${d}"` });
-      labs.set(lab.id, lab);
-    } catch (err) {
-      if (err instanceof SourceError) problems.push(...err.problems.map((p) => ({ ...p, file: `labs/${d}/${p.file.split('/').pop()}` })));
-      else throw err;
-    }
-  }
-  return labs;
-}
-
 function hashOf(...parts: string[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
@@ -104,9 +88,10 @@ function starterZip(lab: Lab, file: string): Promise<void> {
   });
 }
 
-function labExtras(lab: Lab, page: SourcePage): string {
-  const download = lab.starterDir ? `<p class="lab-download"><a href="${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
-  return `<section class="lab-meta" aria-label="Checks and points">${download}<p>The grader runs these checks; <code>drydock grade ${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
+/** Above a lab's handout: the starter download and the checks; in the one-page version (`print`) the download is found from the site's root and the landmark is named with the lab's title. */
+function labExtras(lab: Lab, print?: PrintContext): string {
+  const download = lab.starterDir ? `<p class="lab-download"><a href="${print ? 'labs/' : ''}${lab.id}-starter.zip" download>Download the starter files (${lab.id}-starter.zip)</a></p>` : '';
+  return `<section class="lab-meta" aria-label="Checks and points${print ? ` — ${esc(print.title)}` : ''}">${download}<p>The grader runs these checks; <code>drydock grade ${esc(lab.id)} &lt;your-folder&gt;</code> prints the same table with your results.</p>${toHtml(scrollableTable(checksTable(lab), 'Checks and points'))}</section>`;
 }
 
 /** The outline's headings in the front page's on-page contents. */
@@ -147,40 +132,31 @@ function swapInto(tmp: string, out: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Everything read from the course before rendering: pages, their texts, labs, diagrams and cache keys. */
+/** The book, preprocessed, and where each page's rendering is cached. */
 interface Prepared {
-  course: Course;
-  labs: Map<string, Lab>;
-  pages: SourcePage[];
-  texts: Map<string, string>;
-  mermaid: Map<string, MermaidResult>;
-  /** Page cache file of each page, in `pages` order. */
+  book: Book;
+  /** Page cache file of each page, in `book.pages` order. */
   keys: string[];
-  problems: SourceProblem[];
 }
 
 async function prepare(root: string, cacheDir: string, warn: (m: string) => void): Promise<Prepared> {
-  const course = loadCourse(root);
-  const problems: SourceProblem[] = [...course.problems];
-  const labs = loadLabs(root, problems);
-  const pages = allPages(course);
-  const texts = new Map(pages.map((p) => [p.path, readFileSync(p.abs, 'utf8')]));
-  const diagrams = [...texts.values()].flatMap(mermaidSources);
-  const mermaid = await renderMermaid(diagrams, join(root, '.mermaid-cache'), warn);
+  const book = loadBook(root);
+  await preprocessBook(book, warn);
   mkdirSync(cacheDir, { recursive: true });
+  const { course, labs, diagrams } = book;
   const shared = hashOf(
     BUILDER_HASH,
     course.title,
-    pages.map((p) => `${p.path}>${p.href}>${p.part ?? ''}>${p.depth ?? 0}>${p.navTitle ?? ''}`).join('|'),
+    book.pages.map(({ source: p }) => `${p.path}>${p.href}>${p.part ?? ''}>${p.depth ?? 0}>${p.navTitle ?? ''}`).join('|'),
     [...labs.values()].map((l) => readFileSync(l.definitionFile, 'utf8')).join('|'),
   );
-  const keys = pages.map((page) => {
-    const text = texts.get(page.path)!;
-    const svgs = mermaidSources(text).map((s) => (mermaid.get(s)?.svg ?? mermaid.get(s)?.error ?? '-') + (mermaid.get(s)?.svgDark ?? '')).join('|');
-    const included = includedFiles(text, page.abs).map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '-'));
-    return join(cacheDir, `${hashOf(shared, page.path, text, svgs, ...included)}.json`);
+  // A page's rendering depends on its source, the drawings of its diagrams and the files it includes.
+  const keys = book.pages.map((page) => {
+    const svgs = diagramSources(page.scan).map((s) => (diagrams.get(s)?.svg ?? diagrams.get(s)?.error ?? '-') + (diagrams.get(s)?.svgDark ?? '')).join('|');
+    const included = page.includes.map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '-'));
+    return join(cacheDir, `${hashOf(shared, page.source.path, page.text, svgs, ...included)}.json`);
   });
-  return { course, labs, pages, texts, mermaid, keys, problems };
+  return { book, keys };
 }
 
 function readCached(key: string): RenderedPage | undefined {
@@ -201,7 +177,9 @@ async function renderInto(p: Prepared, indexes: number[], budget: number): Promi
   if (indexes.length === 0) return { pages: out, threads: 0, searchIndex: async (docs) => (await loadSearchIndexer())(docs) };
   // Cache files are written by libuv's threads while pages keep coming.
   const writes: Promise<void>[] = [];
-  const task = { course: p.course, labs: [...p.labs], mermaid: [...p.mermaid], pages: indexes.map((i) => p.pages[i]), texts: indexes.map((i) => p.texts.get(p.pages[i].path)!) };
+  const { book } = p;
+  const pages = indexes.map((i) => book.pages[i]);
+  const task = { course: book.course, labs: [...book.labs], mermaid: [...book.diagrams], pages: pages.map((b) => b.source), texts: pages.map((b) => b.text), langs: pages.map((b) => fenceLanguages(b.scan)) };
   const rendered = await renderPages(task, budget, (j, page, json) => {
     out.set(indexes[j], page);
     if (page.problems.length === 0) writes.push(writeFile(p.keys[indexes[j]], json ?? JSON.stringify(page)));
@@ -244,8 +222,10 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   mark('build starts');
   const prepared = await prepare(root, cacheDir, warn);
   mark('prepared');
-  const { course, labs, pages, keys } = prepared;
-  const problems = prepared.problems;
+  const { book, keys } = prepared;
+  const { course, labs } = book;
+  const pages = book.pages.map((p) => p.source);
+  const problems = book.problems;
   const starters = [...labs.values()].filter((l) => l.starterDir && course.labs.some((p) => p.labId === l.id));
   // The site on disk was built, without problems, from exactly these inputs: nothing to do.
   const stamp = hashOf(keys.join('|'), ASSETS_HASH, String(Boolean(opts.liveReload)), contentFilesStamp(course), ...starters.map((l) => hashTree(l.starterDir!)));
@@ -316,7 +296,7 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
         nav,
         labs: labNav,
         ...pager.get(r.page.path),
-        before: lab ? labExtras(lab, r.page) : undefined,
+        before: lab ? labExtras(lab) : undefined,
         after: r.page.kind === 'index' ? courseOutline(course, titles, summaries) : undefined,
         extraToc: r.page.kind === 'index' ? outlineToc(course) : undefined,
         liveReload: opts.liveReload,
@@ -325,11 +305,11 @@ export async function buildBook(opts: BuildOptions): Promise<BuildResult> {
   }
   // An mdBook's README.md (or a VitePress index.md) is the front page already.
   if (!course.index && !course.chapters.some((c) => c.href === 'index.html')) {
-    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
+    const index: RenderedPage = { page: { kind: 'index', path: 'index', abs: '', href: 'index.html' }, html: '', headEnd: 0, print: { html: '', headEnd: 0, refs: [] }, title: course.title, toc: [], sections: [], ids: [], links: [], assets: [], drawers: 0, needsClientMermaid: false, problems: [], warnings: [] };
     emit('index.html', layout({ course, page: index, nav, labs: labNav, ...pager.get('index'), after: courseOutline(course, titles, summaries), extraToc: outlineToc(course), liveReload: opts.liveReload }));
   }
   mark('pages laid out');
-  emit('print.html', printBook(course, rendered, nav, (r) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, r.page) : '')));
+  emit('print.html', printBook(course, rendered, nav, (r, print) => (r.page.labId && labs.get(r.page.labId) ? labExtras(labs.get(r.page.labId)!, print) : '')));
   emit('assets/search-index.js', await searchScript);
   mark('print and search');
   const copies: [string, string][] = [

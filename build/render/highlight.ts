@@ -1,16 +1,12 @@
 import { bundledLanguages, createCssVariablesTheme, createHighlighter, type HighlighterGeneric } from 'shiki';
 import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
+import type { Highlight } from '../model/languages';
 
-/** Code as highlighted HTML (a `<pre>`), from the language a fence asked for, after aliases. */
-export type Highlight = (lang: string, code: string) => string;
 
 export const CODE_THEME = 'css-variables';
 
 /** Grammars a highlighter loads when it is not told which languages the pages use. */
 export const COMMON_LANGS = ['dockerfile', 'bash', 'go', 'yaml', 'json', 'ini', 'toml', 'diff', 'http', 'markdown', 'typescript', 'javascript', 'python', 'sql', 'make'];
-
-// Words authors write on fences that shiki spells otherwise, or that mean "no language".
-const ALIASES: Record<string, string> = { sh: 'bash', shell: 'bash', console: 'bash', zsh: 'bash', yml: 'yaml', golang: 'go', docker: 'dockerfile', txt: 'text', plaintext: 'text', plain: 'text', output: 'text', none: 'text' };
 
 /** Whether a requested language is highlighted: every language (and alias) shiki bundles, and plain text. */
 export function canHighlight(lang: string): boolean {
@@ -18,45 +14,6 @@ export function canHighlight(lang: string): boolean {
 }
 
 const grammars = (langs: string[]) => langs.filter((l) => l !== 'text' && canHighlight(l));
-
-/** The language a fence's info word asks for: lower case, aliases resolved, `text` when there is none. */
-export function requestedLanguage(word: string | null | undefined): string {
-  const lang = (word ?? 'text').toLowerCase();
-  return ALIASES[lang] ?? lang;
-}
-
-/** Fence openings at any indentation: what a page may ask to highlight, to load only those grammars. */
-const FENCE_WORD = /^[ \t]*(?:`{3,}|~{3,})[ \t]*([\w+#.-]+)/gm;
-
-/** The languages a page's fences ask for. */
-export function fenceLanguages(text: string): string[] {
-  return [...new Set([...text.matchAll(FENCE_WORD)].map((m) => requestedLanguage(m[1])))];
-}
-
-/** Blocks other plugins turn into figures, never highlighted. */
-const NOT_CODE = new Set(['mermaid', 'ascii']);
-
-/**
- * The fenced blocks of a page as micromark reads them when they open at
- * the top level or in a list item (up to three spaces of indentation): what
- * can be highlighted before the page is parsed. Blocks this misses (inside
- * block quotes, deeper nesting) are simply highlighted when the page asks.
- */
-export function fencedBlocks(text: string): { lang: string; code: string }[] {
-  const lines = text.split(/\r\n|\r|\n/);
-  const out: { lang: string; code: string }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^( {0,3})(`{3,}|~{3,})(.*)$/.exec(lines[i]);
-    if (!open || (open[2][0] === '`' && open[3].includes('`'))) continue;
-    const [, indent, fence, info] = open;
-    const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
-    const body: string[] = [];
-    for (i++; i < lines.length && !close.test(lines[i]); i++) body.push(lines[i].replace(new RegExp(`^ {0,${indent.length}}`), ''));
-    const lang = requestedLanguage(info.trim().split(/\s/)[0] || undefined);
-    if (!NOT_CODE.has(lang)) out.push({ lang, code: body.join('\n') });
-  }
-  return out;
-}
 
 /** A highlighter with the CSS-variable theme and the given languages (grammars load in ~10-50 ms each). */
 export async function makeHighlighter(langs: string[] = COMMON_LANGS): Promise<HighlighterGeneric<string, string>> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceProblem } from '../lib/yaml-schema';
+import type { SourceProblem } from '../../lib/yaml-schema';
 
 /** What an author may put in a chapter's front matter. */
 export const FrontMatterSchema = z

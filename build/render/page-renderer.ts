@@ -1,8 +1,8 @@
-import { fenceLanguages, highlightWith, loadLanguages, makeHighlighter } from './highlight';
+import { highlightWith, loadLanguages, makeHighlighter } from './highlight';
 import { parsePage, renderMarkdown, type ParsedPage, type RenderContext, type RenderedPage } from './render';
-import type { Lab } from '../graders/lab/load';
-import type { Course, SourcePage } from './course';
-import type { MermaidResult } from './mermaid';
+import type { Lab } from '../../graders/lab/load';
+import type { Course, SourcePage } from '../model/course';
+import type { MermaidResult } from '../model/book';
 
 /** What rendering any page of one build needs; plain data, so it can be cloned into a worker. */
 export interface RenderInputs {
@@ -22,9 +22,10 @@ export function pageRenderer(task: RenderInputs) {
   const loading = (highlighter ??= makeHighlighter([]));
   let highlight: ReturnType<typeof highlightWith> | undefined;
   const ctx: RenderContext = { course: task.course, labs: new Map(task.labs), highlight: (lang, code) => highlight!(lang, code), mermaid: new Map(task.mermaid) };
-  const render = async (page: SourcePage, text: string, parsed?: ParsedPage): Promise<RenderedPage> => {
+  /** Renders a page whose fences ask for `langs` (from the book model's scan of its source). */
+  const render = async (page: SourcePage, text: string, langs: string[], parsed?: ParsedPage): Promise<RenderedPage> => {
     const hl = await loading;
-    await loadLanguages(hl, fenceLanguages(text));
+    await loadLanguages(hl, langs);
     highlight ??= highlightWith(hl);
     return renderMarkdown(ctx, page, text, parsed);
   };

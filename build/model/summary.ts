@@ -1,7 +1,8 @@
 import type { Link, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import type { SourceProblem } from '../lib/yaml-schema';
+import type { SourceProblem } from '../../lib/yaml-schema';
 
 /** One entry of an mdBook SUMMARY.md, in order. */
 export interface SummaryEntry {
@@ -21,7 +22,7 @@ export interface Summary {
   problems: SourceProblem[];
 }
 
-const textOf = (nodes: PhrasingContent[]): string => nodes.map((n) => ('value' in n ? n.value : 'children' in n ? textOf(n.children as PhrasingContent[]) : '')).join('');
+const textOf = (nodes: PhrasingContent[]): string => toString(nodes, { includeImageAlt: false });
 
 /**
  * Reads SUMMARY.md by mdBook's rules: an optional `# Summary` title, prefix

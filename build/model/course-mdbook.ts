@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import type { SourceProblem } from '../lib/yaml-schema';
+import type { SourceProblem } from '../../lib/yaml-schema';
 import { hrefOf, type CourseShape, type SourcePage } from './course-model';
 import { parseSummary } from './summary';
 

@@ -41,6 +41,9 @@ export const relativeHref = (fromHref: string, toHref: string): string => {
   return `${'../'.repeat(depth)}${encodeURI(toHref)}`;
 };
 
+/** Where a course file (`chapters/img/a.png`) is published in the site. */
+export const publishedAssetPath = (sourcePath: string) => `media/${sourcePath}`;
+
 declare module 'vfile' {
   interface DataMap {
     /** The page a file is rendered as; set by the renderer for plugins that need links relative to it. */

@@ -1,4 +1,4 @@
-import type { Lab } from '../graders/lab/load';
+import type { Lab } from '../../graders/lab/load';
 import type { Course, SourcePage } from './course';
 
 export interface PagerLink {

@@ -1,24 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Code, Root, Text } from 'mdast';
+import type { Code, Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { visitNodes } from './walk';
 
 /*
- * mdBook's own preprocessor syntax. `{{#include file}}` (with `:N`, `:N:M`,
- * `:N:`, `::M` line ranges or `:anchor`) and `{{#rustdoc_include}}` are
- * expanded inside code blocks, where mdBook books use them; `{{#title …}}`
- * sets the page's title; any other `{{#…}}` is a warning at its line and
- * stays as written.
+ * mdBook's `{{#include file}}` (with `:N`, `:N:M`, `:N:`, `::M` line ranges or
+ * `:anchor`) and `{{#rustdoc_include}}`, expanded inside code blocks, where mdBook
+ * books use them. A file or anchor that is not there is a warning at its line, and
+ * the include stays as written.
  */
 const INCLUDE = /\{\{#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}/g;
-const ANY = /\{\{#([a-z_]+)[^}]*\}\}/g;
-
-/** The files a page includes, so the page cache can tell when one changes. */
-export function includedFiles(text: string, pageAbs: string): string[] {
-  if (!text.includes('{{#')) return [];
-  return [...text.matchAll(INCLUDE)].map((m) => join(dirname(pageAbs), m[2].split(':')[0]));
-}
 
 /** The lines of `text` that `spec` (what follows the path: `2:10`, `anchor`, …) selects, as mdBook reads it. */
 export function selectLines(text: string, spec: string | undefined): string | undefined {
@@ -40,7 +32,7 @@ export function selectLines(text: string, spec: string | undefined): string | un
   return clean(lines.slice(from + 1, to < 0 ? lines.length : to));
 }
 
-export default function remarkMdbook() {
+export default function remarkMdbookIncludes() {
   return (tree: Root, file: VFile) => {
     if (!String(file.value).includes('{{#')) return;
     const pageAbs = file.data.page?.abs;
@@ -58,28 +50,5 @@ export default function remarkMdbook() {
         return lines;
       });
     });
-    visitNodes<Text>(tree, 'text', (node) => {
-      if (!node.value.includes('{{#')) return;
-      node.value = node.value.replace(ANY, (whole, name: string) => {
-        if (name === 'title') {
-          file.data.pageTitle = whole.replace(/^\{\{#title\s+|\s*\}\}$/g, '');
-          return '';
-        }
-        const before = node.value.slice(0, node.value.indexOf(whole)).split('\n');
-        const start = node.position?.start ?? { line: 1, column: 1 };
-        const place = { line: start.line + before.length - 1, column: before.length > 1 ? before[before.length - 1].length + 1 : start.column + before[0].length };
-        file.message(`${whole.length > 60 ? `${whole.slice(0, 57)}...` : whole}: mdBook's {{#${name}}} is not supported here (only inside a code block for {{#include}}); kept as text`, { place, ruleId: 'mdbook', source: 'drydock' });
-        return whole;
-      });
-    });
-    // A paragraph that held only {{#title}} goes.
-    tree.children = tree.children.filter((n) => !(n.type === 'paragraph' && n.children.every((c) => c.type === 'text' && c.value.trim() === '')));
   };
-}
-
-declare module 'vfile' {
-  interface DataMap {
-    /** The page's title set by mdBook's {{#title}}. */
-    pageTitle: string;
-  }
 }

@@ -38,3 +38,6 @@ export function fromVitePressContainers(text: string): string {
   }
   return changed ? lines.join('\n') : text;
 }
+
+/** The VitePress compatibility preprocessor. */
+export const vitePressContainers = { name: 'vitepress-containers', run: fromVitePressContainers };

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseYamlWith, type SourceProblem } from '../lib/yaml-schema';
+import { parseYamlWith, type SourceProblem } from '../../lib/yaml-schema';
 import { CourseSchema, firstHeading, hrefOf, titleOfName, type CourseShape, type SourcePage } from './course-model';
 
 /** Folders never read as chapters when the course root itself holds them. */

@@ -9,10 +9,10 @@ const port = parentPort!;
 const render = pageRenderer(workerData);
 let ahead = 0;
 let rendering = Promise.resolve();
-port.on('message', (m: { index: number; page: never; text: string } | { warm: true } | { docs: SearchDoc[] }) => {
+port.on('message', (m: { index: number; page: never; text: string; langs: string[] } | { warm: true } | { docs: SearchDoc[] }) => {
   if ('warm' in m) return void loadSearchIndexer();
   if ('docs' in m) return void loadSearchIndexer().then((index) => port.postMessage({ script: index(m.docs) }));
   const parsed = render.ready() ? undefined : render.parse(m.page, m.text);
   if (parsed && ahead++ < PARSE_AHEAD) port.postMessage({ more: true });
-  rendering = rendering.then(async () => port.postMessage({ index: m.index, json: JSON.stringify(await render(m.page, m.text, parsed)) }));
+  rendering = rendering.then(async () => port.postMessage({ index: m.index, json: JSON.stringify(await render(m.page, m.text, m.langs, parsed)) }));
 });

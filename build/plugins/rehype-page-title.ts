@@ -1,0 +1,26 @@
+import { toString } from 'hast-util-to-string';
+import type { Root } from 'hast';
+import type { VFile } from 'vfile';
+import { visitElements } from './walk';
+
+/**
+ * Before the anchors: the page's title, as mdBook titles a page: its front matter's
+ * `title`, an mdBook `{{#title}}`, its SUMMARY.md entry, else its first `#` heading,
+ * else the lab's id or the file's path.
+ */
+export default function rehypePageTitle() {
+  return (tree: Root, file: VFile) => {
+    let h1: string | undefined;
+    visitElements(tree, (node) => {
+      if (h1 === undefined && node.tagName === 'h1') h1 = toString(node);
+    });
+    const page = file.data.page;
+    file.data.title = file.data.matter?.title ?? file.data.pageTitle ?? page?.navTitle ?? h1 ?? page?.labId ?? page?.path ?? file.path;
+  };
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    title: string;
+  }
+}
