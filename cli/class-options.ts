@@ -4,7 +4,7 @@ import { labChecks } from '../graders/checks';
 import type { ClassOptions } from '../graders/class/results';
 import { LMS_KINDS, type LmsKind } from '../graders/class/lms';
 import { readOverrides } from '../graders/class/overrides';
-import { DeadlineSchema, type Deadline } from '../graders/lab/deadline';
+import { DeadlineSchema, type Deadline } from '../graders/model/deadline';
 import type { Lab } from '../graders/lab/load';
 import { UsageError } from './args';
 

@@ -26,6 +26,7 @@ export const cacheHitCheck = defineCheck({
   anchor: 'the-catalog-dockerfile-line-by-line',
   needs: ['cache'] as const,
   params: cacheParams,
+  inputs: { cache: (params) => params },
   evaluate(obs, cache) {
     const df = obs.dockerfile;
     const probe = obs.cache;

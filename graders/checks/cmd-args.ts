@@ -14,6 +14,7 @@ export const cmdArgsCheck = defineCheck({
     schema: z.object({ extraArgs: z.array(z.string().min(1)).min(1), requireSplit: z.boolean().default(true) }).strict(),
     required: '`cmdArgs.extraArgs` (the arguments the grader appends to `docker run IMAGE`)',
   },
+  inputs: { 'args-run': (params) => ({ args: params.extraArgs }) },
   evaluate(obs, params) {
     const extra = params.extraArgs;
     const shown = extra.join(' ');

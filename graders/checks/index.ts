@@ -9,7 +9,9 @@ import { noSecretsCheck } from './no-secrets';
 import { pinnedBaseCheck } from './pinned-base';
 import { readOnlyRootCheck } from './read-only-root';
 import { sizeCheck } from './size';
-import type { AnyCheck, ObservationNeed } from './types';
+import type { LabDefinition } from '../model/lab';
+import type { ObservationInputs, ObservationNeed } from '../observe/driver';
+import { paramsOf, type AnyCheck } from './types';
 import { userCheck } from './user';
 
 /** Every check Drydock knows, in report order: the one list the lab schema, reports, the lab card and help texts derive from. */
@@ -39,4 +41,18 @@ export function labChecks(lab: { points: Record<string, number | undefined> }): 
 /** What the grader must observe for a lab's checks. */
 export function labNeeds(lab: { points: Record<string, number | undefined> }): Set<ObservationNeed> {
   return new Set(labChecks(lab).flatMap((c) => c.needs));
+}
+
+/**
+ * What the lab's checks give the observations they shape, each from its own
+ * section. A check whose required section is missing gives nothing: the
+ * judge reports that section instead of a verdict.
+ */
+export function labInputs(lab: LabDefinition): ObservationInputs {
+  const inputs: Record<string, unknown> = {};
+  for (const check of labChecks(lab)) {
+    if (check.params?.required && lab[check.params.key] === undefined) continue;
+    for (const [need, give] of Object.entries(check.inputs ?? {})) inputs[need] = (give as (p: unknown) => unknown)(paramsOf(check, lab));
+  }
+  return inputs as ObservationInputs;
 }

@@ -1,4 +1,4 @@
-import { CREDENTIAL_ENV_NAMES, matchContent, redact } from './secret-patterns';
+import { CREDENTIAL_ENV_NAMES, matchContent, redact } from '../observe/secret-patterns';
 import { defineCheck } from './types';
 import { mb, stepText } from './util';
 

@@ -15,6 +15,7 @@ export const readOnlyRootCheck = defineCheck({
       .object({ tmpfs: z.array(z.string().regex(/^\/[^\s,:]+$/, 'an absolute path other than /, without spaces, commas or colons')).default([]) })
       .strict(),
   },
+  inputs: { 'read-only-run': (params) => ({ readOnly: true, tmpfs: params.tmpfs }) },
   evaluate(obs, params) {
     const probe = obs.lab.thresholds.readiness;
     const tmpfs = params.tmpfs;

@@ -1,9 +1,6 @@
-import type Docker from 'dockerode';
 import type { z } from 'zod';
-import type { BuildOutcome } from '../observe/build';
-import type { DockerfileInstruction, ParsedDockerfile } from '../dockerfile/parse';
-import type { PolicyViolation } from '../dockerfile/policy';
-import type { LabDefinition } from '../lab/definition';
+import type { LabDefinition } from '../model/lab';
+import type { InputOf, NeedWithInput, ObservationNeed, Observed } from '../observe/driver';
 
 /** A check's id, as labs name it in `points`. */
 export type CheckId = string;
@@ -27,145 +24,6 @@ export interface CheckResult {
   learnMore?: string;
 }
 
-/** Everything the grader saw of the filesystem of the built image. */
-export interface ImageFiles {
-  paths: Set<string>;
-  passwd?: string;
-  group?: string;
-}
-
-/** The running container, as observed. */
-export interface RunObservation {
-  /** Set when the engine would not start the container; the student's image is the cause. */
-  startError?: string;
-  exitedEarly?: { exitCode: number; oomKilled: boolean };
-  ready: boolean;
-  readyAfterMs?: number;
-  pid1?: { uid: number; args: string };
-  processes: { pid: number; uid: number; args: string }[];
-  stop?: { elapsedMs: number; exitCode: number; oomKilled: boolean };
-  logTail: string[];
-}
-
-/** The probe rebuild after a one-line source change. */
-export type CacheProbe =
-  | {
-      outcome: BuildOutcome;
-      probeComment: string;
-      /** Steps a first probe reported as re-run with unchanged inputs, when the grader had to probe again. */
-      earlier?: DockerfileInstruction[];
-    }
-  /** No probe could be made and the submission is to blame (the source file the probe edits is missing). */
-  | { impossible: string };
-
-/** One thing in a layer of the final image that looks like a credential. Never holds the secret itself. */
-export interface SecretFinding {
-  /** 0-based index into `LayerScan.layers`. */
-  layer: number;
-  /** Path inside the layer, without a leading slash. */
-  path: string;
-  /** What it looks like: `private key (PEM)`, `.env file`, `GitHub token`… */
-  kind: string;
-  /** A redacted sample (`ghp_…(40 chars)`), when the finding is in the content. */
-  sample?: string;
-  /** A later layer deletes this path: gone from the container, still in the image. */
-  deletedLater?: boolean;
-}
-
-/** What `docker save` of the final image showed, layer by layer (bottom first). */
-export interface LayerScan {
-  layers: {
-    diffId: string;
-    /** The history step (CreatedBy) that made the layer, when the config says. */
-    step?: string;
-    /** The layer is one of the lab's own images (a toolchain or an allowed base): not the student's. */
-    fromLab: boolean;
-    /**
-     * The layer's uncompressed tar bytes as `docker save` carries it: the size
-     * unit that reads the same on every engine and image store (overlay2 saves
-     * plain tars, the containerd store gzip blobs, and each reports a different
-     * `Size`).
-     */
-    bytes: number;
-  }[];
-  /** The config's history, every entry in order, empty layers included. */
-  history: { createdBy: string; emptyLayer: boolean }[];
-  findings: SecretFinding[];
-  /** File content bytes read and matched. */
-  scannedBytes: number;
-  /** Files only partly read because of the per-file bound. */
-  truncatedFiles: number;
-  /** Set when the total bound was reached: later files were judged by their path alone. */
-  totalCapReached?: boolean;
-  limits: { perFileBytes: number; totalBytes: number };
-}
-
-/** The build context as sent to the engine. */
-export interface ContextObservation {
-  /** Every file sent, context-relative, `/`-separated. */
-  files: string[];
-  /** The submission has a .dockerignore. */
-  hasDockerignore: boolean;
-}
-
-/** A second run of the image with changed settings (read-only root, extra arguments). */
-export interface VariantRun {
-  /** How it was run, in `docker run` terms, for the evidence. */
-  how: string;
-  run: RunObservation;
-}
-
-/**
- * Observations gathered from the engine for one submission. Checks only read
- * these: all engine traffic happens before, so each check is a pure
- * function of what was measured.
- */
-export interface Observations {
-  lab: LabDefinition;
-  dockerfile?: ParsedDockerfile;
-  /** Notes the grader wants in the report (syntax directive stripped, starter files filled in). */
-  notes: string[];
-  /** What the Dockerfile would make the grading host do that the rules forbid; nothing is built when non-empty. */
-  policy?: PolicyViolation[];
-  build?: BuildOutcome;
-  image?: Docker.ImageInspectInfo;
-  history?: { CreatedBy: string; Size: number }[];
-  /** Layers of each allowed base image present in the engine. */
-  baseLayers: Map<string, string[]>;
-  files?: ImageFiles;
-  run?: RunObservation;
-  cache?: CacheProbe;
-  /** `docker save` of the final image: layer sizes (size), and files scanned for credentials (no-secrets). */
-  layerScan?: LayerScan;
-  /** What the engine received as build context (dockerignore). */
-  context?: ContextObservation;
-  /** The image run with a read-only root filesystem (read-only-root). */
-  readOnlyRun?: VariantRun;
-  /** The image run with the lab's extra arguments (cmd-args). */
-  argsRun?: VariantRun;
-  /** Infrastructure failures by observation; the driver turns them into `error` for every check that needs one. */
-  infraErrors: Partial<Record<ObservationNeed, string>>;
-}
-
-/** What the grader must observe for a check, beyond the build itself. */
-export type ObservationNeed = 'image' | 'files' | 'run' | 'cache' | 'layers' | 'layer-sizes' | 'context' | 'read-only-run' | 'args-run';
-
-/** Where each observation lands in `Observations`: the driver reads this to tell a missing observation. */
-export const NEED_KEY = {
-  image: 'image',
-  files: 'files',
-  run: 'run',
-  cache: 'cache',
-  layers: 'layerScan',
-  'layer-sizes': 'layerScan',
-  context: 'context',
-  'read-only-run': 'readOnlyRun',
-  'args-run': 'argsRun',
-} as const satisfies Record<ObservationNeed, keyof Observations>;
-
-/** The observations a check may rely on: every one it needs is present (the driver judges before it runs otherwise). */
-export type Observed<N extends ObservationNeed> = Observations & { [K in N as (typeof NEED_KEY)[K]]-?: NonNullable<Observations[(typeof NEED_KEY)[K]]> };
-
 /** The section of lab.yaml a check owns: its key, its schema, and whether a lab that scores the check must give it. */
 export interface CheckParams<P> {
   key: string;
@@ -181,7 +39,7 @@ export type Verdict = Omit<CheckResult, 'id' | 'title' | 'score' | 'maxScore' | 
  * One assertion about a submission, in the manner of container-structure-test:
  * it says what it is (id, title, book anchor), what it needs observed and which
  * part of the lab definition it owns, and judges observations alone. A missing
- * or failed observation never reaches `evaluate`: the driver reports it.
+ * or failed observation never reaches `evaluate`: the judge (grade/judge.ts) reports it.
  */
 export interface Check<N extends ObservationNeed = ObservationNeed, P = undefined> {
   id: CheckId;
@@ -191,11 +49,17 @@ export interface Check<N extends ObservationNeed = ObservationNeed, P = undefine
   anchor: string;
   needs: readonly N[];
   params?: CheckParams<P>;
+  /** What each observation it needs that takes settings (the probe's source file, a variant run's flags) is given, from its parameters. */
+  inputs?: Partial<InputsFor<N, P>>;
   evaluate(obs: Observed<N>, params: P): Verdict;
 }
 
-/** Declares a check with its needs and parameters typed together. */
-export function defineCheck<N extends ObservationNeed, P = undefined>(check: Check<N, P>): Check<N, P> {
+type InputsFor<N extends ObservationNeed, P> = { [K in N & NeedWithInput]: (params: P) => InputOf<K> };
+
+/** Declares a check with its needs and parameters typed together; a check needing a settable observation must give its input. */
+export function defineCheck<N extends ObservationNeed, P = undefined>(
+  check: Check<N, P> & ([N & NeedWithInput] extends [never] ? unknown : { inputs: InputsFor<N, P> }),
+): Check<N, P> {
   return check;
 }
 

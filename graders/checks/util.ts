@@ -1,7 +1,7 @@
 import type { ParsedDockerfile, DockerfileInstruction } from '../dockerfile/parse';
 import { instructionForStep } from '../dockerfile/parse';
 import type { BuildStep } from '../observe/buildkit-trace';
-import { redactAll } from './secret-patterns';
+import { redactAll } from '../observe/secret-patterns';
 
 export const mb = (bytes: number) => (bytes < 100_000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 

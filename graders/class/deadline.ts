@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Deadline } from '../lab/deadline';
+import type { Deadline } from '../model/deadline';
 import type { StudentEntry } from '../report/model';
 
-export type { Deadline } from '../lab/deadline';
+export type { Deadline } from '../model/deadline';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { ShardSpec } from '../model/shard';
 
-/**
+export type { ShardSpec } from '../model/shard';
+
+/*
  * Splitting a class across N copies of one grading command (a CI matrix, a
  * GitLab `parallel:` job, a Kubernetes Indexed Job, a Slurm or AWS Batch array).
  *
@@ -14,13 +17,6 @@ import { createHash } from 'node:crypto';
  * A sorted deal would balance to ±1 but would move students between shards
  * when the class changes, which breaks per-shard resume; stability wins.
  */
-export interface ShardSpec {
-  /** 1-based, as people count shards ("shard 2 of 3"). */
-  index: number;
-  count: number;
-  /** Which flag or environment variable gave the index. */
-  source: string;
-}
 
 export class ShardError extends Error {}
 

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { listTree } from '../../lib/tree';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -250,12 +251,11 @@ function distrolessTar(): tar.Pack {
 function addTree(pack: tar.Pack, hostDir: string, name: string, mtime: Date): void {
   if (!existsSync(hostDir)) return;
   pack.entry({ name, type: 'directory', mode: 0o755, mtime });
-  for (const entry of readdirSync(hostDir).sort()) {
-    const host = join(hostDir, entry);
-    const st = lstatSync(host);
-    if (st.isSymbolicLink()) pack.entry({ name: `${name}/${entry}`, type: 'symlink', linkname: readlinkSync(host), mtime });
-    else if (st.isDirectory()) addTree(pack, host, `${name}/${entry}`, mtime);
-    else if (st.isFile()) pack.entry({ name: `${name}/${entry}`, mode: 0o644, mtime }, readFileSync(host));
+  for (const { rel, path, entry } of listTree(hostDir)) {
+    const inTar = `${name}/${rel}`;
+    if (entry.isSymbolicLink()) pack.entry({ name: inTar, type: 'symlink', linkname: readlinkSync(path), mtime });
+    else if (entry.isDirectory()) pack.entry({ name: inTar, type: 'directory', mode: 0o755, mtime });
+    else if (entry.isFile()) pack.entry({ name: inTar, mode: 0o644, mtime }, readFileSync(path));
   }
 }
 

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { applyBuildLimits } from './build-limits';
 import { engineInfo, type EngineInfo } from './connect';
 import { ensureImages, type EnsuredImage } from './images';
-import { type LabDefinition, labBaseImages } from '../lab/load';
+import { type LabDefinition, labBaseImages } from '../model/lab';
 
 /** An engine made ready for a lab: what grading reads from it, prepared once rather than per student. */
 export interface EngineSetup {

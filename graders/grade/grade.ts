@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import { runBuild } from '../observe/build';
 import { registryProblem } from '../engine/registry';
-import { labNeeds } from '../checks';
-import type { CheckResult, Observations } from '../checks/types';
+import { labInputs, labNeeds } from '../checks';
+import type { CheckResult } from '../checks/types';
 import { contextTar } from '../submission/context';
 import { parseDockerfile, withoutSyntaxDirective } from '../dockerfile/parse';
 import { judgeDockerfile } from '../dockerfile/policy';
@@ -13,7 +13,7 @@ import { normalizeRef, type EnsuredImage } from '../engine/images';
 import { type Lab, maxScore } from '../lab/load';
 import { outcomeOf, type Report } from '../report/model';
 import { judge, type Cutoff } from './judge';
-import { observe } from './observers';
+import { observe, type Observations } from '../observe/driver';
 import { openSubmission, SubmissionError, type Submission } from '../submission/open';
 
 export { reportExitCode, type Report } from '../report/model';
@@ -139,7 +139,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     const needs = labNeeds(lab);
 
     await observe(
-      { docker, lab, obs, needs, submissionDir: submission.dir, dockerfileText, df, build: { ...build, imageId: build.imageId }, labImages, labels, runId, tag, buildTimeoutMs },
+      { docker, lab, obs, needs, inputs: labInputs(lab), submissionDir: submission.dir, dockerfileText, df, build: { ...build, imageId: build.imageId }, labImages, labels, runId, tag, buildTimeoutMs },
       phase,
     );
     return finish();

@@ -1,5 +1,6 @@
 import { labChecks } from '../checks';
-import { NEED_KEY, paramsOf, type AnyCheck, type CheckResult, type Observations, type Verdict } from '../checks/types';
+import { paramsOf, type AnyCheck, type CheckResult, type Verdict } from '../checks/types';
+import { NEED_KEY, type Observations } from '../observe/driver';
 import type { Lab } from '../lab/load';
 
 /** How grading ended before the checks judged, when it did: every check then gets the same status. */

@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import { parseYamlWith, SourceError } from '../../lib/yaml-schema';
 import { z } from 'zod';
 import { CHECK_IDS, CHECKS, labChecks } from '../checks';
-import { LabCoreFields, type LabDefinition } from './definition';
+import { LabCoreFields, type LabDefinition } from '../model/lab';
 
 export { CHECK_IDS } from '../checks';
 export type { CheckId } from '../checks/types';
-export type { LabDefinition } from './definition';
+export type { LabDefinition } from '../model/lab';
+export { labBaseImages } from '../model/lab';
 
 // Each check's own section of lab.yaml, as the check declares it: optional here, required below when the lab scores the check.
 const checkSections = Object.fromEntries(CHECKS.flatMap((c) => (c.params ? [[c.params.key, c.params.schema.optional()]] : [])));
@@ -56,11 +57,6 @@ export function loadLab(dir: string): Lab {
     starterDir: opt('starter'),
     solutionDir: opt('solution'),
   };
-}
-
-/** Every base image a lab's builds need: toolchains first, then the allowed final bases. */
-export function labBaseImages(lab: LabDefinition): string[] {
-  return [...lab.images.toolchain, ...lab.images.allowedBases];
 }
 
 export function maxScore(lab: Pick<LabDefinition, 'points'>): number {

@@ -41,6 +41,15 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
   let imageId: string | undefined;
   let error: string | undefined;
   const done = (status: BuildOutcome['status']): BuildOutcome => ({ status, imageId, steps: trace.list(), error, durationMs: Date.now() - started });
+  // The HTTP client pipes the context and ignores its errors: the engine would
+  // wait for the rest until the time limit, and the student would be told the
+  // build timed out. A context that cannot be read is the grader's problem.
+  let contextError: unknown;
+  req.context.once('error', (err) => {
+    contextError = err;
+    abort.abort();
+  });
+  const contextFailed = () => new InfrastructureError(`the build context could not be sent: ${describe(contextError)}`, contextError);
 
   let stream: Readable;
   try {
@@ -56,10 +65,19 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     } as Docker.ImageBuildOptions)) as unknown as Readable;
   } catch (err) {
     clearTimeout(timer);
+    if (contextError) throw contextFailed();
     if (why) return done(why);
     throw new InfrastructureError(`the engine refused the build: ${describe(err)}`, err);
   }
 
+  // The lines are split here, not by docker-modem's followProgress (which the
+  // image pulls use): followProgress JSON.parses inside a 'data' listener, so
+  // one malformed line from a misbehaving engine is an uncaught exception
+  // instead of an InfrastructureError; a stream that closes early without an
+  // error reaches its callback as a clean finish, which would turn a broken
+  // connection into the student's failed build; and it keeps every event of
+  // the build in memory. Here the for-await loop raises both as infrastructure
+  // errors, and the stop and timeout aborts are told apart from a break.
   try {
     let pending = '';
     for await (const chunk of stream) {
@@ -84,6 +102,7 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
       }
     }
   } catch (err) {
+    if (contextError) throw contextFailed();
     if (!why) {
       clearTimeout(timer);
       throw new InfrastructureError(`the build stream broke off: ${describe(err)}`, err);
@@ -92,6 +111,7 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     clearTimeout(timer);
     stream.destroy();
   }
+  if (contextError) throw contextFailed();
   if (why) return done(why);
   return done(error || !imageId ? 'failed' : 'built');
 }

@@ -1,3 +1,4 @@
+import type { BuildOutcome } from './build';
 import type { BuildStep } from './buildkit-trace';
 import { copiesFile, instructionForStep, mountsOf, type DockerfileInstruction, type ParsedDockerfile } from '../dockerfile/parse';
 
@@ -48,6 +49,17 @@ import { copiesFile, instructionForStep, mountsOf, type DockerfileInstruction, t
  * whatever the merged record says; only an instruction none of whose vertices
  * came from the cache re-ran.
  */
+
+/** The probe rebuild after a one-line source change. */
+export type CacheProbe =
+  | {
+      outcome: BuildOutcome;
+      probeComment: string;
+      /** Steps a first probe reported as re-run with unchanged inputs, when the grader had to probe again. */
+      earlier?: DockerfileInstruction[];
+    }
+  /** No probe could be made and the submission is to blame (the source file the probe edits is missing). */
+  | { impossible: string };
 
 /** Which instructions matter for the cache verdict, read from the Dockerfile alone. */
 export interface CachePlan {

@@ -2,13 +2,75 @@ import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path/posix';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import tar from 'tar-stream';
-import { CONTENT_MARKERS, matchContent, matchPath } from '../checks/secret-patterns';
-import type { ImageFiles, LayerScan, RunObservation, SecretFinding } from '../checks/types';
+import { CONTENT_MARKERS, matchContent, matchPath } from './secret-patterns';
 import { describe, InfrastructureError } from '../engine/connect';
-import type { LabDefinition } from '../lab/load';
+import type { LabDefinition } from '../model/lab';
+
+/** Everything the grader saw of the filesystem of the built image. */
+export interface ImageFiles {
+  paths: Set<string>;
+  passwd?: string;
+  group?: string;
+}
+
+/** The running container, as observed. */
+export interface RunObservation {
+  /** Set when the engine would not start the container; the student's image is the cause. */
+  startError?: string;
+  exitedEarly?: { exitCode: number; oomKilled: boolean };
+  ready: boolean;
+  readyAfterMs?: number;
+  pid1?: { uid: number; args: string };
+  processes: { pid: number; uid: number; args: string }[];
+  stop?: { elapsedMs: number; exitCode: number; oomKilled: boolean };
+  logTail: string[];
+}
+
+/** One thing in a layer of the final image that looks like a credential. Never holds the secret itself. */
+export interface SecretFinding {
+  /** 0-based index into `LayerScan.layers`. */
+  layer: number;
+  /** Path inside the layer, without a leading slash. */
+  path: string;
+  /** What it looks like: `private key (PEM)`, `.env file`, `GitHub token`… */
+  kind: string;
+  /** A redacted sample (`ghp_…(40 chars)`), when the finding is in the content. */
+  sample?: string;
+  /** A later layer deletes this path: gone from the container, still in the image. */
+  deletedLater?: boolean;
+}
+
+/** What `docker save` of the final image showed, layer by layer (bottom first). */
+export interface LayerScan {
+  layers: {
+    diffId: string;
+    /** The history step (CreatedBy) that made the layer, when the config says. */
+    step?: string;
+    /** The layer is one of the lab's own images (a toolchain or an allowed base): not the student's. */
+    fromLab: boolean;
+    /**
+     * The layer's uncompressed tar bytes as `docker save` carries it: the size
+     * unit that reads the same on every engine and image store (overlay2 saves
+     * plain tars, the containerd store gzip blobs, and each reports a different
+     * `Size`).
+     */
+    bytes: number;
+  }[];
+  /** The config's history, every entry in order, empty layers included. */
+  history: { createdBy: string; emptyLayer: boolean }[];
+  findings: SecretFinding[];
+  /** File content bytes read and matched. */
+  scannedBytes: number;
+  /** Files only partly read because of the per-file bound. */
+  truncatedFiles: number;
+  /** Set when the total bound was reached: later files were judged by their path alone. */
+  totalCapReached?: boolean;
+  limits: { perFileBytes: number; totalBytes: number };
+}
 
 export interface RunLimits {
   memoryBytes: number;
@@ -121,22 +183,24 @@ function probeOnce(port: number, path: string): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Splits Docker's multiplexed log stream (8-byte frame headers) into lines. */
-export function demuxLogs(buf: Buffer): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len).toString('utf8'));
-    i += 8 + len;
-  }
-  const text = i === 0 ? buf.toString('utf8') : out.join('');
-  return text.split(/\r?\n/).filter((l) => l !== '');
+/**
+ * The lines of Docker's multiplexed log stream (8-byte frame headers), stdout
+ * and stderr in the order written: docker-modem's demuxer, both streams into
+ * one sink. Unframed text (a TTY container) passes through as it is.
+ */
+export async function demuxLogs(modem: Docker['modem'], raw: Buffer): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
+  const source = Readable.from([raw]);
+  modem.demuxStream(source, sink, sink);
+  await finished(source);
+  await new Promise((flushed) => sink.end(flushed));
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
 }
 
 async function logTail(container: Docker.Container, n = 15): Promise<string[]> {
   const raw = (await container.logs({ stdout: true, stderr: true, tail: n, follow: false })) as unknown as Buffer;
-  return demuxLogs(raw).map((l) => l.slice(0, 300));
+  return (await demuxLogs(container.modem, raw)).map((l) => l.slice(0, 300));
 }
 
 /** Start failures caused by the image (missing shell, missing binary) rather than by the engine. */
@@ -356,7 +420,7 @@ export class LayerTarReader {
  * classic one of overlay2 engines, or the OCI layout with compressed blobs of
  * the containerd store): each layer's uncompressed bytes are counted and,
  * with `contents`, its files judged by path and by their first bytes (see
- * checks/secret-patterns.ts), each
+ * observe/secret-patterns.ts), each
  * layer is hashed to its diff id, and the manifest and config put the layers
  * in order and name the step that made each. Layers of the lab's own images
  * are marked, not skipped: the tar names a layer by an id that only the

@@ -1,7 +1,7 @@
 import { esc } from '../../lib/html';
 import { labChecks } from '../checks';
 import { type Lab, maxScore } from '../lab/load';
-import type { ShardSpec } from '../class/shard';
+import type { ShardSpec } from '../model/shard';
 import type { GradebookRow } from './gradebook';
 import { studentsPerHour } from './model';
 

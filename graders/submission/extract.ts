@@ -270,6 +270,12 @@ export function extractZip(file: string, root: string, budget: Budget): Promise<
  * O_NOFOLLOW|O_NONBLOCK and checked with fstat, and the kernel's name for the
  * open descriptor must lie inside the source: a folder swapped for a link
  * while the copy runs is not followed out. `.git` is left behind.
+ *
+ * A walk of its own, not a recursive readdir (lib/tree.ts): it reads the
+ * student's live folder, and must decide to descend from its own lstat of
+ * each entry, just before reading it. A listing made up front could hold
+ * entries read through a folder since swapped for a link, which this copy
+ * would then write below the link it placed; and it skips `.git` unread.
  */
 export function copyFolder(source: string, root: string, budget: Budget): void {
   const walk = (rel: string[]) => {

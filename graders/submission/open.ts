@@ -50,6 +50,7 @@ export function hashTree(root: string, maxBytes = Number.POSITIVE_INFINITY, maxF
   const h = createHash('sha256');
   let bytes = 0;
   let entries = 0;
+  // A walk of its own, not lib/tree.ts's listing: it never enters .git and stops at the entry limit.
   const walk = (dir: string): boolean => {
     for (const name of readdirSync(dir).sort()) {
       if (dir === root && name === '.git') continue;

@@ -3,11 +3,11 @@
 // other check, and an observer that fails takes down those waiting on it.
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { labNeeds } from '../../graders/checks';
-import type { Observations } from '../../graders/checks/types';
+import { labInputs, labNeeds } from '../../graders/checks';
+import type { Observations } from '../../graders/observe/driver';
 import { parseDockerfile } from '../../graders/dockerfile/parse';
 import { judge } from '../../graders/grade/judge';
-import { observe } from '../../graders/grade/observers';
+import { observe } from '../../graders/observe/driver';
 import { LabSchema, loadLab } from '../../graders/lab/load';
 import { outcomeOf } from '../../graders/report/model';
 import { LAB_DIR } from '../support/helpers';
@@ -50,7 +50,7 @@ describe('the observation driver', () => {
     const phases: string[] = [];
     await observe(
       {
-        docker, lab, obs, needs: labNeeds(lab), submissionDir: '/nonexistent', dockerfileText: 'FROM scratch\n', df: parseDockerfile('FROM scratch\n'),
+        docker, lab, obs, needs: labNeeds(lab), inputs: labInputs(lab), submissionDir: '/nonexistent', dockerfileText: 'FROM scratch\n', df: parseDockerfile('FROM scratch\n'),
         build: { status: 'built', imageId: 'sha256:x', steps: [], durationMs: 1 }, labImages: [], labels: {}, runId: 'r', tag: 't', buildTimeoutMs: 1000,
       },
       async (name, fn) => (phases.push(name), fn()),

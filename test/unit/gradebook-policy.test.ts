@@ -13,7 +13,7 @@ import { lateness, submissionTime } from '../../graders/class/deadline';
 import { renderLms } from '../../graders/class/lms';
 import { readOverrides } from '../../graders/class/overrides';
 import { normaliseDockerfile, similarPairs } from '../../graders/class/similarity';
-import type { Deadline } from '../../graders/lab/deadline';
+import type { Deadline } from '../../graders/model/deadline';
 import { loadLab } from '../../graders/lab/load';
 import type { Report } from '../../graders/report/model';
 import { LAB_DIR } from '../support/helpers';

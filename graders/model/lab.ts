@@ -6,8 +6,9 @@ import { DeadlineSchema } from './deadline';
  * identity, images, thresholds several checks read, points and limits. Each
  * check owns its own section (`cache`, `readOnlyRoot`, …) with its schema, in
  * its own file; lab/load.ts composes them into the schema lab.yaml is read
- * with. Checks import this type, so the registry and the definition never
- * import each other.
+ * with. It sits in the model room, below every room that reads a lab (the
+ * engine, the observers, the checks), so none of them imports lab/, which
+ * imports the checks.
  */
 
 const points = z.number().int().nonnegative();
@@ -65,3 +66,8 @@ export const LabCoreFields = {
 const LabCore = z.object(LabCoreFields);
 /** A lab definition as checks and the grader read it; each check reads its own section through `paramsOf`. */
 export type LabDefinition = z.infer<typeof LabCore> & { readonly [checkSection: string]: unknown };
+
+/** Every base image a lab's builds need: toolchains first, then the allowed final bases. */
+export function labBaseImages(lab: LabDefinition): string[] {
+  return [...lab.images.toolchain, ...lab.images.allowedBases];
+}
