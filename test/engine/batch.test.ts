@@ -10,6 +10,7 @@ import { connect } from '../../graders/engine/connect';
 import { gradeSubmission } from '../../graders/grade/grade';
 import type { Lab } from '../../graders/lab/load';
 import { engineInventory, expectEngineUnchanged, fastLab, FIXTURES, LAB_DIR, ROOT } from '../support/helpers';
+import { runObjects } from '../support/run-objects';
 
 const docker = connect();
 const CLASS = join(ROOT, 'test/fixtures/class');
@@ -158,6 +159,7 @@ describe('resuming', () => {
     }
     const out = mkdtempSync(join(tmpdir(), 'drydock-resume-out-'));
     const cli = join(ROOT, 'bin/drydock.mjs');
+    const earlier = await runObjects(docker); // leftovers of runs killed before this test: not this run's
     const child = spawn(process.execPath, [cli, 'grade', LAB_DIR, '--batch', dir, '--out', out, '-j', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -167,7 +169,7 @@ describe('resuming', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code, stderr).toBe(130);
-    expect((await engineInventory(docker)).managed).toBe(0);
+    expect(await runObjects(docker, earlier)).toEqual([]);
     expect(existsSync(join(out, 's3', '.drydock-state.json'))).toBe(false);
 
     const again = execFileSync(process.execPath, [cli, 'grade', LAB_DIR, '--batch', dir, '--out', out, '-j', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
