@@ -144,9 +144,7 @@ export class EnginePool {
             continue;
           }
           if (!this.monitoring || !(await answers(e.slot.docker))) continue;
-          for (const id of e.orphans) await removeRun(e.slot.docker, id);
-          e.orphans.clear();
-          e.misses = 0;
+          await this.cleanReturned(e);
           arm(e);
           e.up = true;
           await this.setUp(e);
@@ -157,10 +155,24 @@ export class EnginePool {
     })();
   }
 
+  /** An engine that answers again: what the class's runs left there when it was lost goes first. */
+  private async cleanReturned(e: PooledEngine): Promise<void> {
+    for (const id of e.orphans) await removeRun(e.slot.docker, id);
+    e.orphans.clear();
+    e.misses = 0;
+  }
+
   async stopMonitor(): Promise<void> {
     this.monitoring = false;
     this.wakeMonitor();
     await this.monitorDone;
+    // A class can end between two looks at a lost engine: one last look, so an engine that came
+    // back meanwhile has its leftovers removed now rather than recorded for later.
+    for (const e of this.engines) {
+      if (e.up || !e.orphans.size || !(await answers(e.slot.docker))) continue;
+      await this.cleanReturned(e);
+      this.events.onEngine?.(e.slot.name, 'back', 'answers again at the end of the class; its leftovers were removed');
+    }
   }
 
   /** Removes what runs still in flight created (after Ctrl-C) and records what lost engines still hold. */

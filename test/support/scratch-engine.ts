@@ -162,6 +162,9 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
     // Leftover overlay mounts keep the data root busy.
     sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     if (!keepData) rmSync(dir, { recursive: true, force: true });
+    // A killed dockerd leaves its containers' network namespaces bound under the exec root (seen
+    // through the chroot's path too): unbound, or removing the exec root fails with EBUSY.
+    sh('sh', ['-c', `grep -o " [^ ]*${run}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     rmSync(run, { recursive: true, force: true });
     if (online) rmSync(join(CLAIMS, String(index)), { force: true });
   };
