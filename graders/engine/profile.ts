@@ -59,8 +59,9 @@ export function bundledBuildkit(engineVersion: string): BundledBuildkit | undefi
   return { text, exact: false, atLeast: below[1] };
 }
 
-/** The BuildKit versions whose cache verdicts Drydock's tests prove (the two engines the suite runs on). */
-const PROVEN = ['0.8.4-pre', '0.25.2'];
+/** The engines Drydock's test suite runs on: their BuildKit's cache verdicts are proven. */
+const SUITE_ENGINES = ['20.10.24', '28.5.2'];
+const PROVEN = SUITE_ENGINES.map((v) => bundledBuildkit(v)!.text);
 
 export function engineProfile(info: EngineInfo, remote: boolean): EngineProfile {
   const containerdStore = info.containerdStore;
