@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCommand, UsageError, type Values } from './args';
 import { labDirOf } from './lab-arg';
-import { connect, removeRun } from '../graders/engine/connect';
+import { connect } from '../graders/engine/connect';
 import { gradeSubmission, reportExitCode } from '../graders/grade/grade';
 import { loadLab } from '../graders/lab/load';
 import { renderJson } from '../graders/report/json';
@@ -12,7 +12,7 @@ import { renderJunit } from '../graders/report/junit';
 import { renderTerminal } from '../graders/report/terminal';
 import { SourceError } from '../lib/yaml-schema';
 import { CHECKS } from '../graders/checks';
-import { onInterrupt } from './interrupt';
+import { interruptGrading } from './interrupt';
 import { defaultJobs, gradeBatch } from '../graders/class/batch';
 import { studentsPerHour } from '../graders/report/model';
 import { Progress } from './progress';
@@ -72,19 +72,15 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
   const classOptions = classOptionsFrom(values, lab, values.out);
   values.book ??= defaultBook(lab);
   const docker = engines.length ? engines[0].docker : connect();
-  const abort = new AbortController();
-  const activeRuns = new Set<string>();
-  const release = onInterrupt(async () => {
-    abort.abort();
-    for (const id of activeRuns) for (const d of engines.length ? engines.map((e) => e.docker) : [docker]) await removeRun(d, id).catch(() => []);
-    process.stderr.write(`drydock: stopped; finished students are saved, run the same command again to continue${shard ? ` (shard ${shardName(shard)})` : ''}\n`);
-  });
+  const interrupt = interruptGrading(engines.length ? engines.map((e) => e.docker) : [docker], () =>
+    process.stderr.write(`drydock: stopped; finished students are saved, run the same command again to continue${shard ? ` (shard ${shardName(shard)})` : ''}\n`),
+  );
   const progress = new Progress();
   const say = (line: string) => !values.quiet && process.stderr.write(`drydock: ${line}\n`);
   if (shard) say(`shard ${shardName(shard)} (from ${shard.source}): grading only this shard's students`);
   if (engines.length > 1) say(`${engines.length} engines: ${engines.map((e) => `${e.name} (${e.jobs} at a time)`).join(', ')}`);
   try {
-    const result = await gradeBatch(lab, values.batch!, values.out, {
+    const result = await interrupt.track(gradeBatch(lab, values.batch!, values.out, {
       docker,
       jobs: engines.length === 1 ? engines[0].jobs : jobs,
       engines: engines.length > 1 ? engines : undefined,
@@ -93,8 +89,8 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
       rosterFile: values.roster,
       bookBase: values.book,
       classOptions,
-      signal: abort.signal,
-      activeRuns,
+      signal: interrupt.signal,
+      activeRuns: interrupt.activeRuns,
       onStart: (total, toGrade) => !values.quiet && progress.begin(total, toGrade),
       onRetry: (s, why) => say(`${s.id}: not final (${why}); graded again alone after the class`),
       onEngine: (name, event, detail) => say(event === 'down' ? `engine ${name} ${detail}: its students go to the other engines` : `engine ${name} ${detail}`),
@@ -106,7 +102,7 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
           !o.reused,
           o.engine,
         ),
-    });
+    }));
     const infra = result.outcomes.filter((o) => o.status === 'infrastructure error').length;
     for (const e of result.engines) say(`engine ${e.name}: ${e.graded} graded, ${studentsPerHour(e.graded, e.wallMs)} students/hour${e.requeued ? `, ${e.requeued} moved off when it stopped answering` : ''}${e.up ? '' : ' (not answering at the end)'}`);
     const retried = result.outcomes.filter((o) => o.retried && !o.reused);
@@ -117,7 +113,7 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
     process.stderr.write(`drydock grade: ${(err as Error).message}\n`);
     return 2;
   } finally {
-    release();
+    interrupt.release();
   }
 }
 
@@ -201,23 +197,21 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   if (typeof lab === 'number') return lab;
   values.book ??= defaultBook(lab);
   const docker = connect();
-  const active = new Set<string>();
-  const release = onInterrupt(async () => {
-    for (const id of active) await removeRun(docker, id);
-  });
+  const interrupt = interruptGrading([docker]);
   try {
-    const report = await gradeSubmission(lab, positionals[1], {
+    const report = await interrupt.track(gradeSubmission(lab, positionals[1], {
       docker,
+      signal: interrupt.signal,
       bookBase: values.book,
-      onRunStart: (id) => active.add(id),
+      onRunStart: (id) => interrupt.activeRuns.add(id),
       progress: values.quiet ? undefined : (line) => process.stderr.write(`drydock: ${line}\n`),
-    });
+    }));
     const text = values.format === 'json' ? renderJson(report) : values.format === 'junit' ? renderJunit([report]) : renderTerminal(report);
     if (values.out) writeFileSync(values.out, text);
     else process.stdout.write(text);
     if (values.out && !values.quiet) process.stderr.write(`drydock: score ${report.score}/${report.maxScore}, report written to ${values.out}\n`);
     return reportExitCode(report);
   } finally {
-    release();
+    interrupt.release();
   }
 }

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { connect, InfrastructureError } from '../graders/engine/connect';
 import { loadLab } from '../graders/lab/load';
 import { scaffoldLab } from '../graders/authoring/scaffold';
+import { interruptGrading } from './interrupt';
 import { selfTestLab, type SelfTestCase } from '../graders/authoring/selftest';
 import { SourceError } from '../lib/yaml-schema';
 import { parseCommand, UsageError } from './args';
@@ -62,7 +63,11 @@ export async function labCommand(argv: string[]): Promise<number> {
     const lab = loadLab(labDirOf(positionals[0]));
     const json = values.format === 'json';
     if (!json) process.stderr.write(`drydock lab test: ${lab.id}: the solution and its variants, ${jobs} at a time\n`);
-    const result = await selfTestLab(lab, { docker: connect(), jobs, onCase: (c) => !json && process.stdout.write(`${line(c)}\n`) });
+    const docker = connect();
+    const interrupt = interruptGrading([docker]);
+    const result = await interrupt
+      .track(selfTestLab(lab, { docker, jobs, signal: interrupt.signal, onRunStart: (id) => interrupt.activeRuns.add(id), onCase: (c) => !json && process.stdout.write(`${line(c)}\n`) }))
+      .finally(interrupt.release);
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
       for (const id of result.uncovered) process.stdout.write(`${pc.yellow('warn')} ${id}: no variant fails this check, so nothing shows it tells right from wrong; add one\n`);

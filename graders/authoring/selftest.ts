@@ -114,7 +114,10 @@ export function judgeVariant(variant: Variant, report: Report): string[] {
   return problems;
 }
 
-export async function selfTestLab(lab: Lab, opts: { docker: Docker; jobs?: number; onCase?: (c: SelfTestCase) => void }): Promise<SelfTestResult> {
+export async function selfTestLab(
+  lab: Lab,
+  opts: { docker: Docker; jobs?: number; onCase?: (c: SelfTestCase) => void; signal?: AbortSignal; onRunStart?: (runId: string) => void },
+): Promise<SelfTestResult> {
   if (!lab.solutionDir) throw new SourceError([{ file: `labs/${lab.id}`, line: 1, column: 1, message: 'the lab has no solution/ folder to test against' }]);
   const variants = loadVariants(lab);
   const setup = await prepareEngine(opts.docker, lab);
@@ -123,7 +126,7 @@ export async function selfTestLab(lab: Lab, opts: { docker: Docker; jobs?: numbe
     limit(async () => {
       const dir = assemble(lab, variant);
       try {
-        const report = await gradeSubmission(lab, dir, { docker: opts.docker, setup });
+        const report = await gradeSubmission(lab, dir, { docker: opts.docker, setup, signal: opts.signal, onRunStart: opts.onRunStart });
         const c: SelfTestCase = variant
           ? { name: variant.name, expected: `fails ${variant.fails.join(', ')} (${variant.mistake})`, report, problems: judgeVariant(variant, report) }
           : { name: 'solution', expected: 'every check passes', report, problems: judgeSolution(report) };

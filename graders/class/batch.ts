@@ -178,6 +178,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       docker: e.slot.docker,
       runId,
       bookBase: opts.bookBase,
+      signal: opts.signal,
       // Prepared once per engine; absent only when the engine could not be, and then each
       // grading tries again and reports the engine's error as an infrastructure error.
       setup: e.setup,

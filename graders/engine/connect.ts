@@ -76,6 +76,28 @@ export function describe(err: unknown): string {
  * one stuck object does not keep the others alive.
  */
 export async function removeRun(docker: Docker, runId: string): Promise<string[]> {
+  return (await clearRun(docker, runId)).problems;
+}
+
+/**
+ * Removes what interrupted runs created, and keeps looking until the engine
+ * has been quiet for `quietMs` (at most `maxMs`): an engine told to stop a
+ * build may still finish exporting its image a moment after the client left,
+ * and a single pass would miss it.
+ */
+export async function sweepRuns(docker: Docker, runIds: readonly string[], { quietMs = 2000, maxMs = 20_000 } = {}): Promise<string[]> {
+  const start = Date.now();
+  let lastFound = start;
+  for (;;) {
+    const passes = await Promise.all(runIds.map((id) => clearRun(docker, id)));
+    const now = Date.now();
+    if (passes.some((p) => p.found)) lastFound = now;
+    if (now - lastFound >= quietMs || now - start >= maxMs) return passes.flatMap((p) => p.problems);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function clearRun(docker: Docker, runId: string): Promise<{ found: number; problems: string[] }> {
   const problems: string[] = [];
   const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
   const containers = await docker.listContainers({ all: true, filters }).catch(() => []);
@@ -102,7 +124,7 @@ export async function removeRun(docker: Docker, runId: string): Promise<string[]
   for (const v of volumes.Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => {});
   const networks = await docker.listNetworks({ filters }).catch(() => []);
   for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => {});
-  return problems;
+  return { found: containers.length + images.length + (volumes.Volumes ?? []).length + networks.length, problems };
 }
 
 export interface RunLeftovers {

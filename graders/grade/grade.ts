@@ -33,8 +33,16 @@ export interface GradeOptions {
   onDockerfile?: (text: string) => void;
   /** The engine prepared once for many students (graders/engine/setup.ts); prepared here when absent. */
   setup?: EngineSetup;
+  /**
+   * Interrupts the grading (Ctrl-C): the build or probe in flight is ended, no
+   * further observation starts, and the report is an infrastructure error,
+   * never a verdict. Its objects are removed after the engine was told.
+   */
+  signal?: AbortSignal;
 }
 
+
+const INTERRUPTED: Cutoff = { kind: 'infrastructure', why: 'the grading was interrupted (Ctrl-C) before it finished' };
 
 /**
  * Grades one submission: open it, build it, observe the image and a running
@@ -131,18 +139,19 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
     const tag = `drydock-grade/${runId}`;
     const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
     const build = await phase('build', () =>
-      runBuild(docker, { context: contextTar(submission!.dir, { Dockerfile: dockerfileText }), tag: `${tag}:build`, labels, timeoutMs: buildTimeoutMs }),
+      runBuild(docker, { context: contextTar(submission!.dir, { Dockerfile: dockerfileText }), tag: `${tag}:build`, labels, timeoutMs: buildTimeoutMs, signal: opts.signal }),
     );
+    if (opts.signal?.aborted) return finish(INTERRUPTED);
     obs.build = build;
     opts.onBuildLog?.(build.steps.map((s) => [`#${s.cached ? ' CACHED' : ''} ${s.name}${s.error ? `  ERROR: ${s.error}` : ''}`, ...s.log].join('\n')).join('\n') + (build.error ? `\n${build.error}\n` : '\n'));
     if (build.status !== 'built' || !build.imageId) return finish({ kind: 'not-built' });
     const needs = labNeeds(lab);
 
     await observe(
-      { docker, lab, obs, needs, inputs: labInputs(lab), submissionDir: submission.dir, dockerfileText, df, build: { ...build, imageId: build.imageId }, labImages, labels, runId, tag, buildTimeoutMs },
+      { docker, lab, obs, needs, inputs: labInputs(lab), submissionDir: submission.dir, dockerfileText, df, build: { ...build, imageId: build.imageId }, labImages, labels, runId, tag, buildTimeoutMs, signal: opts.signal },
       phase,
     );
-    return finish();
+    return finish(opts.signal?.aborted ? INTERRUPTED : undefined);
   } catch (err) {
     return finish({ kind: 'infrastructure', why: describe(err) });
   } finally {

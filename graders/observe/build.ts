@@ -13,6 +13,11 @@ export interface BuildRequest {
    * (the cache probe stops as soon as its verdict is known).
    */
   stopWhen?: (steps: BuildStep[]) => boolean;
+  /**
+   * Ends the build when the grading is interrupted (Ctrl-C): the build stream
+   * then ends at once, so the run's cleanup comes after the engine was told.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BuildOutcome {
@@ -37,6 +42,12 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     why = 'timed-out';
     abort.abort();
   }, req.timeoutMs);
+  const interrupted = () => {
+    why ??= 'stopped';
+    abort.abort();
+  };
+  if (req.signal?.aborted) interrupted();
+  req.signal?.addEventListener('abort', interrupted, { once: true });
   const trace = new BuildTrace();
   let imageId: string | undefined;
   let error: string | undefined;
@@ -65,6 +76,7 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     } as Docker.ImageBuildOptions)) as unknown as Readable;
   } catch (err) {
     clearTimeout(timer);
+    req.signal?.removeEventListener('abort', interrupted);
     if (contextError) throw contextFailed();
     if (why) return done(why);
     throw new InfrastructureError(`the engine refused the build: ${describe(err)}`, err);
@@ -109,6 +121,7 @@ export async function runBuild(docker: Docker, req: BuildRequest): Promise<Build
     }
   } finally {
     clearTimeout(timer);
+    req.signal?.removeEventListener('abort', interrupted);
     stream.destroy();
   }
   if (contextError) throw contextFailed();

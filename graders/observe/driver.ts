@@ -131,6 +131,8 @@ export interface ObserveContext {
   runId: string;
   tag: string;
   buildTimeoutMs: number;
+  /** The grading was interrupted: builds in flight end, and no observer starts after it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -235,6 +237,7 @@ export const OBSERVERS: readonly Observer[] = [
           labels: ctx.labels,
           timeoutMs: ctx.buildTimeoutMs,
           stopWhen: (steps) => cacheVerdictKnown(df, plan, steps),
+          signal: ctx.signal,
         });
       const probeComment = `// drydock cache probe ${runId}`;
       const outcome = await probeBuild(probeComment);
@@ -270,6 +273,7 @@ export async function observe(ctx: ObserveContext, phase: <T>(name: string, fn: 
         const failed = ctx.obs.infraErrors[o.after];
         if (failed) throw new Error(`${o.after} could not be observed: ${failed}`);
       }
+      if (ctx.signal?.aborted) throw new Error('the grading was interrupted');
       await phase(o.phase, () => o.run(ctx));
     })().catch((err) => {
       for (const need of needsOf(o)) ctx.obs.infraErrors[need] = describe(err);
