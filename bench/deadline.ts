@@ -90,6 +90,9 @@ const e28 = process.env.DRYDOCK_ENGINE28_HOST ?? '';
 const loaded: string[] = [];
 try {
   await copyImages(main, scratch.docker, refs);
+  // Cold means an empty build cache: say so rather than trust it.
+  const cached = (await scratch.docker.df()).BuildCache?.length ?? 0;
+  if (cached) throw new Error(`the scratch engine's build cache holds ${cached} records: not a cold start`);
   const load0 = loadavg();
 
   // 1. Cold, -j 2: the deadline figure.

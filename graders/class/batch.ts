@@ -46,6 +46,8 @@ export interface BatchOptions {
   regrade?: boolean;
   rosterFile?: string;
   bookBase?: string;
+  /** Called as each student's grading enters a phase (see gradeSubmission). */
+  onPhase?: (s: StudentEntry, phase: string) => void;
   /** Called as students finish, for progress display. */
   onStudent?: (o: StudentOutcome, done: number, total: number) => void;
   onStart?: (total: number, toGrade: number) => void;
@@ -179,6 +181,7 @@ export async function gradeBatch(lab: Lab, submissionsDir: string, outDir: strin
       runId,
       bookBase: opts.bookBase,
       signal: opts.signal,
+      onPhase: opts.onPhase && ((name) => opts.onPhase!(s, name)),
       // Prepared once per engine; absent only when the engine could not be, and then each
       // grading tries again and reports the engine's error as an infrastructure error.
       setup: e.setup,

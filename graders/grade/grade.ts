@@ -23,6 +23,8 @@ export interface GradeOptions {
   runId?: string;
   /** One line per phase for a human watching. */
   progress?: (line: string) => void;
+  /** Called as each phase begins (open, rules, build, run, probe…), before it touches the engine. */
+  onPhase?: (name: string) => void;
   /** Base URL or path of the built book for `learnMore` links. */
   bookBase?: string;
   /** Called with the run id before anything is created, so Ctrl-C handlers know what to remove. */
@@ -59,6 +61,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const s = Date.now();
     progress(`${name}…`);
+    opts.onPhase?.(name);
     try {
       return await fn();
     } finally {

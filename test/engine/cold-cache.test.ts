@@ -2,6 +2,7 @@
 // on who is graded beside it. Run on a throwaway second engine (its own data
 // root, so its build cache starts empty, as on a fresh grading server) rather
 // than by pruning the main engine's cache, which other builds may share.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,32 @@ describe('a fresh engine, -j 2, students sharing a build stage', () => {
     const coldAlone = verdicts(coldAloneReport);
     const why = coldAloneReport.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.summary}\n${c.evidence.join('\n')}`).join('\n');
     expect([warmAlone, warmBeside, coldAlone], why).toEqual([coldBeside, coldBeside, coldBeside]);
+  }, 900_000);
+
+  it('a build cache lost between build and probe: the student is graded again alone and ends as a quiet run', async () => {
+    const quiet = verdicts(await gradeSubmission(lab, join(classDir, 'carol'), { docker: engine.docker }));
+    const set: string[] = [];
+    let lost = false;
+    const b = await gradeBatch(lab, classDir, mkdtempSync(join(tmpdir(), 'drydock-lost-out-')), {
+      docker: engine.docker,
+      jobs: 1,
+      regrade: true,
+      // Carol's first probe finds the engine's cache gone, as after a \`docker builder prune\` or BuildKit's
+      // own garbage collection between two builds: the onPhase call blocks until the prune is done.
+      onPhase: (s, phase) => {
+        if (s.id !== 'carol' || phase !== 'probe' || lost) return;
+        lost = true;
+        execFileSync('docker', ['-H', engine.host, 'builder', 'prune', '-af'], { stdio: 'ignore' });
+      },
+      onRetry: (s, why) => set.push(`${s.id}: ${why}`),
+    });
+    expect(lost).toBe(true);
+    expect(set).toEqual([expect.stringMatching(/^carol: cache-hit: /)]);
+    const carol = b.outcomes.find((o) => o.student.id === 'carol')!;
+    expect(carol.tries!.map((t) => [t.status, t.alone])).toEqual([['infrastructure error', true], ['graded', true]]);
+    expect(verdicts(carol.report!)).toEqual(quiet);
+    // The report says it was graded twice, and why.
+    expect(carol.report!.notes.join('\n')).toMatch(/graded again alone after the rest of the class: the first attempt ended with cache-hit: .*this is the result of that second grading/);
   }, 900_000);
 
   it('leaves nothing of its own in the engine', async () => {

@@ -174,7 +174,7 @@ describe('an engine killed mid-batch', () => {
 
     // The daemon comes back (same data root): the killed run's objects are still there until the next run.
     await scratch.stop({ keepData: true });
-    scratch = await startScratchEngine(SCRATCH, { index: INDEX });
+    scratch = await startScratchEngine(SCRATCH, { index: INDEX, reuseData: true });
     expect((await runObjects(scratch.docker)).length).toBeGreaterThan(0);
     const again = await gradeBatch(lab, classDir, dir, { engines: slots() });
     expect(again.outcomes.every((o) => o.reused || !o.student.path)).toBe(true);

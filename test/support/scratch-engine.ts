@@ -41,6 +41,11 @@ function ensureBridge(name: string, cidr: string) {
 
 const CLAIMS = '/run/drydock-scratch/bridges';
 
+/** Leftover overlay mounts keep a data root busy: unmounted innermost first. */
+function unmountUnder(dir: string): void {
+  sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+}
+
 /** Each running engine claims its own bridge and subnet, so engines started side by side never share addresses. */
 function claimBridge(name: string): number {
   mkdirSync(CLAIMS, { recursive: true });
@@ -76,6 +81,13 @@ export interface ScratchOptions {
    * engine's builds of CPU without touching the main engine's.
    */
   cgroupParent?: string;
+  /**
+   * Starts on the data root an earlier `stop({ keepData: true })` left (a
+   * daemon coming back). Otherwise a data root left by a run that was killed
+   * before it could stop its engine is removed first: a scratch engine is
+   * cold, or a "cold" measurement is a warm one.
+   */
+  reuseData?: boolean;
 }
 
 export async function startScratchEngine(name: string, opts: ScratchOptions = {}): Promise<ScratchEngine> {
@@ -103,6 +115,11 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
       /* stale */
     }
     rmSync(pidfile, { force: true });
+  }
+  if (!opts.reuseData) {
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
   }
   const log = openSync(join(run, 'dockerd.log'), 'a');
   // Scratch engines run the Docker 28 root's dockerd when DRYDOCK_SCRATCH_CHROOT names it (see scripts/engine28-up.sh).
@@ -159,8 +176,7 @@ export async function startScratchEngine(name: string, opts: ScratchOptions = {}
     while (child.exitCode === null && child.signalCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
     if (child.exitCode === null && child.signalCode === null) kill();
     sh('pkill', ['-KILL', '-f', `${join(run, 'exec')}/containerd`]);
-    // Leftover overlay mounts keep the data root busy.
-    sh('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+    unmountUnder(dir);
     if (!keepData) rmSync(dir, { recursive: true, force: true });
     // A killed dockerd leaves its containers' network namespaces bound under the exec root (seen
     // through the chroot's path too): unbound, or removing the exec root fails with EBUSY.
