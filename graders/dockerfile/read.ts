@@ -64,6 +64,8 @@ interface Logical {
   line: number;
   endLine: number;
   text: string;
+  /** Where each physical line's part of `text` begins: its offset in `text`, its line (1-based) and column. */
+  pieces: { at: number; line: number; column: number }[];
 }
 
 const isBlank = (s: string) => /^[ \t]*$/.test(s);
@@ -73,19 +75,30 @@ const CONTINUATION = /\\[ \t]*$/;
 const ESCAPED_END = /\\\\[ \t]*$/;
 
 /** BuildKit's extractBuilderFlags: leading `--name[=value]` words; `--` ends them. */
-function extractFlags(args: string): { words: string[]; rest: string; raw: string; endMarker: boolean } {
+function extractFlags(args: string): { words: string[]; at: number[]; rest: string; raw: string; endMarker: boolean } {
   const words: string[] = [];
+  const at: number[] = [];
   let pos = 0;
   for (;;) {
     while (pos < args.length && (args[pos] === ' ' || args[pos] === '\t')) pos++;
-    if (!args.startsWith('--', pos)) return { words, rest: args.slice(pos), raw: args.slice(0, pos), endMarker: false };
+    if (!args.startsWith('--', pos)) return { words, at, rest: args.slice(pos), raw: args.slice(0, pos), endMarker: false };
     let end = pos;
     while (end < args.length && args[end] !== ' ' && args[end] !== '\t') end++;
     const word = args.slice(pos, end);
-    if (word === '--') return { words, rest: args.slice(end).replace(/^[ \t]+/, ''), raw: args.slice(0, end), endMarker: true };
+    if (word === '--') return { words, at, rest: args.slice(end).replace(/^[ \t]+/, ''), raw: args.slice(0, end), endMarker: true };
     words.push(word);
+    at.push(pos);
     pos = end;
   }
+}
+
+/** Where `length` characters at `at` in a logical line are written, when they lie on one physical line (a flag may be split by a continuation). */
+function sourceOf(l: Logical, at: number, length: number): { line: number; column: number } | undefined {
+  let k = l.pieces.length - 1;
+  while (k > 0 && l.pieces[k].at > at) k--;
+  const piece = l.pieces[k];
+  const end = l.pieces[k + 1]?.at ?? l.text.length;
+  return at + length <= end ? { line: piece.line, column: piece.column + at - piece.at } : undefined;
 }
 
 export function parseJsonArray(rest: string): string[] | undefined {
@@ -215,6 +228,7 @@ class Reader {
       if (isBlank(lines[i]) || isComment(lines[i])) continue;
       const start = i;
       let text = lines[i].replace(/^[ \t]+/, '');
+      const pieces = [{ at: 0, line: i + 1, column: lines[i].length - text.length }];
       let continued = CONTINUATION.test(text);
       text = text.replace(CONTINUATION, '');
       while (continued && i + 1 < lines.length) {
@@ -222,10 +236,11 @@ class Reader {
         const next = lines[i];
         if (isComment(next) || isBlank(next)) continue;
         continued = CONTINUATION.test(next);
+        pieces.push({ at: text.length, line: i + 1, column: 0 });
         text += next.replace(CONTINUATION, '');
       }
       if (isBlank(text)) continue;
-      out.push({ line: start + 1, endLine: i + 1, text });
+      out.push({ line: start + 1, endLine: i + 1, text, pieces });
     }
     return out;
   }
@@ -287,14 +302,18 @@ class Reader {
     const flagText = extractFlags(args);
     if (flagText.endMarker) this.refuse(line, `${keyword} uses \`--\` to end its options`, 'Remove the `--`.');
     const flagList: DockerfileFlag[] = [];
-    for (const w of flagText.words) {
+    const argsAt = m[0].length - args.length;
+    flagText.words.forEach((w, k) => {
       if (/["'\\$]/.test(w)) {
         this.refuse(line, `the option \`${w}\` contains quotes, a backslash or a variable`, 'Write option values out literally, without quotes or $VARIABLES.');
-        continue;
+        return;
       }
       const eq = w.indexOf('=');
-      flagList.push(eq < 0 ? { name: w.slice(2), value: null } : { name: w.slice(2, eq), value: w.slice(eq + 1) });
-    }
+      const flag: DockerfileFlag = eq < 0 ? { name: w.slice(2), value: null } : { name: w.slice(2, eq), value: w.slice(eq + 1) };
+      const source = sourceOf(l, argsAt + flagText.at[k], w.length);
+      if (source) flag.source = source;
+      flagList.push(flag);
+    });
     const rest = flagText.rest.replace(/[ \t]+$/, '');
     const stageIndex = this.stages.length - 1;
     const ins: DockerfileInstruction = {

@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
 import { runBuild } from '../observe/build';
+import { isolateCacheMounts, type CacheMount } from '../dockerfile/cache-mounts';
+import { removeCacheMounts } from '../engine/build-cache';
 import { registryProblem } from '../engine/registry';
 import { labInputs, labNeeds } from '../checks';
 import type { CheckResult } from '../checks/types';
@@ -95,6 +97,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
 
   let submission: Submission | undefined;
   let labImages: EnsuredImage[] = [];
+  let cacheMounts: CacheMount[] = [];
   opts.onRunStart?.(runId);
   try {
     try {
@@ -139,6 +142,14 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
         obs.notes.push(`line ${df.syntax.line}: \`# syntax=${df.syntax.value}\` was ignored in both builds: the frontend image cannot be fetched offline, so BuildKit's built-in Dockerfile frontend was used`);
       }
     }
+    const isolated = isolateCacheMounts(df, dockerfileText, runId);
+    dockerfileText = isolated.text;
+    cacheMounts = isolated.mounts;
+    if (cacheMounts.length) {
+      obs.notes.push(
+        `${cacheMounts.length} RUN --mount=type=cache mount(s) (line ${[...new Set(cacheMounts.map((m) => m.line))].join(', ')}) were built with ids of this grading's own, so no other student's build shares their contents; they were removed afterwards`,
+      );
+    }
     const tag = `drydock-grade/${runId}`;
     const buildTimeoutMs = lab.limits.buildTimeoutSeconds * 1000;
     const build = await phase('build', () =>
@@ -160,6 +171,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
   } finally {
     const s = Date.now();
     const problems = await removeRun(docker, runId);
+    problems.push(...(await removeCacheMounts(docker, cacheMounts.map((m) => m.isolated), cacheMounts.map((m) => m.target), t0)));
     phases.push({ name: 'clean', ms: Date.now() - s });
     if (problems.length) report.notes.push(`cleanup left: ${problems.join('; ')}`);
     submission?.dispose();
