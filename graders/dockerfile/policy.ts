@@ -39,6 +39,8 @@ export interface PolicyContext {
   images: { ref: string; digests?: string[] }[];
   /** Remote files the lab allows in ADD, each with the sha256 its content must have. */
   remoteSources?: { url: string; sha256: string }[];
+  /** The engine's platform (`linux/amd64`): the only one a FROM --platform may name. Default linux/amd64. */
+  platform?: string;
 }
 
 const WHY = {
@@ -47,7 +49,19 @@ const WHY = {
   network: 'Build steps run without a network, so every student is graded on the same files and no step can reach the grading server.',
   secret: "The grader passes no secrets or SSH keys into builds; a step that asks for one tries to use the grading server's credentials.",
   flag: 'The grader only accepts the instruction options it knows how to judge.',
+  platform: "The lab's images are in the grading engine for its own platform only: an image for another platform would be pulled from a registry by the grading server, and its programs could not run there.",
 };
+
+/** containerd's spellings of a platform, for comparing with the engine's (`amd64` alone means linux/amd64). */
+function normalPlatform(p: string): string {
+  const parts = p.toLowerCase().split('/');
+  if (parts.length === 1) parts.unshift('linux');
+  const arch: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64' };
+  parts[1] = arch[parts[1]] ?? parts[1];
+  // amd64's only variant is v1 by default; arm64's is v8.
+  if ((parts[1] === 'amd64' && parts[2] === 'v1') || (parts[1] === 'arm64' && parts[2] === 'v8')) parts.length = 2;
+  return parts.join('/');
+}
 
 const KNOWN_FLAGS: Record<string, string[]> = {
   FROM: ['platform'],
@@ -116,6 +130,16 @@ const rules: Rule[] = [
       if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && typeof ins.flags.from === 'string' && !/^\d+$/.test(ins.flags.from)) {
         imageAllowed(input, refuse, ins.line, `${ins.keyword} --from=`, ins.flags.from, ins.stage);
       }
+    },
+  },
+  {
+    id: 'foreign-image',
+    visit(ins, _stage, input, refuse) {
+      const p = ins.keyword === 'FROM' ? ins.flags.platform : undefined;
+      if (p === undefined) return;
+      const engine = input.ctx.platform ?? 'linux/amd64';
+      if (p !== null && normalPlatform(p) === normalPlatform(engine)) return;
+      refuse(ins.line, 'foreign-image', `FROM --platform=${p ?? ''} asks for the image built for another platform than the grading engine's (${engine})`, WHY.platform, `Remove --platform; the lab is built and run on ${engine}.`);
     },
   },
   {

@@ -98,12 +98,14 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
   let submission: Submission | undefined;
   let labImages: EnsuredImage[] = [];
   let cacheMounts: CacheMount[] = [];
+  let enginePlatform: string | undefined;
   opts.onRunStart?.(runId);
   try {
     try {
       const setup = opts.setup ?? (await phase('engine setup', () => prepareEngine(docker, lab, progress)));
       report.engine.version = setup.info.version;
       report.engine.apiVersion = setup.info.apiVersion;
+      enginePlatform = setup.info.os;
       labImages = setup.images;
       report.engine.standIns = labImages.filter((e) => e.standIn).map((e) => e.ref);
       const allowed = lab.images.allowedBases.map(normalizeRef);
@@ -131,6 +133,7 @@ export async function gradeSubmission(lab: Lab, source: string, opts: GradeOptio
       judgeDockerfile(df, {
         images: labImages.map((e) => ({ ref: e.ref, digests: e.repoDigests })),
         remoteSources: lab.images.remoteSources,
+        platform: enginePlatform,
       }),
     );
     if (obs.policy.length) return finish({ kind: 'not-built' });

@@ -129,3 +129,20 @@ describe('helpers', () => {
     expect(withDefaultTag(`x@sha256:${'a'.repeat(64)}`)).toBe(`x@sha256:${'a'.repeat(64)}`);
   });
 });
+
+describe('FROM --platform', () => {
+  it("accepts the engine's own platform in any of containerd's spellings", () => {
+    for (const p of ['linux/amd64', 'amd64', 'linux/x86_64', 'LINUX/AMD64', 'linux/amd64/v1']) expect(judge(`FROM --platform=${p} golang:1.26-alpine\n`), p).toEqual([]);
+  });
+
+  it('refuses another platform: the engine would pull that image from a registry', () => {
+    for (const p of ['linux/arm64', 'arm64', 'linux/arm/v7', 'windows/amd64', 'linux/amd64/v3', 'linux/riscv64']) expect(judge(`FROM --platform=${p} golang:1.26-alpine\n`), p).toEqual(['1 foreign-image']);
+    expect(judge('FROM --platform golang:1.26-alpine\n')).toEqual(['1 foreign-image']);
+  });
+
+  it("follows the engine's platform when it is not amd64", () => {
+    const arm = (text: string) => checkDockerfilePolicy(text, { ...ctx, platform: 'linux/arm64' }).map((v) => `${v.line} ${v.rule}`);
+    expect(arm('FROM --platform=linux/arm64/v8 golang:1.26-alpine\n')).toEqual([]);
+    expect(arm('FROM --platform=linux/amd64 golang:1.26-alpine\n')).toEqual(['1 foreign-image']);
+  });
+});
