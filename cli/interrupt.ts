@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type Docker from 'dockerode';
 import { sweepRuns } from '../graders/engine/connect';
 
@@ -30,13 +31,16 @@ export function onInterrupt(cleanup: () => Promise<void>): () => void {
  */
 export function interruptGrading(dockers: readonly Docker[], afterwards?: () => void) {
   const abort = new AbortController();
+  // Every build and probe in flight listens for this one signal: a class on several engines has more than ten.
+  setMaxListeners(0, abort.signal);
   const activeRuns = new Set<string>();
   let work: Promise<unknown> = Promise.resolve();
   const release = onInterrupt(async () => {
     const ids = [...activeRuns];
     abort.abort();
     await settled(work);
-    for (const d of dockers) await sweepRuns(d, ids).catch(() => []);
+    // Side by side and bounded: an engine that no longer answers must not keep the others unswept.
+    await settled(Promise.all(dockers.map((d) => sweepRuns(d, ids).catch(() => []))));
     afterwards?.();
   });
   return {

@@ -1,5 +1,6 @@
 import type { DockerfileFlag, ParsedDockerfile } from './model';
 import { mountFields } from './parse';
+import { readDockerfile } from './read';
 
 /*
  * A `RUN --mount=type=cache` directory lives in the engine, under its id
@@ -15,6 +16,8 @@ import { mountFields } from './parse';
 
 /** Prefix of the cache mount ids a grading gives; its run id follows. */
 export const CACHE_ID_PREFIX = 'drydock-';
+/** BuildKit's parser refuses longer lines ("dockerfile line greater than max allowed size of 65535"). */
+const BUILDKIT_LINE_BYTES = 65_535;
 
 export interface CacheMount {
   /** The id as the student wrote it, or the target BuildKit uses when none is written. */
@@ -64,5 +67,12 @@ export function isolateCacheMounts(df: ParsedDockerfile, text: string, runId: st
     const parts = m.flag.value!.split(',').filter((p) => p.split('=')[0].trim().toLowerCase() !== 'id');
     lines[line - 1] = `${l.slice(0, column)}--mount=${[...parts, `id=${m.isolated}`].join(',')}${l.slice(column + word.length)}`;
   }
-  return { text: lines.join('\n'), mounts: mounts.map(({ flag: _flag, ...m }) => m) };
+  const out = lines.join('\n');
+  // Read back: a cache mount whose id is not this grading's would be shared, so it is never built.
+  if (mounts.length) {
+    const again = readDockerfile(out, { lineBytes: BUILDKIT_LINE_BYTES });
+    const shared = cacheMounts(again, runId).filter((m) => !m.id.startsWith(`${CACHE_ID_PREFIX}${runId}-`));
+    if (again.refusals.length || shared.length) throw new Error(`the cache mount on line ${shared[0]?.line ?? again.refusals[0]?.line} could not be given an id of this grading's own`);
+  }
+  return { text: out, mounts: mounts.map(({ flag: _flag, ...m }) => m) };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeBatch } from '../../graders/class/batch';
+import { gradeSubmission } from '../../graders/grade/grade';
 import { CACHE_ID_PREFIX } from '../../graders/dockerfile/cache-mounts';
 import { buildCacheRecords } from '../../graders/engine/build-cache';
 import { connect } from '../../graders/engine/connect';
@@ -45,5 +46,22 @@ describe('cache mounts between students', () => {
     // Removed afterwards: on engines that name the id (Docker 23+), none of the grading ids is left.
     const left = (await gradingCacheMounts()).filter((d) => !before.includes(d));
     expect(left).toEqual([]);
+  });
+
+  it("the chapter's cache-mount Dockerfile gets full marks: its steps are matched through the rewritten ids", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-cachemount-chapter-'));
+    cpSync(join(LAB_DIR, 'starter'), dir, { recursive: true });
+    const solution = readFileSync(join(LAB_DIR, 'solution/Dockerfile'), 'utf8');
+    // As chapter 1 writes it: both Go caches mounted, the download and the build each on their own step.
+    const chapter = solution
+      .replace('RUN go mod download', 'RUN --mount=type=cache,target=/go/pkg/mod go mod download')
+      .replace(/RUN CGO_ENABLED=0 (.*)/, 'RUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 $1');
+    expect(chapter).toContain('--mount=type=cache,target=/root/.cache/go-build');
+    writeFileSync(join(dir, 'Dockerfile'), chapter);
+    const before = await gradingCacheMounts();
+    const report = await gradeSubmission(fastLab(), dir, { docker });
+    expect(report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.summary}\n${c.evidence.join('\n')}`)).toEqual([]);
+    expect(report.notes.join('\n')).toMatch(/3 RUN --mount=type=cache mount\(s\) \(line 8, 12\)/);
+    expect((await gradingCacheMounts()).filter((d) => !before.includes(d))).toEqual([]);
   });
 });

@@ -101,4 +101,34 @@ describe.skipIf(oracleMissing())('cache mount isolation, judged by BuildKit', ()
       });
     });
   }
+
+  // Found by a review: a first line holding only a backslash made the reader place flags too far left.
+  it('an accepted file is never one the rewrite throws on', () => {
+    const text = `FROM ${IMG}\n\\\n   RUN --mount=type=cache,target=/c true\n`;
+    expect(checkDockerfilePolicy(text, { images: [{ ref: IMG }] })).toEqual([]);
+    expect(() => isolateCacheMounts(parseDockerfile(text), text, RUN_ID)).not.toThrow();
+  });
+
+  for (const gen of GENERATIONS) {
+    it(`BuildKit ${gen}: a decoy inside a bind mount does not take the rewrite meant for a cache mount`, () => {
+      const W = '--mount=type=cache,target=/go/pkg/mod';
+      const text = `FROM ${IMG}\n\\\n${' '.repeat(56)}RUN --mount=type=bind,target=/x${W},target=/tmp/decoy --mount=type=cache,\\\ntarget=/go/pkg/mod go build ./...\n`;
+      // Refused (the real cache flag is split), or rewritten so that BuildKit builds no shared id.
+      if (checkDockerfilePolicy(text, { images: [{ ref: IMG }] }).length) return;
+      const out = isolateCacheMounts(parseDockerfile(text), text, RUN_ID).text;
+      for (const m of cacheMountsOf(runOracle(gen, [{ id: 'decoy', dockerfile: out, allowedImages: [IMG] }])[0])) expect(m.id).toMatch(new RegExp(`^/?${CACHE_ID_PREFIX}${RUN_ID}-`));
+    });
+
+    it(`BuildKit ${gen}: the rewrite never pushes an accepted line past BuildKit's line limit`, () => {
+      const head = 'RUN --mount=type=cache,target=/c --mount=type=cache,target=/d true ';
+      const longest = `FROM ${IMG}\n${head}${'x'.repeat(16 * 1024 - head.length)}\n`;
+      expect(checkDockerfilePolicy(longest, { images: [{ ref: IMG }] })).toEqual([]);
+      const out = isolateCacheMounts(parseDockerfile(longest), longest, RUN_ID).text;
+      expect(runOracle(gen, [{ id: 'long', dockerfile: out, allowedImages: [IMG] }])[0].parseError).toBeUndefined();
+      // A line BuildKit itself would still take, but that leaves the rewrite no room, is refused.
+      const tooLong = `FROM ${IMG}\n${head}${'x'.repeat(65530 - head.length)}\n`;
+      expect(runOracle(gen, [{ id: 'too-long', dockerfile: tooLong, allowedImages: [IMG] }])[0].parseError).toBeUndefined();
+      expect(checkDockerfilePolicy(tooLong, { images: [{ ref: IMG }] }).map((v) => v.line)).toEqual([2]);
+    });
+  }
 });
