@@ -100,7 +100,7 @@ describe('a fresh engine, -j 2, students sharing a build stage', () => {
     expect([warmAlone, warmBeside, coldAlone], why).toEqual([coldBeside, coldBeside, coldBeside]);
   }, 900_000);
 
-  it('a build cache lost between build and probe: the student is graded again alone and ends as a quiet run', async () => {
+  it('a build cache lost between build and probe is seen (probed again, or graded again alone) and the student ends as a quiet run', async () => {
     const quiet = verdicts(await gradeSubmission(lab, join(classDir, 'carol'), { docker: engine.docker }));
     const set: string[] = [];
     let lost = false;
@@ -118,12 +118,18 @@ describe('a fresh engine, -j 2, students sharing a build stage', () => {
       onRetry: (s, why) => set.push(`${s.id}: ${why}`),
     });
     expect(lost).toBe(true);
-    expect(set).toEqual([expect.stringMatching(/^carol: cache-hit: /)]);
     const carol = b.outcomes.find((o) => o.student.id === 'carol')!;
-    expect(carol.tries!.map((t) => [t.status, t.alone])).toEqual([['infrastructure error', true], ['graded', true]]);
     expect(verdicts(carol.report!)).toEqual(quiet);
-    // The report says it was graded twice, and why.
-    expect(carol.report!.notes.join('\n')).toMatch(/graded again alone after the rest of the class: the first attempt ended with cache-hit: .*this is the result of that second grading/);
+    // The loss was seen and handled, not missed: either the grading's second probe found the steps
+    // cached again, or (when the second probe also re-ran them) the student was graded again alone.
+    const evidence = carol.report!.checks.find((c) => c.id === 'cache-hit')!.evidence.join('\n');
+    if (set.length) {
+      expect(set).toEqual([expect.stringMatching(/^carol: cache-hit: /)]);
+      expect(carol.tries!.map((t) => [t.status, t.alone])).toEqual([['infrastructure error', true], ['graded', true]]);
+      expect(carol.report!.notes.join('\n')).toMatch(/graded again alone after the rest of the class: the first attempt ended with cache-hit: .*this is the result of that second grading/);
+    } else {
+      expect(evidence).toMatch(/the first probe reported .* as re-run although nothing it reads had changed; probed again/);
+    }
   }, 900_000);
 
   it('leaves nothing of its own in the engine', async () => {
