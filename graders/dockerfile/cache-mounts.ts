@@ -1,5 +1,5 @@
 import type { DockerfileFlag, ParsedDockerfile } from './model';
-import { mountFields } from './parse';
+import { isCacheMount, mountFields, specFields } from './parse';
 import { readDockerfile } from './read';
 
 /*
@@ -28,7 +28,6 @@ export interface CacheMount {
   line: number;
 }
 
-const isCache = (f: DockerfileFlag) => f.name === 'mount' && (mountFields(f.value ?? '').get('type') ?? 'bind').toLowerCase() === 'cache';
 const targetOf = (fields: Map<string, string>) => fields.get('target') ?? fields.get('dst') ?? fields.get('destination') ?? '';
 
 /** Every cache mount of the Dockerfile, in order; `source` is absent where the flag is split over a continuation. */
@@ -37,7 +36,7 @@ export function cacheMounts(df: ParsedDockerfile, runId: string): (CacheMount & 
   for (const stage of df.stages) {
     for (const ins of stage.instructions) {
       if (ins.keyword !== 'RUN') continue;
-      for (const flag of ins.flagList.filter(isCache)) {
+      for (const flag of ins.flagList.filter(isCacheMount)) {
         const fields = mountFields(flag.value ?? '');
         const target = targetOf(fields);
         const id = fields.get('id') || target;
@@ -64,8 +63,7 @@ export function isolateCacheMounts(df: ParsedDockerfile, text: string, runId: st
     const l = lines[line - 1];
     // The reader located this word here; a mismatch would mean the text is not the one it read.
     if (l.slice(column, column + word.length) !== word) throw new Error(`line ${line}: the --mount flag is not where the reader found it`);
-    const parts = m.flag.value!.split(',').filter((p) => p.split('=')[0].trim().toLowerCase() !== 'id');
-    lines[line - 1] = `${l.slice(0, column)}--mount=${[...parts, `id=${m.isolated}`].join(',')}${l.slice(column + word.length)}`;
+    lines[line - 1] = `${l.slice(0, column)}--mount=${[...specFields(m.flag.value!, 'id'), `id=${m.isolated}`].join(',')}${l.slice(column + word.length)}`;
   }
   const out = lines.join('\n');
   // Read back: a cache mount whose id is not this grading's would be shared, so it is never built.

@@ -1,5 +1,5 @@
 import { pathGlob } from '../../lib/linear-glob';
-import type { DockerfileInstruction, ParsedDockerfile } from './model';
+import type { DockerfileFlag, DockerfileInstruction, ParsedDockerfile } from './model';
 import { parseJsonArray, readDockerfile } from './read';
 
 /*
@@ -15,8 +15,7 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** The instruction a BuildKit step name such as `[build 4/6] RUN go mod download` came from. */
 /** The grading builds with mount ids of its own (cache-mounts.ts): step names and instructions are compared without any. */
-const withoutMountIds = (s: string) =>
-  s.replace(/--mount=(\S*)/g, (_, spec: string) => `--mount=${spec.split(',').filter((p) => p.split('=')[0].trim().toLowerCase() !== 'id').join(',')}`);
+const withoutMountIds = (s: string) => s.replace(/--mount=(\S*)/g, (_, spec: string) => `--mount=${specFields(spec, 'id').join(',')}`);
 
 export function instructionForStep(df: ParsedDockerfile, stepName: string): DockerfileInstruction | undefined {
   // A single-stage build has no stage name in its step names: `[2/3] RUN make`.
@@ -77,6 +76,14 @@ export function mountFields(spec: string): Map<string, string> {
   }
   return fields;
 }
+
+/** A mount spec's comma-separated fields as written, without those whose key is `drop` (keys compared as BuildKit does, case-blind). */
+export function specFields(spec: string, drop: string): string[] {
+  return spec.split(',').filter((p) => p.split('=')[0].trim().toLowerCase() !== drop);
+}
+
+/** A `--mount` flag of type cache (a mount's type is bind when none is written). */
+export const isCacheMount = (f: DockerfileFlag) => f.name === 'mount' && (mountFields(f.value ?? '').get('type') ?? 'bind').toLowerCase() === 'cache';
 
 /** The `--mount` specs of a RUN, each read into its fields. */
 export function mountsOf(ins: DockerfileInstruction): Map<string, string>[] {

@@ -1,6 +1,6 @@
 import type { DockerfileInstruction, DockerfileStage, ParsedDockerfile, PolicyRule, PolicyViolation } from './model';
 import { inLineOrder, readDockerfile } from './read';
-import { mountFields, mountsOf } from './parse';
+import { isCacheMount, mountsOf } from './parse';
 import { parseImageRef, type ImageRef } from '../engine/image-ref';
 
 export type { PolicyRule, PolicyViolation } from './model';
@@ -146,7 +146,7 @@ const rules: Rule[] = [
     id: 'mount',
     visit(ins, _stage, input, refuse) {
       for (const f of ins.flagList) {
-        if (f.name !== 'mount' || f.source || (mountFields(f.value ?? '').get('type') ?? 'bind').toLowerCase() !== 'cache') continue;
+        if (f.source || !isCacheMount(f)) continue;
         // Its id is rewritten in place for isolation (cache-mounts.ts), so it must be written where it can be found.
         refuse(ins.line, 'mount', 'a RUN --mount=type=cache option is split over two lines by a backslash', WHY.flag, 'Write each --mount=… option whole on one line; put a backslash after it to continue the RUN.');
       }
