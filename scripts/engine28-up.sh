@@ -20,6 +20,8 @@
 #   DRYDOCK_ENGINE28_CIDR   its address (default 172.31.228.1/24)
 #   DRYDOCK_DEBIAN_MIRROR   Debian archive (default http://deb.debian.org/debian)
 #   DRYDOCK_ENGINE28_SUITE  suite to take docker.io from (default sid)
+#   DRYDOCK_ENGINE28_STORE  image store: containerd (default) or overlay2 (the graph
+#                           driver, as on engines upgraded from before Docker 29)
 #   DRYDOCK_ENGINE28_STOP=1 stop the engine and unmount its root instead
 set -euo pipefail
 
@@ -109,7 +111,12 @@ fi
 # The image store is the point of this engine: written every start, so a root
 # cached by an older version of this script gets it too.
 mkdir -p "$ROOT/etc/docker"
-printf '{\n  "features": { "containerd-snapshotter": true }\n}\n' >"$ROOT/etc/docker/daemon.json"
+case "${DRYDOCK_ENGINE28_STORE:-containerd}" in
+  containerd) snapshotter=true ;;
+  overlay2) snapshotter=false ;;
+  *) log "DRYDOCK_ENGINE28_STORE must be containerd or overlay2"; exit 2 ;;
+esac
+printf '{\n  "features": { "containerd-snapshotter": %s }\n}\n' "$snapshotter" >"$ROOT/etc/docker/daemon.json"
 
 # 2. Mounts. The root is bind-mounted onto itself first (dockerd's `docker
 # load` remounts / and fails on a plain chroot directory), then the kernel's
