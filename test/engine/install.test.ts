@@ -32,7 +32,7 @@ describe('npm install --global of the packed tarball', () => {
     expect(readdirSync(join(installed, 'labs/catalog-image')).sort()).toEqual(['README.md', 'lab.yaml', 'starter']);
     expect(existsSync(join(installed, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(installed, 'dist/render-worker.js'))).toBe(true);
-    for (const gone of ['cli', 'graders', 'build/site.ts', 'scripts', 'node_modules/esbuild', 'node_modules/tsx']) expect(existsSync(join(installed, gone)), gone).toBe(false);
+    for (const gone of ['cli', 'graders', 'build/site', 'build/render', 'scripts', 'node_modules/esbuild', 'node_modules/tsx']) expect(existsSync(join(installed, gone)), gone).toBe(false);
     expect(run(['--version'], { cwd: work }).stdout.trim()).toBe(`drydock ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`);
   });
 

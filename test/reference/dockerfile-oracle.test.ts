@@ -34,7 +34,7 @@ const refused = (text: string, images: string[]) => checkDockerfilePolicy(text, 
 /*
  * What the engine is given is not always the text the rules judged: when the
  * `# syntax=` frontend cannot be fetched offline, the grader blanks that line
- * and builds with the built-in frontend (graders/grade.ts). Both texts count.
+ * and builds with the built-in frontend (graders/grade/grade.ts). Both texts count.
  */
 function builtTexts(text: string): string[] {
   let df;

@@ -1,6 +1,6 @@
 // The cache-hit verdict from made-up probe traces: every branch in
-// milliseconds. The engine tests (cold-cache.engine.test.ts and
-// grader.engine.test.ts) show the same verdicts on real builds.
+// milliseconds. The engine tests (test/engine/cold-cache.test.ts and
+// test/engine/grade.test.ts) show the same verdicts on real builds.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

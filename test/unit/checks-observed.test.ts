@@ -1,6 +1,7 @@
-// The seven original checks judged from made-up observations: every verdict
+// The core checks (build, size, distroless, user, exec-entrypoint, graceful-stop)
+// judged from made-up observations: every verdict
 // branch in milliseconds. The engine tests show the same verdicts on real
-// images (grader.engine.test.ts); cache-hit has its own file.
+// images (test/engine/grade.test.ts); cache-hit has its own file (cache-check.test.ts).
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
