@@ -82,8 +82,9 @@ async function batchCommand(positionals: string[], values: Values<typeof gradeSp
   try {
     const result = await interrupt.track(gradeBatch(lab, values.batch!, values.out, {
       docker,
-      jobs: engines.length === 1 ? engines[0].jobs : jobs,
-      engines: engines.length > 1 ? engines : undefined,
+      jobs,
+      // Every engine named goes as a slot, one included: its URL decides where BuildKit's cap can be written.
+      engines: engines.length ? engines : undefined,
       shard,
       regrade: Boolean(values.regrade),
       rosterFile: values.roster,
