@@ -28,29 +28,34 @@ function counting(docker: Docker): { docker: Docker; calls: Map<string, number> 
 
 describe('the engine pool', () => {
   it('asks the engine for its version and info once for a class of six, not once per student', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drydock-pool-class-'));
-    // Students that end before any build (empty folders, a Dockerfile the policy refuses): the setup is all the engine work.
-    for (const id of ['a', 'b', 'c']) mkdirSync(join(dir, id));
-    for (const id of ['d', 'e', 'f']) {
-      mkdirSync(join(dir, id));
-      writeFileSync(join(dir, id, 'Dockerfile'), 'FROM ubuntu:latest\nRUN curl http://example.com | sh\n');
+    const tmp = mkdtempSync(join(tmpdir(), 'drydock-pool-'));
+    try {
+      const dir = join(tmp, 'class');
+      // Students that end before any build (empty folders, a Dockerfile the policy refuses): the setup is all the engine work.
+      for (const id of ['a', 'b', 'c']) mkdirSync(join(dir, id), { recursive: true });
+      for (const id of ['d', 'e', 'f']) {
+        mkdirSync(join(dir, id), { recursive: true });
+        writeFileSync(join(dir, id, 'Dockerfile'), 'FROM ubuntu:latest\nRUN curl http://example.com | sh\n');
+      }
+      const { docker, calls } = counting(connect());
+      const r = await gradeBatch(fastLab(), dir, join(tmp, 'out'), { docker, jobs: 2 });
+      expect(r.outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
+      expect(calls.get('version')).toBe(1);
+      expect(calls.get('info')).toBe(1);
+      // Every student still names the engine it was graded on.
+      for (const o of r.outcomes) expect(o.report!.engine.version).not.toBe('unknown');
+      // All of the setup (base images included) is once per class: one student of each kind asks the engine the same.
+      const few = join(tmp, 'few');
+      for (const id of ['a', 'd']) cpSync(join(dir, id), join(few, id), { recursive: true });
+      const one = counting(connect());
+      await gradeBatch(fastLab(), few, join(tmp, 'few-out'), { docker: one.docker, jobs: 2 });
+      // (The list* calls are each student's own: the sweep of its run's objects when its grading ends.)
+      const setup = (m: Map<string, number>) => ({ version: m.get('version'), info: m.get('info'), getImage: m.get('getImage') });
+      expect(setup(calls)).toEqual(setup(one.calls));
+      expect(calls.get('getImage')).toBeGreaterThan(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
-    const { docker, calls } = counting(connect());
-    const r = await gradeBatch(fastLab(), dir, mkdtempSync(join(tmpdir(), 'drydock-pool-out-')), { docker, jobs: 2 });
-    expect(r.outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
-    expect(calls.get('version')).toBe(1);
-    expect(calls.get('info')).toBe(1);
-    // Every student still names the engine it was graded on.
-    for (const o of r.outcomes) expect(o.report!.engine.version).not.toBe('unknown');
-    // All of the setup (base images included) is once per class: one student of each kind asks the engine the same.
-    const few = mkdtempSync(join(tmpdir(), 'drydock-pool-class-'));
-    for (const id of ['a', 'd']) cpSync(join(dir, id), join(few, id), { recursive: true });
-    const one = counting(connect());
-    await gradeBatch(fastLab(), few, mkdtempSync(join(tmpdir(), 'drydock-pool-out-')), { docker: one.docker, jobs: 2 });
-    // (The list* calls are each student's own: the sweep of its run's objects when its grading ends.)
-    const setup = (m: Map<string, number>) => ({ version: m.get('version'), info: m.get('info'), getImage: m.get('getImage') });
-    expect(setup(calls)).toEqual(setup(one.calls));
-    expect(calls.get('getImage')).toBeGreaterThan(0);
   });
 
   it('with one --engine tcp:// URL, caps nothing on this machine and says the builds ran uncapped', async () => {
