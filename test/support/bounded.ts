@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -10,30 +10,72 @@ export interface Bounded<T> {
   failure?: string;
 }
 
+export interface BoundedOptions {
+  timeoutMs?: number;
+  heapMB?: number;
+}
+
 /**
- * Runs `fn` of a repository module (path relative to the root) in a child
- * Node with a small heap and a hard time limit, so a reader that hangs in
- * synchronous code or runs out of memory on hostile input fails the test
- * instead of stalling the run. The arguments and the result travel as JSON.
+ * Runs functions of a repository module (path relative to the root) in a child
+ * Node with a small heap and a hard time limit per call, so a reader that hangs
+ * in synchronous code or runs out of memory on hostile input fails the test
+ * instead of stalling the run. One child answers call after call (starting Node
+ * with tsx costs about a second of CPU, more than most cases); a call that runs
+ * out of time kills it, a heap that runs out ends it, and the next call starts a
+ * fresh one. Arguments and results travel as JSON over the IPC channel.
  */
-export function runBounded<T>(module: string, fn: string, args: unknown[], opts: { timeoutMs?: number; heapMB?: number } = {}): Bounded<T> {
-  const code = `
-    const m = await import(${JSON.stringify(join(ROOT, module))});
-    const args = JSON.parse(process.env.BOUNDED_ARGS);
-    try {
-      const v = await m[${JSON.stringify(fn)}](...args);
-      process.stdout.write(JSON.stringify({ value: v ?? null }));
-    } catch (e) {
-      process.stdout.write(JSON.stringify({ failure: (e && e.constructor && e.constructor.name) + ': ' + (e && e.message) }));
-    }`;
-  const res = spawnSync(process.execPath, ['--import', 'tsx', `--max-old-space-size=${opts.heapMB ?? 512}`, '--input-type=module', '-e', code], {
-    cwd: ROOT,
-    env: { ...process.env, BOUNDED_ARGS: JSON.stringify(args) },
-    timeout: opts.timeoutMs ?? 60_000,
-    maxBuffer: 64 << 20,
-    encoding: 'utf8',
-  });
-  if (res.error || res.signal) return { failure: `killed (${res.signal ?? res.error?.message}): no answer within ${opts.timeoutMs ?? 60_000} ms` };
-  if (res.status !== 0) return { failure: `exit ${res.status}: ${res.stderr.split('\n').find((l) => /heap|Error/.test(l)) ?? res.stderr.slice(-300)}` };
-  return JSON.parse(res.stdout) as Bounded<T>;
+export function boundedRunner(module: string, opts: BoundedOptions = {}) {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  let queue = Promise.resolve();
+
+  const start = () => {
+    stderr = '';
+    const c = fork(join(import.meta.dirname, 'bounded-child.ts'), [join(ROOT, module)], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${opts.heapMB ?? 512}`],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    return c;
+  };
+
+  const once = <T>(fn: string, args: unknown[]) =>
+    new Promise<Bounded<T>>((resolve) => {
+      const c = (child ??= start());
+      const done = (r: Bounded<T>) => {
+        clearTimeout(timer);
+        c.off('message', onMessage);
+        c.off('exit', onExit);
+        resolve(r);
+      };
+      const onMessage = (m: Bounded<T>) => done(m);
+      const onExit = (code: number | null, signal: string | null) => {
+        child = undefined;
+        done({ failure: `exit ${code ?? signal}: ${stderr.split('\n').find((l) => /heap|Error/.test(l)) ?? stderr.slice(-300)}` });
+      };
+      const timer = setTimeout(() => {
+        child = undefined;
+        c.off('exit', onExit);
+        c.kill('SIGKILL');
+        done({ failure: `killed: no answer within ${timeoutMs} ms` });
+      }, timeoutMs);
+      c.on('message', onMessage);
+      c.on('exit', onExit);
+      c.send({ fn, args });
+    });
+
+  return {
+    /** `fn(...args)` in the child; calls run one after another. */
+    call<T>(fn: string, args: unknown[]): Promise<Bounded<T>> {
+      const result = queue.then(() => once<T>(fn, args));
+      queue = result.then(() => undefined);
+      return result;
+    },
+    close() {
+      child?.kill('SIGKILL');
+      child = undefined;
+    },
+  };
 }
