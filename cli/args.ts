@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /**
@@ -53,7 +55,7 @@ export function parseCommand<O extends Record<string, OptionSpec>>(spec: Command
   try {
     parsed = parseArgs({ args: argv, options: nodeOptions, allowPositionals: true, strict: true });
   } catch (err) {
-    throw usage(spec, describeParseError(err as NodeJS.ErrnoException, spec.options));
+    throw usage(spec, describeParseError(err as NodeJS.ErrnoException, spec.options, argv));
   }
   if (parsed.values.help) {
     process.stdout.write(spec.help);
@@ -89,7 +91,7 @@ export function parseCommand<O extends Record<string, OptionSpec>>(spec: Command
   return { values: values as Values<O>, positionals: parsed.positionals };
 }
 
-function describeParseError(err: NodeJS.ErrnoException, options: Record<string, OptionSpec>): string {
+function describeParseError(err: NodeJS.ErrnoException, options: Record<string, OptionSpec>, argv: string[]): string {
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const name = /'([^']*)'/.exec(err.message)?.[1] ?? '';
     return `unknown option ${name}`;
@@ -98,8 +100,30 @@ function describeParseError(err: NodeJS.ErrnoException, options: Record<string, 
     const long = /--([\w-]+)/.exec(err.message)?.[1];
     if (long && /argument missing/.test(err.message)) return `--${long} needs a value${options[long]?.type === 'integer' ? ' (a whole number)' : ''}`;
     if (long && /does not take an argument/.test(err.message)) return `--${long} takes no value`;
+    // `-j -3`, `--port -1`: Node reads the dash as the start of another option ("ambiguous").
+    const given = /Option '(-{1,2}[\w-]+)' argument is ambiguous/.exec(err.message)?.[1];
+    if (given) {
+      const name = given.startsWith('--') ? given.slice(2) : Object.entries(options).find(([, o]) => o.short === given.slice(1))?.[0];
+      const value = argv[argv.indexOf(given) + 1];
+      const o = name ? options[name] : undefined;
+      if (name && o?.type === 'integer') return `--${name} wants a whole number ${o.max !== undefined ? `from ${o.min ?? 0} to ${o.max}` : `of ${o.min ?? 0} or more`}, not "${value}"`;
+      if (name) return `--${name} needs a value; one that starts with a dash is written --${name}=${value}`;
+    }
   }
   return err.message.split('\n')[0];
 }
 
 const orList = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+
+/**
+ * The course folder a command reads (`--root`, default the current folder): an existing folder,
+ * else a usage error. A misspelt --root used to build an empty book into <typo>/site and exit 0.
+ */
+export function courseRootOf(command: string, root: string | undefined): string {
+  if (root === '') throw new UsageError(`drydock ${command}: --root needs a value (see drydock ${command} --help)`);
+  const dir = resolve(root ?? '.');
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`drydock ${command}: --root ${root}: no such folder`);
+  if (!st.isDirectory()) throw new UsageError(`drydock ${command}: --root ${root}: not a folder (give the course folder, the one holding course.yaml, chapters/ or book.toml)`);
+  return dir;
+}

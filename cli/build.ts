@@ -1,7 +1,7 @@
 import { resolve, join } from 'node:path';
 import { buildBook } from '../build/site/site';
 import { formatProblem } from '../lib/yaml-schema';
-import { parseCommand } from './args';
+import { courseRootOf, parseCommand } from './args';
 
 const HELP = `Usage: drydock build [--root DIR] [--out DIR] [-j N] [-q]
 
@@ -30,7 +30,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const args = parseCommand(buildSpec, argv);
   if (!args) return 0;
   const { values } = args;
-  const root = resolve(values.root ?? '.');
+  const root = courseRootOf('build', values.root);
   const out = resolve(values.out ?? join(root, 'site'));
   const result = await buildBook({ root, out, threads: values.threads, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
   if (!result.ok) {

@@ -4,7 +4,7 @@ import { githubWorkflow, gitlabPipeline, kubernetesManifests, type CiOptions } f
 import { loadLab } from '../graders/lab/load';
 import { SourceError } from '../lib/yaml-schema';
 import { parseCommand, UsageError } from './args';
-import { courseRemote, labDirOf } from './lab-arg';
+import { graderPackageOf, labDirOf } from './lab-arg';
 
 const HELP = `Usage: drydock ci github|gitlab|kubernetes <lab-dir> --shards N [--out DIR] [--package SPEC] [--lab-path PATH]
 
@@ -18,7 +18,8 @@ Writes a job that grades a whole class in N shards and merges them into one grad
                its own dockerd sidecar; needs privileged pods) and drydock-merge-job.yaml
   --shards N        how many jobs grade at once (each a machine with its own engine)
   --out DIR         the repository (github, gitlab) or folder (kubernetes) to write into (default: .)
-  --package SPEC    npm install spec of the grader (default: the course repository's git remote)
+  --package SPEC    npm install spec of the grader (default: the drydock the course's package.json
+                    pins, as \`drydock init\` writes it; in Drydock's own repository, its git remote)
   --lab-path PATH   the lab as the job names it (default: its path inside --out, else
                     /class/lab on the Kubernetes volume, else the lab's id)
 `;
@@ -40,9 +41,9 @@ export async function ciCommand(argv: string[]): Promise<number> {
   if (shards === undefined) throw new UsageError('drydock ci: --shards N is needed, a whole number from 1 to 256 (see drydock ci --help)');
   try {
     const lab = loadLab(labDirOf(labArg));
-    const packageSpec = values.package ?? courseRemote(lab.dir);
+    const packageSpec = values.package ?? graderPackageOf(lab.dir);
     if (!packageSpec) {
-      process.stderr.write("drydock ci: the course repository has no git remote; pass --package with where the jobs can install the grader from\n");
+      process.stderr.write(`drydock ci: cannot tell where the jobs install the grader from (no package.json pins drydock); pass --package SPEC, e.g. drydock@^0.1.0\n`);
       return 2;
     }
     const out = resolve(values.out);

@@ -4,7 +4,7 @@ import { classroomWorkflow } from '../graders/integrations/classroom';
 import { SourceError } from '../lib/yaml-schema';
 import { loadLab } from '../graders/lab/load';
 import { parseCommand } from './args';
-import { courseRemote, labDirOf } from './lab-arg';
+import { graderPackageOf, labDirOf } from './lab-arg';
 
 const HELP = `Usage: drydock classroom <lab-dir> [--out REPO-DIR] [--package SPEC]
 
@@ -13,7 +13,8 @@ Writes a GitHub Classroom autograding setup into a student (template) repository
   .drydock/lab/lab.yaml             the lab definition the workflow grades against
   --out DIR       the repository to write into (default: current folder)
   --package SPEC  npm install spec of the grader: a git URL, a tarball URL or a registry name
-                  (default: the git remote of the course repository, as git+URL)
+                  (default: the drydock the course's package.json pins; in Drydock's own
+                  repository, its git remote as git+URL)
 `;
 
 export const classroomSpec = {
@@ -29,9 +30,9 @@ export async function classroomCommand(argv: string[]): Promise<number> {
   const { values, positionals } = args;
   try {
     const lab = loadLab(labDirOf(positionals[0]));
-    const packageSpec = values.package ?? courseRemote(lab.dir);
+    const packageSpec = values.package ?? graderPackageOf(lab.dir);
     if (!packageSpec) {
-      process.stderr.write('drydock classroom: the course repository has no git remote; pass --package with where students\' workflows can install the grader from\n');
+      process.stderr.write(`drydock classroom: cannot tell where students' workflows install the grader from (no package.json pins drydock); pass --package SPEC, e.g. drydock@^0.1.0\n`);
       return 2;
     }
     const repo = resolve(values.out);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadCourse } from '../build/model/course';
 import { buildBook } from '../build/site/site';
 import { formatProblem } from '../lib/yaml-schema';
-import { parseCommand } from './args';
+import { courseRootOf, parseCommand } from './args';
 import { buildQueue, watchCourse } from './dev-session';
 import { serveSite } from './serve';
 
@@ -24,7 +24,7 @@ export async function devCommand(argv: string[]): Promise<number> {
   const args = parseCommand(devSpec, argv);
   if (!args) return 0;
   const { values } = args;
-  const root = resolve(values.root ?? '.');
+  const root = courseRootOf('dev', values.root);
   const out = resolve(values.out ?? join(root, 'site'));
   const live = serveSite(out);
   const rebuild = async (why: string) => {

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { isEmptyFolder, scaffoldCourse } from '../graders/authoring/course';
 import { packageVersion } from '../lib/paths';
@@ -27,6 +28,10 @@ export async function initCommand(argv: string[]): Promise<number> {
   const args = parseCommand(initSpec, argv);
   if (!args) return 0;
   const dir = resolve(args.positionals[0] ?? '.');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    process.stderr.write(`drydock init: ${dir} is a file; give a new or empty folder (drydock init my-course)\n`);
+    return 2;
+  }
   if (!isEmptyFolder(dir)) {
     process.stderr.write(`drydock init: ${dir} is not empty; give a new or empty folder (drydock init my-course)\n`);
     return 2;

@@ -43,6 +43,7 @@ import remarkLabCard from '../plugins/remark-lab-card';
 import remarkMermaid from '../plugins/remark-mermaid';
 import remarkMdbookIncludes from '../plugins/remark-mdbook-includes';
 import remarkMdbookTitle from '../plugins/remark-mdbook-title';
+import remarkHeadingAttributes from '../plugins/remark-heading-attributes';
 import { preprocessText } from '../preprocess';
 import remarkUnknownDirectives from '../plugins/remark-unknown-directives';
 import type { SourceProblem } from '../../lib/yaml-schema';
@@ -96,6 +97,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkGfmCore)
     .use(remarkMdbookIncludes)
     .use(remarkMdbookTitle)
+    .use(remarkHeadingAttributes)
     .use(remarkDirective)
     .use(remarkGithubAlerts)
     .use(remarkScreenPrint)

@@ -136,6 +136,26 @@ describe('an mdBook, copied as it is', () => {
     const b = await build(copy, join(copy, 'site'));
     expect(b.problems).toEqual([{ file: 'src/SUMMARY.md', line: 4, column: 1, message: 'links to gone/away.md, which is not in src/' }]);
   });
+
+  it("reads mdBook's code attributes (rust,ignore), hides rustdoc's # lines, and takes a heading's {#id}", async () => {
+    const copy = join(work, 'mdbook-code');
+    mkdirSync(join(copy, 'src/macros'), { recursive: true });
+    writeFileSync(join(copy, 'book.toml'), '[book]\ntitle = "Code"\n');
+    writeFileSync(join(copy, 'src/SUMMARY.md'), '# Summary\n\n- [Intro](README.md)\n- [Derive](macros/derive.md)\n');
+    writeFileSync(join(copy, 'src/README.md'), '# Intro\n\nSee [derive macros](macros/derive.md#derive-macros).\n\n```rust,ignore\n# fn main() {\nlet x = 1;\n##[derive(Debug)]\n# }\n```\n\n```rust,editable,edition2021\nfn two() {}\n```\n');
+    writeFileSync(join(copy, 'src/macros/derive.md'), '# Derive\n\n## Derive macros {#derive-macros .api}\n\nText.\n');
+    const b = await build(copy, join(copy, 'site'));
+    expect(b.problems).toEqual([]);
+    expect(b.warnings).toEqual([]);
+    const index = readFileSync(join(copy, 'site/index.html'), 'utf8');
+    const code = [...index.matchAll(/<code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+    expect(code[0]).toBe('let x = 1;\n#[derive(Debug)]');
+    expect(index).toMatch(/data-lang="rust"[^>]*><code><span/);
+    expect(index).toContain('<span class="code-lang">rust</span>');
+    const derive = readFileSync(join(copy, 'site/macros/derive.html'), 'utf8');
+    expect(derive).toMatch(/<h2 id="derive-macros" class="api">Derive macros<a /);
+    expect(brokenLinks(join(copy, 'site'))).toEqual([]);
+  });
 });
 
 function writeTree(root: string, files: Record<string, string>) {

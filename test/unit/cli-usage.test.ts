@@ -3,7 +3,8 @@
 // (a thrown error fails the test: it would be a stack trace); the last cases run the
 // bundled bin as a user's shell does.
 import { spawnSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, main } from '../../cli/main';
@@ -71,6 +72,30 @@ describe('a usage mistake is one line and exit 2', () => {
 
   it.each(COMMANDS.filter(([, , wrong]) => wrong))('%j with a value of the wrong type: %j', async (words, _opt, wrong) => {
     expectUsageError(await run([...words, 'x', ...wrong!]), words.join(' '), `"${wrong![1]}"`);
+  });
+
+  it('a negative number is a value of the wrong type, not an "ambiguous" option', async () => {
+    expectUsageError(await run(['build', '-j', '-3']), 'build', '--threads wants a whole number of 1 or more, not "-3"');
+    expectUsageError(await run(['dev', '--port', '-1']), 'dev', '--port wants a whole number from 0 to 65535, not "-1"');
+    expectUsageError(await run(['ci', 'github', 'x', '--shards', '-2']), 'ci', '--shards wants a whole number from 1 to 256, not "-2"');
+    expectUsageError(await run(['init', 'x', '--title', '-Intro']), 'init', '--title needs a value; one that starts with a dash is written --title=-Intro');
+  });
+
+  it('--root must be a folder: a typo is not an empty book built into <typo>/site', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-root-'));
+    writeFileSync(join(dir, 'README.md'), '# A file\n');
+    for (const command of ['build', 'dev']) {
+      expectUsageError(await run([command, '--root', join(dir, 'nope')]), command, `--root ${join(dir, 'nope')}: no such folder`);
+      expectUsageError(await run([command, '--root', join(dir, 'README.md')]), command, 'not a folder');
+      expectUsageError(await run([command, '--root=']), command, '--root needs a value');
+    }
+    expect(readdirSync(dir)).toEqual(['README.md']);
+  });
+
+  it('init into a file: one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-init-file-'));
+    writeFileSync(join(dir, 'notes.txt'), 'x\n');
+    expectUsageError(await run(['init', join(dir, 'notes.txt')]), 'init', 'is a file');
   });
 
   it('an unknown command and an unknown subcommand', async () => {

@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { scaffoldCourse } from '../../graders/authoring/course';
@@ -49,5 +50,35 @@ describe('drydock init', () => {
     }
     expect(err.trimEnd().split('\n')).toEqual([`drydock init: ${join(dir, 'mine')} is not empty; give a new or empty folder (drydock init my-course)`]);
     expect(readFileSync(join(dir, 'mine/notes.md'), 'utf8')).toBe('keep me\n');
+  });
+
+  it("ci and classroom install the drydock the course's package.json pins, not the course repository", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'drydock-init-')), 'my-course');
+    scaffoldCourse(dir, { drydockSpec: 'drydock@^1.2.3' });
+    // A pushed course has a remote: installing that repository globally gives no drydock command.
+    spawnSync('git', ['init', '-q', dir]);
+    spawnSync('git', ['-C', dir, 'remote', 'add', 'origin', 'https://github.com/someone/my-course.git']);
+    const quiet = async (args: string[]) => {
+      const write = process.stderr.write;
+      process.stderr.write = (() => true) as typeof process.stderr.write;
+      try {
+        return await main(args);
+      } finally {
+        process.stderr.write = write;
+      }
+    };
+    expect(await quiet(['ci', 'github', join(dir, 'labs/webapp-image'), '--shards', '2', '--out', dir])).toBe(0);
+    const installs = (file: string) => [...readFileSync(file, 'utf8').matchAll(/npm install --global "([^"]+)"/g)].map((m) => m[1]);
+    expect(installs(join(dir, '.github/workflows/drydock-grade.yml'))).toEqual(['drydock@^1.2.3', 'drydock@^1.2.3']);
+    const student = join(dir, '..', 'student');
+    expect(await quiet(['classroom', join(dir, 'labs/webapp-image'), '--out', student])).toBe(0);
+    expect(installs(join(student, '.github/workflows/classroom.yml'))).toEqual(['drydock@^1.2.3']);
+    // A file: or git pin is used as written.
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    pkg.devDependencies.drydock = 'file:../drydock-1.2.3.tgz';
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+    expect(await quiet(['ci', 'gitlab', join(dir, 'labs/webapp-image'), '--shards', '2', '--out', dir])).toBe(0);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toContain('file:../drydock-1.2.3.tgz');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).not.toContain('someone/my-course');
   });
 });
