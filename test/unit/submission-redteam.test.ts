@@ -3,16 +3,24 @@
 // its size was counted, zips refused without closing their descriptor, and control characters
 // from a submission sent raw to the grader's terminal.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { openSubmission, SubmissionError } from '../../graders/submission/open';
 import { renderTerminal } from '../../graders/report/terminal';
 import type { Report } from '../../graders/report/model';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'drydock-redteam-'));
+const made: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'drydock-redteam-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const MB = 1024 * 1024;
 
 /** A tar of [name, body, mode] files, written by Python's tarfile (modes exactly as given). */
