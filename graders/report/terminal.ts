@@ -10,8 +10,22 @@ const MARK: Record<CheckStatus, (s: string) => string> = {
 };
 const LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 
+/**
+ * Text a submission controls (file names from an archive, a build's log lines,
+ * a Dockerfile's words) reaches the terminal of whoever runs the grader: its
+ * control characters are shown as `\x1b`-style escapes, never sent, so an
+ * archive entry named `ESC ] 0 ; … BEL ESC [ 2 J` cannot retitle, clear or
+ * overwrite the report (a forged PASS line) or reach the terminal's own
+ * escape-sequence handlers. Tabs stay; line breaks become escapes too, so one
+ * evidence line stays one line.
+ */
+export function plain(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** The report a student reads in a terminal: verdict, evidence, fix and where to read more, per check. */
-export function renderTerminal(r: Report): string {
+export function renderTerminal(report: Report): string {
+  const r = plainReport(report);
   const out: string[] = [];
   out.push(pc.bold(`Drydock · ${r.lab} · ${r.submission}`));
   out.push(pc.dim(`engine ${r.engine.version} (API ${r.engine.apiVersion})${r.engine.standIns.length ? ` · stand-in images: ${r.engine.standIns.join(', ')}` : ''}`));
@@ -32,4 +46,16 @@ export function renderTerminal(r: Report): string {
       pc.dim(`  in ${(r.durationMs / 1000).toFixed(1)} s (${r.phases.map((p) => `${p.name} ${(p.ms / 1000).toFixed(1)} s`).join(', ')})`),
   );
   return out.join('\n') + '\n';
+}
+
+/** The report with every string a submission can influence made plain (see plain()). */
+function plainReport(r: Report): Report {
+  return {
+    ...r,
+    lab: plain(r.lab),
+    submission: plain(r.submission),
+    engine: { ...r.engine, version: plain(r.engine.version), standIns: r.engine.standIns.map(plain) },
+    checks: r.checks.map((c) => ({ ...c, title: plain(c.title), summary: plain(c.summary), evidence: c.evidence.map(plain), fix: c.fix && plain(c.fix), learnMore: c.learnMore && plain(c.learnMore) })),
+    notes: r.notes.map(plain),
+  };
 }

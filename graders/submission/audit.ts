@@ -18,7 +18,7 @@ export function auditTree(root: string): void {
       const res = target.startsWith('/') ? ({ inside: false, why: 'absolute' } as const) : resolveInside(root, [...from, target].join('/'));
       if (!res.inside) throw linkOutside(rel, target, res.why);
     } else if (st.isDirectory()) {
-      clearSpecialModes(path, st.mode);
+      clearSpecialModes(path, st.mode, true);
     } else if (st.isFile()) {
       if (st.nlink > 1) throw new SubmissionError(`the submission holds a hard link (${rel})`, PACK_ONLY_FILES);
       clearSpecialModes(path, st.mode);

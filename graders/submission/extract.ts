@@ -195,9 +195,16 @@ const ZIP_KINDS: Record<number, string> = { 0o010000: 'FIFO (named pipe)', 0o020
 export function extractZip(file: string, root: string, budget: Budget): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     let failed = false;
+    let open: yauzl.ZipFile | undefined;
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
+      // A refusal of ours stops reading: the zip's descriptor is closed now, not leaked (one per refused zip).
+      try {
+        open?.close();
+      } catch {
+        // already closed by yauzl
+      }
       const msg = (err as Error)?.message ?? String(err);
       if (err instanceof SubmissionError) return reject(err);
       if (/invalid relative path/.test(msg)) return reject(CLIMBS(msg.replace(/^.*?: /, '')));
@@ -206,6 +213,7 @@ export function extractZip(file: string, root: string, budget: Budget): Promise<
     };
     yauzl.open(file, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true, decodeStrings: true }, (err, zip) => {
       if (err || !zip) return fail(err);
+      open = zip;
       // The central directory says how many entries follow: too many is refused before any is written.
       if (zip.entryCount > budget.maxFiles) {
         zip.close();
@@ -248,7 +256,7 @@ export function extractZip(file: string, root: string, budget: Budget): Promise<
                   const target = body.toString();
                   if (target.startsWith('/')) throw new SubmissionError(`the submission holds a symlink that points outside the submission (${name} -> ${target}, an absolute path)`, 'Replace the symlink with the file it points to, or make it a relative link to a file inside your project.');
                   placeSymlink(path, target, name);
-                } else createFile(path, body, unixMode & 0o755 || 0o644, name);
+                } else createFile(path, body, unixMode ? readableMode(unixMode) : 0o644, name);
                 zip.readEntry();
               } catch (e3) {
                 fail(e3);
@@ -304,24 +312,36 @@ export function copyFolder(source: string, root: string, budget: Budget): void {
       } else if (st.isFile()) {
         if (st.nlink > 1) throw SPECIAL(shown, `hard link (one of ${st.nlink} names of the same file)`);
         budget.add(st.size);
-        copyFile(src, dest, source, shown);
+        copyFile(src, dest, source, shown, st.size);
       } else throw SPECIAL(shown, st.isFIFO() ? 'FIFO (named pipe)' : st.isSocket() ? 'socket' : st.isCharacterDevice() ? 'character device' : st.isBlockDevice() ? 'block device' : 'special file');
     }
   };
   walk([]);
 }
 
-function copyFile(src: string, dest: string, source: string, shown: string): void {
+const CHANGED = (shown: string, how: string) => new SubmissionError(`${shown} ${how} while the grader copied it`, 'Submit again without changing the files during grading.');
+
+/**
+ * Copies one file of a live folder: exactly the `size` bytes counted against
+ * the budget. A file that grows after that check (another process truncating
+ * it to gigabytes the moment the grader opens it) is refused, and nothing past
+ * `size` is ever read, so the copy stays within the budget.
+ */
+function copyFile(src: string, dest: string, source: string, shown: string, size: number): void {
   let fd: number;
   try {
     fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new SubmissionError(`the grader may not read ${shown}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') throw new SubmissionError(`the grader may not read ${shown}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+    if (code === 'ELOOP') throw CHANGED(shown, 'changed into a symlink');
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw CHANGED(shown, 'disappeared');
     throw err;
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw SPECIAL(shown, 'special file');
+    if (st.size !== size) throw CHANGED(shown, `changed size (${size} bytes, then ${st.size})`);
     let opened: string | undefined;
     try {
       opened = readlinkSync(`/proc/self/fd/${fd}`);
@@ -333,14 +353,27 @@ function copyFile(src: string, dest: string, source: string, shown: string): voi
     }
     createFile(dest, (out) => {
       const buf = Buffer.alloc(64 * 1024);
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) writeSync(out, buf, 0, n);
-    }, st.mode & 0o755, shown);
+      let left = size;
+      for (let n; left > 0 && (n = readSync(fd, buf, 0, Math.min(buf.length, left), null)) > 0; left -= n) writeSync(out, buf, 0, n);
+    }, readableMode(st.mode), shown);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Strips set-id and sticky bits node-tar keeps from the archive's modes: no file the grader owns should carry them. */
-export function clearSpecialModes(path: string, mode: number): void {
-  if (mode & 0o7000) chmodSync(path, mode & 0o777);
+/** A submitted file's permission bits as the zip and folder writers keep them: no set-id bits, no write for others, always readable by the grader's user. */
+export function readableMode(mode: number): number {
+  return (mode & 0o755) | 0o400;
+}
+
+/**
+ * Strips set-id and sticky bits node-tar keeps from the archive's modes (no
+ * file the grader owns should carry them), and gives the grader's user read
+ * access to every file and folder: an archive's `0000` or `0200` Dockerfile
+ * would otherwise stop a grader that does not run as root with EACCES, an
+ * infrastructure error instead of a verdict.
+ */
+export function clearSpecialModes(path: string, mode: number, dir = false): void {
+  const want = (mode & 0o777) | (dir ? 0o700 : 0o400);
+  if ((mode & 0o7777) !== want) chmodSync(path, want);
 }

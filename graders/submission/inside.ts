@@ -104,6 +104,7 @@ export function readInside(root: string, rel: string): Buffer {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new SubmissionError(`${rel} changed into a symlink while the grader read it`, 'Submit again without changing the files during grading.');
+    if (code === 'EACCES') throw new SubmissionError(`the grader may not read ${rel}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
     throw err;
   }
   try {

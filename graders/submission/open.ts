@@ -31,10 +31,16 @@ export interface OpenOptions {
   starterDir?: string;
 }
 
-/** Feeds a file's bytes to the hash in chunks: never the whole file in memory. */
-function hashContent(h: Hash, fd: number): void {
+/**
+ * Feeds a file's bytes to the hash in chunks: never the whole file in memory,
+ * and never more than `size` bytes (what fstat said of the open file), so a
+ * file that grows while it is read, or a device swapped in, cannot keep the
+ * grader reading.
+ */
+function hashContent(h: Hash, fd: number, size: number): void {
   const buf = Buffer.alloc(1024 * 1024);
-  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  let left = size;
+  for (let n; left > 0 && (n = readSync(fd, buf, 0, Math.min(buf.length, left), null)) > 0; left -= n) h.update(buf.subarray(0, n));
 }
 
 /**
@@ -69,9 +75,20 @@ export function hashTree(root: string, maxBytes = Number.POSITIVE_INFINITY, maxF
       else if ((bytes += st.size) > maxBytes) h.update(`F ${rel} ${st.size} ${st.mtimeMs}\n`);
       else {
         h.update(`F ${rel} ${st.size}\n`);
-        const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        let fd: number;
         try {
-          hashContent(h, fd);
+          fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        } catch {
+          // Swapped for a link, removed or made unreadable since the lstat: a change, hashed as one.
+          h.update(`X ${rel}\n`);
+          continue;
+        }
+        try {
+          // The file opened may not be the one lstat saw (a folder on its path swapped for a link to /dev):
+          // only a regular file is read, and only as far as its size.
+          const now = fstatSync(fd);
+          if (!now.isFile()) h.update(`S ${rel} ${now.mode & 0o170000}\n`);
+          else hashContent(h, fd, Math.min(now.size, st.size));
         } finally {
           closeSync(fd);
         }
@@ -90,7 +107,7 @@ export function hashArchive(file: string, maxBytes = Number.POSITIVE_INFINITY): 
   try {
     const st = fstatSync(fd);
     if (st.size > maxBytes) h.update(`A ${st.size} ${st.mtimeMs}\n`);
-    else hashContent(h, fd);
+    else hashContent(h, fd, st.size);
   } finally {
     closeSync(fd);
   }
