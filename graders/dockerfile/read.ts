@@ -39,7 +39,7 @@ export const LIMITS = { bytes: 256 * 1024, lineBytes: 16 * 1024, instructions: 2
 const INSTRUCTIONS = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD']);
 const JSON_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'COPY', 'ADD']);
 /** The official frontend, exactly as the reader accepts it. */
-export const SYNTAX_LINE = /^# syntax=(docker\/dockerfile:\d+(?:\.\d+){0,2}(?:-labs)?)$/;
+export const SYNTAX_LINE = /^# syntax=(docker\/dockerfile:\d+(?:\.\d+){0,2})$/;
 /** BuildKit's automatic platform args, in scope for FROM and (declared) in stages. */
 const PLATFORM_ARGS: Record<string, string> = { TARGETPLATFORM: 'linux/amd64', TARGETOS: 'linux', TARGETARCH: 'amd64', TARGETVARIANT: '', BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '' };
 

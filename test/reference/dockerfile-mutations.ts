@@ -416,7 +416,8 @@ function tricks(): Trick[] {
     ['after-instruction', `FROM scratch AS first\n# syntax=${FRONTEND}\n`],
   ];
   for (const [n, s] of syntaxForms) add('directives', `syntax/${n}`, 'top', () => ({ top: s }), [P.frontend]);
-  for (const [n, s] of syntaxForms.slice(0, 6)) add('directives', `syntax-replacing-official/${n}`, 'top', () => ({ top: s, dropSyntax: true }), [P.frontend]);
+  for (const [n, s] of [...syntaxForms.slice(0, 6), ...syntaxForms.filter(([n]) => n === 'labs')])
+    add('directives', `syntax-replacing-official/${n}`, 'top', () => ({ top: s, dropSyntax: true }), [P.frontend]);
   add('directives', 'three-pairs-then-payload', 'top', (p) => (p.stage ? null : { top: '# a=1 b=2 c=3\n# d=4\n', stage: render(p) }));
 
   // Heredocs: BuildKit 0.8 does not know them and reads their body as instructions, so a body whose

@@ -51,6 +51,8 @@ describe('refused: parser directives other than one exact # syntax line', () => 
     ['a check directive', `# check=skip=all\n${FROM}`, [1]],
     ['a shebang, then a directive', `#!/usr/bin/env docker\n# syntax=evil/x\n${FROM}`, [1, 2]],
     ['a second syntax line', `# syntax=docker/dockerfile:1\n# syntax=evil/x\n${FROM}`, [2]],
+    ['the labs channel, which BuildKit runs as another frontend', `# syntax=docker/dockerfile:1-labs\n${FROM}`, [1]],
+    ['the labs channel of a pinned version', `# syntax=docker/dockerfile:1.7-labs\n${FROM}`, [1]],
   ])('%s', (_, text, lines) => {
     expect(refused(text)).toEqual(lines);
   });
