@@ -16,7 +16,9 @@ lab test  Grades the lab's reference solution (starter + solution/), which must 
           full marks, and every broken variant in variants/<name>/ (the files that
           differ from the solution, plus expect.yaml: \`mistake: …\` and \`fails: [check]\`),
           each of which must fail the checks it declares. Also warns about checks the
-          lab scores that no variant fails: nothing shows they discriminate.
+          lab scores that no variant fails: nothing shows they discriminate. A case
+          that ends in an infrastructure error, or hits a time limit while others
+          were grading, is graded again alone after the rest (as in a class).
   -j, --jobs N          submissions graded at once (default 2)
   --format json         the whole result as JSON on stdout
 lab new   Writes labs/<id>/ (definition with comments, handout, starter, solution and
@@ -30,7 +32,8 @@ Exit codes: 0 the lab grades what it says, 1 a variant passed a check it should 
 function line(c: SelfTestCase): string {
   const ok = c.problems.length === 0;
   const head = `${ok ? pc.green('ok  ') : pc.red('FAIL')} ${c.name.padEnd(22)} ${c.report.score}/${c.report.maxScore}  ${pc.dim(c.expected)}`;
-  return [head, ...c.problems.map((p) => `       ${pc.red(p)}`)].join('\n');
+  const retried = c.retried ? [`       ${pc.dim(`graded again alone after the others: the first attempt ended with ${c.retried}`)}`] : [];
+  return [head, ...retried, ...c.problems.map((p) => `       ${pc.red(p)}`)].join('\n');
 }
 
 export const labTestSpec = {
