@@ -3,7 +3,13 @@ import { labChecks } from '../checks';
 import { type Lab, maxScore } from '../lab/load';
 import type { ShardSpec } from '../model/shard';
 import type { GradebookRow } from './gradebook';
-import { studentsPerHour } from './model';
+import { outcome, studentsPerHour } from './model';
+
+/** Why a student's grading ended in an infrastructure error, as the report's outcome says it. */
+const infraWhy = (r: GradebookRow): string => {
+  const o = r.report && outcome(r.report);
+  return o?.kind === 'infrastructure-error' ? o.why : '';
+};
 
 /** One engine's share of a batch graded on several engines. */
 export interface EngineThroughput {
@@ -99,7 +105,7 @@ ${retriesHtml(rows)}
 <h2>Pass rate per check</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Passed</th></tr></thead><tbody>${labChecks(lab).map(({ id }) => `<tr><td>${id}</td><td>${rate(id)}</td></tr>`).join('')}</tbody></table>
 <h2>Score distribution</h2>${histogram(graded.map((r) => r.report!.score), maxScore(lab))}
 <h2>Slowest submissions</h2><table><thead><tr><th scope="col">Student</th><th scope="col">Time</th><th scope="col">Score</th></tr></thead><tbody>${slow.map((r) => `<tr><td>${esc(r.student.id)}</td><td>${(r.report!.durationMs / 1000).toFixed(1)} s</td><td>${r.report!.score}</td></tr>`).join('')}</tbody></table>
-<h2>Infrastructure errors</h2>${infra.length ? `<ul>${infra.map((r) => `<li>${esc(r.student.id)}: ${esc(r.report?.checks.find((c) => c.status === 'error')?.summary ?? '')}</li>`).join('')}</ul>` : '<p>None.</p>'}
+<h2>Infrastructure errors</h2>${infra.length ? `<ul>${infra.map((r) => `<li>${esc(r.student.id)}: ${esc(infraWhy(r))}</li>`).join('')}</ul>` : '<p>None.</p>'}
 ${missing.length ? `<h2>No submission</h2><ul>${missing.map((r) => `<li>${esc(r.student.id)}${r.student.name ? ` (${esc(r.student.name)})` : ''}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;

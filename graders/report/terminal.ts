@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { showsEvidence, showsFix, type Report } from './model';
+import { outcome, showsEvidence, showsFix, type Report } from './model';
 import type { CheckStatus } from '../checks/types';
 
 const MARK: Record<CheckStatus, (s: string) => string> = {
@@ -39,10 +39,10 @@ export function renderTerminal(report: Report): string {
   }
   out.push('');
   for (const n of r.notes) out.push(pc.dim(`note: ${n}`));
-  const errors = r.checks.filter((c) => c.status === 'error').length;
+  const infra = outcome(r).kind === 'infrastructure-error';
   out.push(
     pc.bold(`Score ${r.score}/${r.maxScore}`) +
-      (errors ? pc.magenta(`  (${errors} check(s) hit an infrastructure error: this is not a grade, re-run when the engine is healthy)`) : '') +
+      (infra ? pc.magenta(`  (an infrastructure error: this is not a grade, re-run when the engine is healthy)`) : '') +
       pc.dim(`  in ${(r.durationMs / 1000).toFixed(1)} s (${r.phases.map((p) => `${p.name} ${(p.ms / 1000).toFixed(1)} s`).join(', ')})`),
   );
   return out.join('\n') + '\n';
