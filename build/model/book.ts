@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Lab } from '../../graders/lab/load';
 import type { SourceProblem } from '../../lib/yaml-schema';
@@ -39,13 +39,24 @@ export interface Book {
   problems: SourceProblem[];
 }
 
+/** The files a page includes, and those its included Markdown includes in turn (each once). */
+function includedFiles(abs: string, scan: SourceScan, seen = new Set<string>()): string[] {
+  for (const arg of scan.includes) {
+    const file = join(dirname(abs), arg.split(':')[0]);
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (/\.(md|markdown)$/i.test(file) && existsSync(file) && seen.size < 100) includedFiles(file, scanSource(readFileSync(file, 'utf8')), seen);
+  }
+  return [...seen];
+}
+
 /** Loads the course at `root` and reads and scans each of its pages once. */
 export function loadBook(root: string): Book {
   const course = loadCourse(root);
   const pages = allPages(course).map((source): BookPage => {
     const text = readFileSync(source.abs, 'utf8');
     const scan = scanSource(text);
-    return { source, text, scan, includes: scan.includes.map((arg) => join(dirname(source.abs), arg.split(':')[0])) };
+    return { source, text, scan, includes: includedFiles(source.abs, scan) };
   });
   return { root, course, pages, labs: new Map(), diagrams: new Map(), problems: [...course.problems] };
 }

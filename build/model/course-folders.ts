@@ -43,8 +43,12 @@ function walk(contentAbs: string, rel: string, depth: number, part: string | und
     if (statSync(p).isDirectory()) {
       if (!hasMarkdown(p)) continue;
       const sub = join(rel, name);
-      const folderTitle = rel === '' ? titleOfFolder(p, name) : part;
-      found.push(...walk(contentAbs, sub, rel === '' ? 0 : depth + 1, folderTitle, false));
+      const hasLanding = readdirSync(p).some((n) => LANDING.test(n));
+      // A folder in a part with no landing page to nest under is a part of its own ("Docs › Setup");
+      // deeper, a folder without one adds no level (its pages would nest under an unrelated page).
+      const ownPart = rel !== '' && depth === 0 && !hasLanding;
+      const folderTitle = rel === '' ? titleOfFolder(p, name) : ownPart ? `${part} › ${titleOfName(name)}` : part;
+      found.push(...walk(contentAbs, sub, rel === '' || ownPart ? 0 : hasLanding ? depth + 1 : depth, folderTitle, false));
     } else if (/\.md$/i.test(name) && !(rel === '' && /^summary\.md$/i.test(name))) {
       found.push({ rel: join(rel, name), part, depth });
     }

@@ -1,19 +1,46 @@
 import { z } from 'zod';
 import type { SourceProblem } from '../../lib/yaml-schema';
 
-/** What an author may put in a chapter's front matter. */
+/**
+ * What an author may put in a chapter's front matter. Title is optional (the first
+ * `#` heading is the title); keys of other tools' front matter are let through
+ * (see FOREIGN_FRONT_MATTER_KEYS), and the front-matter plugin warns about the rest.
+ */
 export const FrontMatterSchema = z
   .object({
-    title: z.string().min(1),
+    title: z.string().min(1).optional(),
     summary: z.string().optional(),
     time: z.string().optional(),
     level: z.enum(['beginner', 'intermediate', 'advanced']).optional(),
     prerequisites: z.array(z.string()).default([]),
     outcomes: z.array(z.string()).default([]),
     lab: z.string().optional(),
+    /** VitePress: `false` hides the page's contents list. */
+    outline: z.unknown().optional(),
+    /** VitePress: `home` makes a page of its `hero` (and `features`). */
+    layout: z.unknown().optional(),
+    hero: z.unknown().optional(),
+    features: z.unknown().optional(),
   })
-  .strict();
+  .loose();
 export type FrontMatter = z.infer<typeof FrontMatterSchema>;
+
+/** The book's own front matter keys. */
+export const FRONT_MATTER_KEYS = new Set(['title', 'summary', 'time', 'level', 'prerequisites', 'outcomes', 'lab', 'outline', 'layout', 'hero', 'features']);
+
+/** Front matter keys of VitePress, Docusaurus, Jupyter Book (MyST), mdBook preprocessors and Hugo-like tools: accepted and ignored. */
+export const FOREIGN_FRONT_MATTER_KEYS = new Set([
+  // VitePress
+  'titleTemplate', 'description', 'head', 'navbar', 'sidebar', 'aside', 'lastUpdated', 'editLink', 'footer', 'pageClass', 'prev', 'next', 'isHome', 'search', 'returnToTop',
+  // Docusaurus
+  'id', 'slug', 'sidebar_label', 'sidebar_position', 'sidebar_class_name', 'sidebar_custom_props', 'displayed_sidebar', 'hide_title', 'hide_table_of_contents', 'toc_min_heading_level', 'toc_max_heading_level',
+  'pagination_label', 'pagination_prev', 'pagination_next', 'custom_edit_url', 'parse_number_prefixes', 'keywords', 'image', 'draft', 'unlisted', 'last_update', 'tags',
+  // Jupyter Book / MyST
+  'jupytext', 'kernelspec', 'kernel_info', 'authors', 'author', 'date', 'license', 'numbering', 'exports', 'downloads', 'subject', 'short_title', 'subtitle', 'venue', 'doi', 'thumbnail',
+  'banner', 'github', 'math', 'abbreviations', 'exclude', 'site', 'label', 'copyright', 'affiliations', 'bibliography', 'open_access', 'options', 'parts', 'myst', 'mystnb', 'execute', 'html_meta',
+  // Hugo, Jekyll and mdBook front-matter preprocessors
+  'weight', 'linkTitle', 'aliases', 'categories', 'permalink', 'toc', 'menu', 'type', 'lang', 'order', 'nav_order', 'parent', 'has_children', 'nav_exclude',
+]);
 
 export const CourseSchema = z
   .object({

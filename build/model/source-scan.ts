@@ -8,7 +8,7 @@ export interface Fence {
 /** What a page's source holds that the book needs before the page is parsed. */
 export interface SourceScan {
   fences: Fence[];
-  /** mdBook `{{#include path[:lines]}}` arguments, as written. */
+  /** mdBook `{{#include path[:lines]}}` (and `{{#playground path}}`) arguments, as written. */
   includes: string[];
 }
 
@@ -16,7 +16,7 @@ export interface SourceScan {
 export const diagramSources = (scan: SourceScan): string[] => scan.fences.filter((f) => f.lang === 'mermaid').map((f) => f.value);
 
 const OPEN = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
-const INCLUDE = /\{\{#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}/g;
+const INCLUDE = /\{\{#(?:include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}/g;
 
 /**
  * The one pass over a page's source before it is parsed: its fenced blocks (which

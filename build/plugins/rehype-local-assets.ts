@@ -26,6 +26,8 @@ export default function rehypeLocalAssets(options: LocalAssetsOptions) {
       const attr = node.tagName === 'img' ? 'src' : node.tagName === 'a' ? 'href' : undefined;
       const url = attr ? node.properties?.[attr] : undefined;
       if (!attr || typeof url !== 'string' || url === '' || url.startsWith('#') || url.startsWith('/')) return;
+      // A link the link plugin resolved (to a page, or to a file it records for copying).
+      if ((node.data as { linked?: boolean } | undefined)?.linked) return;
       if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) return;
       const path = decodeURI(url.split('#')[0].split('?')[0]);
       // Links to pages are the link checker's business; pages are built, not copied.
@@ -38,6 +40,7 @@ export default function rehypeLocalAssets(options: LocalAssetsOptions) {
       assets.add(source);
       node.properties[attr] = relativeHref(page.href, publishedAssetPath(source));
     });
+    for (const f of file.data.linkedFiles ?? []) assets.add(f);
     file.data.assets = [...assets];
   };
 }

@@ -95,7 +95,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkFrontMatterData, { required: false })
     .use(remarkGfmCore)
-    .use(remarkMdbookIncludes)
+    .use(remarkMdbookIncludes, { root: ctx.course.root })
     .use(remarkMdbookTitle)
     .use(remarkHeadingAttributes)
     .use(remarkDirective)
@@ -187,7 +187,8 @@ export function renderMarkdown(ctx: RenderContext, page: SourcePage, text?: stri
     print: { ...toPageHtml(printPieces, lead), refs: file.data.printRefs ?? [] },
     matter: file.data.matter,
     title: file.data.title ?? page.path,
-    toc: file.data.toc ?? [],
+    // VitePress's `outline: false` hides the page's contents.
+    toc: file.data.matter?.outline === false ? [] : (file.data.toc ?? []),
     sections: file.data.sections ?? [],
     ids: [...(file.data.ids ?? [])],
     links: file.data.links ?? [],

@@ -51,7 +51,9 @@ describe('an mdBook, copied as it is', () => {
   it('builds with no problem, and warns at file:line about the one construct it does not support', () => {
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.warnings).toEqual([expect.stringMatching(/^src\/guide\/ships\/sails\/knots\.md:3:18 \{\{#playground knots\.rs\}\}: mdBook's \{\{#playground\}\} is not supported/)]);
+    // {{#playground}} is a code block of the file, as mdBook renders it: nothing to warn about.
+    expect(r.warnings).toEqual([]);
+    expect(readFileSync(join(site, 'guide/ships/sails/knots.html'), 'utf8')).toMatch(/<p>A bowline holds\.<\/p>\n<figure class="code-block">[\s\S]*?<span class="code-lang">rust<\/span>/);
   });
 
   it('makes a page for every SUMMARY.md entry with a file, where mdBook puts it, and none for drafts or unlisted files', () => {
@@ -234,5 +236,100 @@ describe('chapters in numbered folders', () => {
       'chapters/01-basics/02-files.md: this chapter is missing from course.yaml',
       'chapters/01-basics/index.md: this chapter is missing from course.yaml',
     ]);
+  }, 240_000);
+});
+
+describe('VitePress, GitHub and mdBook conventions an audit found missing', () => {
+  const root = join(work, 'conventions');
+  beforeAll(() =>
+    writeTree(root, {
+      'index.md': '---\nlayout: home\nhero:\n  name: Harbour\n  text: Ships in containers\n  tagline: Learn to dock.\n  actions:\n    - theme: brand\n      text: Get started\n      link: /guide/intro\nfeatures:\n  - title: Fast\n    details: Very fast.\n---\n',
+      'guide/intro.md':
+        '---\noutline: false\naside: true\nprev: false\nnext:\n  text: API\n  link: /reference/api/\neditLink: true\nlastUpdated: false\nhead:\n  - - meta\n    - name: x\nsidebar: false\nsidebar_position: 2\njupytext: {}\nbogus: 1\n---\n# Intro\n\n' +
+        'See [started](./getting-started), [api](/reference/api/), [md](/guide/intro.md), [self](/guide/intro), [setup](../setup/), [licence](../LICENSE), [code](../main.go).\n\n' +
+        '<a href="./getting-started.md#install">raw</a>\n\n## Sub\n',
+      'guide/getting-started.md': '# Getting started\n\n## Install\n\nBack to [intro](../guide/intro).\n',
+      'reference/api/index.md': '# API\n',
+      'setup/README.md': '# Setup\n',
+      'docs/overview.md': '# Overview\n',
+      'docs/setup/install.md': '# Install\n',
+      'docs/usage/run.md': '# Run\n',
+      'advanced.md': 'No heading here.\n',
+      LICENSE: 'MIT\n',
+      'main.go': 'package main\n',
+    }),
+  );
+  let r: BuildResult;
+  const site = join(root, 'site');
+  beforeAll(async () => {
+    r = await build(root, site);
+  }, 240_000);
+
+  it("accepts other tools' front matter, warns at file:line about an unknown key, and makes a home page of the hero", () => {
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^guide\/intro\.md:16:1 unknown front matter key "bogus"/)]);
+    const index = readFileSync(join(site, 'index.html'), 'utf8');
+    expect(index).toMatch(/<h1 id="harbour">Harbour/);
+    expect(index).toContain('<p>Ships in containers</p>');
+    expect(index).toContain('<p>Learn to dock.</p>');
+    expect(index).toContain('<a href="guide/intro.html">Get started</a>');
+    expect(index).toContain('<li><strong>Fast</strong>: Very fast.</li>');
+    // outline: false hides the page's contents; a page without it keeps them.
+    expect(readFileSync(join(site, 'guide/intro.html'), 'utf8')).not.toContain('class="toc');
+  });
+
+  it('resolves extensionless, root-relative, folder and raw HTML links, and copies linked files', () => {
+    const intro = readFileSync(join(site, 'guide/intro.html'), 'utf8');
+    for (const href of ['../guide/getting-started.html', '../reference/api/index.html', '../guide/intro.html', '../setup/index.html', '../media/LICENSE', '../media/main.go', '../guide/getting-started.html#install']) expect(intro).toContain(`href="${href}"`);
+    expect(existsSync(join(site, 'media/LICENSE'))).toBe(true);
+    expect(readFileSync(join(site, 'guide/getting-started.html'), 'utf8')).toContain('href="../guide/intro.html"');
+    expect(brokenLinks(site)).toEqual([]);
+  });
+
+  it('reports broken extensionless, root-relative and raw HTML links at file:line', async () => {
+    const copy = join(work, 'conventions-broken');
+    writeTree(copy, { 'index.md': '# Home\n', 'a.md': '# A\n\n[x](./nope) and [y](/nope/)\n\n<p><a href="../b.md">b</a> <a href="c.md#k">c</a></p>\n' });
+    const b = await build(copy, join(copy, 'site'));
+    expect(b.problems.map((p) => `${p.line}:${p.column} ${p.message.split(' (')[0]}`)).toEqual(['3:1 broken link: ./nope', '3:17 broken link: /nope/', '5:13 broken link: ../b.md', '5:37 broken link: c.md#k']);
+  });
+
+  it('makes nested folders parts, not children of the page before them, and titles a page without a heading by its file name', () => {
+    const html = readFileSync(join(site, 'advanced.html'), 'utf8');
+    const nav = sidebarOf(html);
+    expect([...nav.matchAll(/<p class="nav-part">([^<]*)<\/p>/g)].map((m) => m[1])).toEqual(expect.arrayContaining(['Docs', 'Docs › Setup', 'Docs › Usage']));
+    expect(nav).not.toMatch(/>Overview<\/a><ol>/);
+    expect(html).toContain('<h1>Advanced</h1>');
+    expect(navLinks(html).map(([, t]) => t)).toContain('Advanced');
+  });
+});
+
+describe("mdBook's {{#include}} in prose, {{#playground}} and escapes", () => {
+  const root = join(work, 'mdbook-prose');
+  beforeAll(() =>
+    writeTree(root, {
+      'book.toml': '[book]\ntitle = "MB"\n',
+      'src/SUMMARY.md': '# Summary\n\n- [Intro](README.md)\n- [Sub](sub/page.md)\n',
+      'src/README.md':
+        '# Intro\n\n{{#include sub/frag.md}}\n\nInline: {{#include sub/one.md:2}} here.\n\n{{#include sub/frag.md:anchored}}\n\n\\{{#include sub/frag.md}}\n\n{{#playground sub/ex.rs editable}}\n\n{{#include sub/loop.md}}\n\n{{#include ../../outside.md}}\n\n<a href="sub/page.md#x">raw</a>\n',
+      'src/sub/frag.md': 'Fragment *one*.\n\nSee [the page](sub/page.md).\n\n<!-- ANCHOR: anchored -->\nAnchored **part**.\n<!-- ANCHOR_END: anchored -->\n',
+      'src/sub/one.md': 'skipped\nsecond *line*\n',
+      'src/sub/loop.md': 'Loop.\n\n{{#include loop.md}}\n',
+      'src/sub/page.md': '# Page\n\n## X\n',
+      'src/sub/ex.rs': 'fn main() {}\n',
+    }),
+  );
+
+  it('splices Markdown fragments in, with lines and anchors, makes a code block of a playground, and warns about cycles and paths outside the book only', async () => {
+    const b = await build(root, join(root, 'site'));
+    expect(b.problems).toEqual([]);
+    expect([...b.warnings].sort()).toEqual([expect.stringMatching(/^src\/README\.md:13:1 \{\{#include loop\.md\}\}: loop\.md includes itself/), expect.stringMatching(/^src\/README\.md:15:1 \{\{#include \.\.\/\.\.\/outside\.md\}\}: \.\.\/\.\.\/outside\.md is outside the book's folder/)]);
+    const html = readFileSync(join(root, 'site/index.html'), 'utf8');
+    expect(html).toContain('<p>Fragment <em>one</em>.</p>');
+    expect(html).toContain('<a href="sub/page.html">the page</a>');
+    expect(html).toContain('<p>Inline: second <em>line</em> here.</p>');
+    expect(html).toContain('<p>Anchored <strong>part</strong>.</p>');
+    expect(html).toContain('<p>{{#include sub/frag.md}}</p>');
+    expect(html.replace(/<[^>]+>/g, '')).toMatch(/rustCopy[\s\S]*fn main\(\) \{\}/);
+    expect(html).toContain('<a href="sub/page.html#x">raw</a>');
   }, 240_000);
 });
