@@ -5,6 +5,7 @@ import { loadLab } from '../graders/lab/load';
 import { scaffoldLab } from '../graders/authoring/scaffold';
 import { interruptGrading } from './interrupt';
 import { selfTestLab, type SelfTestCase } from '../graders/authoring/selftest';
+import { timeLimitHit } from '../graders/class/retry';
 import { SourceError } from '../lib/yaml-schema';
 import { parseCommand, UsageError } from './args';
 import { labDirOf } from './lab-arg';
@@ -29,11 +30,14 @@ Exit codes: 0 the lab grades what it says, 1 a variant passed a check it should 
 (or the solution lost points), 2 usage, a lab definition error or an infrastructure error.
 `;
 
-function line(c: SelfTestCase): string {
+export function caseLine(c: SelfTestCase): string {
   const ok = c.problems.length === 0;
   const head = `${ok ? pc.green('ok  ') : pc.red('FAIL')} ${c.name.padEnd(22)} ${c.report.score}/${c.report.maxScore}  ${pc.dim(c.expected)}`;
   const retried = c.retried ? [`       ${pc.dim(`graded again alone after the others: the first attempt ended with ${c.retried}`)}`] : [];
-  return [head, ...retried, ...c.problems.map((p) => `       ${pc.red(p)}`)].join('\n');
+  // The lab's own solution out of time (alone, or again alone) says more about this machine than about the lab.
+  const limit = c.name === 'solution' ? timeLimitHit(c.report) : undefined;
+  const hint = limit ? [`       ${pc.yellow(`the solution itself ran out of time (${limit.check}); on a slow or busy machine raise ${limit.check === 'build' ? 'limits.buildTimeoutSeconds' : 'thresholds.readiness.timeoutSeconds'} in lab.yaml, or run with fewer jobs (-j 1)`)}`] : [];
+  return [head, ...retried, ...c.problems.map((p) => `       ${pc.red(p)}`), ...hint].join('\n');
 }
 
 export const labTestSpec = {
@@ -69,7 +73,7 @@ export async function labCommand(argv: string[]): Promise<number> {
     const docker = connect();
     const interrupt = interruptGrading([docker]);
     const result = await interrupt
-      .track(selfTestLab(lab, { docker, jobs, signal: interrupt.signal, onRunStart: (id) => interrupt.activeRuns.add(id), onCase: (c) => !json && process.stdout.write(`${line(c)}\n`) }))
+      .track(selfTestLab(lab, { docker, jobs, signal: interrupt.signal, onRunStart: (id) => interrupt.activeRuns.add(id), onCase: (c) => !json && process.stdout.write(`${caseLine(c)}\n`) }))
       .finally(interrupt.release);
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {

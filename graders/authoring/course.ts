@@ -40,7 +40,7 @@ lab: ${lab}
 ---
 
 This sample shows everything a chapter can hold. Keep what you need, delete the rest, and add
-chapters beside it: \`chapters/02-next-topic.md\` comes after this one because of its number.
+chapters beside it: a new \`chapters/02-next-topic.md\` goes into \`course.yaml\`'s list, which sets the reading order.
 
 ## Prose, code and links
 

@@ -36,6 +36,21 @@ describe('drydock init', () => {
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('npm run book');
   });
 
+  it("the sample chapter's advice on adding a chapter works as written", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'drydock-init-')), 'c');
+    scaffoldCourse(dir, { drydockSpec: 'drydock@^1.2.3' });
+    const sample = readFileSync(join(dir, 'chapters/01-your-first-chapter.md'), 'utf8');
+    expect(sample).toMatch(/`chapters\/02-next-topic\.md` goes into `course\.yaml`'s list/);
+    writeFileSync(join(dir, 'chapters/02-next-topic.md'), '# Next topic\n\nText.\n');
+    // Not listed yet: the course says so (the advice exists because of this).
+    expect(loadCourse(dir).problems.map((p) => p.message).join('\n')).toMatch(/missing from course\.yaml/);
+    const yaml = readFileSync(join(dir, 'course.yaml'), 'utf8');
+    writeFileSync(join(dir, 'course.yaml'), yaml.replace('[01-your-first-chapter.md]', '[01-your-first-chapter.md, 02-next-topic.md]'));
+    const course = loadCourse(dir);
+    expect(course.problems).toEqual([]);
+    expect(course.chapters.map((c) => c.path)).toEqual(['chapters/01-your-first-chapter.md', 'chapters/02-next-topic.md']);
+  });
+
   it('refuses a folder that is not empty: one line, exit 2, nothing written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drydock-init-'));
     mkdirSync(join(dir, 'mine'));

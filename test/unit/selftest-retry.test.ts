@@ -85,3 +85,15 @@ describe('lab test grades a case again alone when its first grading is not final
     expect(cases[0].retried).toBeUndefined();
   });
 });
+
+describe("lab test's line for a case", () => {
+  it('points at the limit to raise when the solution itself ran out of time, and only then', async () => {
+    const { caseLine } = await import('../../cli/lab');
+    const [slow] = await gradeCases([undefined], async () => report('solution', 'fail', LIMIT), { jobs: 1 });
+    expect(caseLine(slow)).toMatch(/the solution itself ran out of time \(build\); .* raise limits\.buildTimeoutSeconds in lab\.yaml/);
+    const [broken] = await gradeCases([undefined], async () => report('solution', 'fail', 'exit code 1'), { jobs: 1 });
+    expect(caseLine(broken)).not.toMatch(/ran out of time/);
+    const [variantSlow] = await gradeCases([variant('v')], async () => report('v', 'fail', LIMIT), { jobs: 1 });
+    expect(caseLine(variantSlow)).not.toMatch(/ran out of time/);
+  });
+});
