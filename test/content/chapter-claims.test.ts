@@ -421,6 +421,23 @@ describe('the chapter as text', () => {
     for (const s of sections) expect(s, s.split('\n')[0]).toContain(':::note[In short]');
   });
 
+  it('says truly why the chapter\'s Dockerfile copied as it is fails the catalog lab', () => {
+    const lab = readFileSync(join(ROOT, 'labs/catalog-image/lab.yaml'), 'utf8');
+    const labPort = /^\s+port: (\d+)$/m.exec(lab)?.[1];
+    const dockerfile = /^```dockerfile title="Dockerfile"\n([\s\S]*?)^```$/m.exec(chapter)?.[1] ?? '';
+    const exposed = /^EXPOSE (\d+)$/m.exec(dockerfile)?.[1];
+    expect(labPort).toBeDefined();
+    expect(exposed).toBeDefined();
+    // The variant that is the chapter's Dockerfile, byte for byte, and the checks it fails.
+    const copy = join(ROOT, 'labs/catalog-image/variants/chapter-copy');
+    expect(readFileSync(join(copy, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    const fails = /^fails: \[([^\]]*)\]$/m.exec(readFileSync(join(copy, 'expect.yaml'), 'utf8'))![1]!.split(',').map((f) => f.trim());
+    // What the chapter says of the catalog lab: the words before its card (the reviews lab, after it, is on another port).
+    const labSection = chapter.slice(chapter.indexOf('## The lab'), chapter.indexOf('::lab{id=catalog-image}'));
+    if (labPort === exposed) expect(labSection, `the lab's port is the chapter's ${exposed}`).not.toMatch(/another port/);
+    if (fails.includes('distroless')) expect(labSection).toMatch(/distroless/);
+  });
+
   const seeds = '/work/shared/seeds';
   it.skipIf(!existsSync(seeds))('shares no run of 12 words with the source documents', () => {
     // Inline code is code: a span breaks a run, so commands both texts quote do not count.
