@@ -117,7 +117,8 @@ for img in busybox:1.37 debian:trixie-slim; do
   case $img in busybox:*) standin_busybox ;; debian:*) standin_debian ;; esac
 done
 standins=$(for img in golang:1.26-alpine busybox:1.37 debian:trixie-slim; do
-  command docker image inspect -f "{{index .Config.Labels \"$STANDIN\"}}" "$img" 2>/dev/null | grep -q . && echo "$img"
+  # This script's label, or the one `drydock images` gives its stand-ins (golang:1.26-alpine).
+  command docker image inspect -f "{{index .Config.Labels \"$STANDIN\"}}{{index .Config.Labels \"io.drydock.stand-in\"}}" "$img" 2>/dev/null | grep -q . && echo "$img"
 done | paste -sd, -)
 
 # --- cleanup --------------------------------------------------------------------------------
