@@ -185,6 +185,24 @@ const cachedSteps = (text: string) => {
   };
 };
 
+/**
+ * BuildKit's label for each step of a Dockerfile, `[<stage> i/n]` without brackets → the
+ * instruction as written. Stages are named by `AS` or `stage-<index>`. Only instructions that
+ * change the filesystem are steps (FROM, except FROM scratch, RUN, COPY, ADD, WORKDIR); USER,
+ * EXPOSE, ENTRYPOINT and the like only set the image's config. Comments, blank lines and
+ * continuations are not steps.
+ */
+const stepLabels = (dockerfile: string) => {
+  const stages: { name: string; steps: string[] }[] = [];
+  for (const line of dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim())) {
+    if (!line || line.startsWith('#')) continue;
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from) stages.push({ name: from[2] ?? `stage-${stages.length}`, steps: [] });
+    if (from ? from[1] !== 'scratch' : /^(RUN|COPY|ADD|WORKDIR)\s/i.test(line)) stages.at(-1)?.steps.push(line);
+  }
+  return new Map<string, string>(stages.flatMap((s) => s.steps.map((step, i) => [`${s.name} ${i + 1}/${s.steps.length}`, step] as const)));
+};
+
 describe('what the captured output shows, as the chapter says', () => {
   it('was captured on Docker 28 with the containerd store, BuildKit and cgroup v1, as the chapter says', () => {
     const t = captured('engine');
@@ -334,6 +352,28 @@ describe('what the captured output shows, as the chapter says', () => {
     const cached = cachedSteps(captured('cache-rebuild'));
     for (const s of ['COPY go.mod go.sum* ./', 'RUN go mod download']) expect(cached(s), s).toBe(true);
     for (const s of ['COPY . .', 'RUN CGO_ENABLED=0']) expect(cached(s), s).toBe(false);
+  });
+
+  it('names each step of a captured catalog build as the chapter\'s Dockerfile does ([build i/6], no other Dockerfile\'s labels)', () => {
+    const dockerfile = /^```dockerfile title="Dockerfile"\n([\s\S]*?)^```$/m.exec(chapter)?.[1] ?? '';
+    const labels = stepLabels(dockerfile);
+    expect(labels.get('build 2/6')).toBe('WORKDIR /src');
+    for (const text of [captured('cache-rebuild'), outputOf(captured('quiz-answers'), 'touch main.go')]) {
+      const shown = [...text.matchAll(/^#\d+ \[((?:build|stage-\d+) \d+\/\d+)\] (.*)$/gm)];
+      expect(shown.length).toBeGreaterThanOrEqual(7);
+      for (const [, label, step] of shown) {
+        expect(labels.has(label!), `[${label}] is not a step of the chapter's Dockerfile`).toBe(true);
+        const want = labels.get(label!)!;
+        // BuildKit prints FROM with the image resolved to a digest.
+        if (want.startsWith('FROM ')) expect(step, label).toMatch(/^FROM docker\.io\/library\/golang:1\.26-alpine@sha256:/);
+        else expect(step, label).toBe(want);
+      }
+    }
+    expect(labels.get('stage-1 1/1')).toBe('COPY --from=build /out/catalog /catalog');
+    // The labels another Dockerfile would give the shared steps are told apart.
+    const plain = stepLabels('FROM golang:1.26-alpine AS build\nWORKDIR /src\nCOPY main.go .\nRUN go build\n\nFROM scratch\nCOPY --from=build /out/plain /plain\nUSER 65532:65532\nENTRYPOINT ["/plain"]\n');
+    expect([...plain.keys()]).toEqual(['build 1/4', 'build 2/4', 'build 3/4', 'build 4/4', 'stage-1 1/1']);
+    expect(labels.has('build 2/4')).toBe(false);
   });
 
   it('the catalog runs under a host PID, as UID 65532, in namespaces of its own', () => {
