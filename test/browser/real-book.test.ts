@@ -2,15 +2,15 @@
 // tests (book.test.ts, book-reading.test.ts) prove each reading feature on small pages, but a real
 // chapter has what a fixture lacks, such as twelve "In short" boxes with one title, or a word that
 // is also part of other words. Issue 26's "Done when" on the book students read.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBook } from '../../build/site/site';
 import { launchChromium, serveSite } from '../support/book-site';
 import { ROOT } from '../support/helpers';
+import { tempDirs } from '../support/temp';
 
 const require = createRequire(import.meta.url);
 const CHAPTER = '01-containers-and-images.html';
@@ -18,6 +18,7 @@ let browser: Browser;
 let origin: string;
 let close: () => void;
 let dir: string;
+const temps = tempDirs();
 const errors: string[] = [];
 
 async function pageAt(width: number, colorScheme: 'light' | 'dark'): Promise<Page> {
@@ -29,7 +30,7 @@ async function pageAt(width: number, colorScheme: 'light' | 'dark'): Promise<Pag
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'drydock-real-book-'));
+  dir = temps.make('drydock-real-book-');
   const r = await buildBook({ root: ROOT, out: join(dir, 'site'), cacheDir: join(dir, 'cache') });
   expect(r.problems).toEqual([]);
   ({ origin, close } = await serveSite(join(dir, 'site')));
@@ -39,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   close?.();
-  rmSync(dir, { recursive: true, force: true });
+  expect(temps.remove()).toEqual([]);
 });
 
 describe('the course\'s own book', () => {
