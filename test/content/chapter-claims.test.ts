@@ -439,6 +439,16 @@ describe('the chapter as text', () => {
     }
   });
 
+  it('says beside the docker save loop that its blobs/sha256 layout needs Docker 25', () => {
+    // The chapter asks for Engine 23 or newer; docker save writes the OCI layout only from 25.
+    const at = chapter.indexOf('captured=secret-layer');
+    const loop = chapter.indexOf('saved/blobs/sha256/*', at);
+    expect(loop).toBeGreaterThan(at);
+    const before = chapter.slice(chapter.lastIndexOf('\n```', at - 1) - 600, at);
+    expect(before).toMatch(/Docker 25 or newer/);
+    expect(before).toMatch(/layer\.tar/); // and what to loop over on 23 and 24
+  });
+
   it('inlines every Dockerfile and program the capture script builds', () => {
     const script = readFileSync(join(ROOT, 'scripts/capture-chapter-outputs.sh'), 'utf8');
     const titles = [...script.matchAll(/^from_chapter (\S+) /gm)].map((m) => m[1]!);
