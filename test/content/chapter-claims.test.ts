@@ -449,6 +449,18 @@ describe('the chapter as text', () => {
     expect(before).toMatch(/layer\.tar/); // and what to loop over on 23 and 24
   });
 
+  it('states Kubernetes\' default pull policy as its defaulting does: by the tag, so :latest@sha256 is still Always', () => {
+    // pkg/apis/core/v1/defaults.go: Always when the parsed tag is "latest" (also when there is
+    // neither tag nor digest), otherwise IfNotPresent. A digest beside :latest changes nothing.
+    const para = chapter.slice(chapter.indexOf('**Pull policy.**'), chapter.indexOf('**Private registries.**'));
+    const sentences = para.replace(/\s+/g, ' ').split(/(?<=[.;:]) /);
+    const about = (ref: string) => sentences.filter((x) => x.includes(ref)).join(' ');
+    expect(about('`name:latest@sha256:…`')).toMatch(/gets `Always`/);
+    expect(about('`name@sha256:…`')).toMatch(/`IfNotPresent`/);
+    expect(about('`:latest`')).toMatch(/`Always`/);
+    expect(para).not.toMatch(/with or without a tag/);
+  });
+
   it('inlines every Dockerfile and program the capture script builds', () => {
     const script = readFileSync(join(ROOT, 'scripts/capture-chapter-outputs.sh'), 'utf8');
     const titles = [...script.matchAll(/^from_chapter (\S+) /gm)].map((m) => m[1]!);
