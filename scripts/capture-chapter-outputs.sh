@@ -117,7 +117,8 @@ for img in busybox:1.37 debian:trixie-slim; do
   case $img in busybox:*) standin_busybox ;; debian:*) standin_debian ;; esac
 done
 standins=$(for img in golang:1.26-alpine busybox:1.37 debian:trixie-slim; do
-  command docker image inspect -f "{{index .Config.Labels \"$STANDIN\"}}" "$img" 2>/dev/null | grep -q . && echo "$img"
+  # This script's label, or the one `drydock images` gives its stand-ins (golang:1.26-alpine).
+  command docker image inspect -f "{{index .Config.Labels \"$STANDIN\"}}{{index .Config.Labels \"io.drydock.stand-in\"}}" "$img" 2>/dev/null | grep -q . && echo "$img"
 done | paste -sd, -)
 
 # --- cleanup --------------------------------------------------------------------------------
@@ -177,7 +178,8 @@ from_chapter plain-go/Dockerfile "$WORK/plain-go/Dockerfile"
 from_chapter leaky/Dockerfile "$WORK/leaky/Dockerfile"
 
 build() { # build TAG DIR [DOCKERFILE]: unrecorded builds of what a capture starts from
-  command docker image inspect "$1" >/dev/null 2>&1 && return 0
+  # Always built, never skipped because the tag exists: a cached build takes a few seconds,
+  # and it is what puts the catalog's steps in the build cache before plain-go's (see below).
   echo "building $1" >&2
   local try
   for try in 1 2 3; do # a loaded machine can fail a step for want of processes; try again
@@ -187,12 +189,29 @@ build() { # build TAG DIR [DOCKERFILE]: unrecorded builds of what a capture star
   die "build of $1 failed"
 }
 # Everything is built once before any capture, so that the builds a transcript shows come from
-# the cache and cannot fail for reasons that have nothing to do with the chapter.
-wanted image || wanted run || wanted layers || wanted sizes || wanted cache-rebuild || wanted expose || wanted quiz-answers && build bookstore/catalog:dev "$SRC"
+# the cache and cannot fail for reasons that have nothing to do with the chapter. In the order
+# the chapter builds them, the catalog first: BuildKit names a step that two Dockerfiles share
+# (FROM golang:1.26-alpine, WORKDIR /src) after the build that first put it in the build cache,
+# and later builds print that name. Built after plain-go, the catalog's cached steps would print
+# plain-go's "[build 1/4]" and "[build 2/4]" beside its own "[build 3/6]", which a reader who
+# follows the chapter, and so builds the catalog first, never sees. check_steps below refuses
+# such a transcript.
+wanted image || wanted run || wanted layers || wanted sizes || wanted cache-rebuild || wanted expose || wanted quiz-answers || wanted no-handler && build bookstore/catalog:dev "$SRC"
+wanted entrypoint-cmd && build greeter:dev "$WORK/greeter"
+wanted no-handler && build plain-go:dev "$WORK/plain-go"
 wanted sizes || wanted stop-sh || wanted shells && build bookstore/catalog:on-debian "$SRC" Dockerfile.on-debian
 wanted shells || wanted quiz-answers && build bookstore/catalog:on-busybox "$SRC" Dockerfile.on-busybox
-wanted no-handler && build plain-go:dev "$WORK/plain-go"
-wanted entrypoint-cmd && build greeter:dev "$WORK/greeter"
+# check_steps FILE: every "[build i/n]" step label in a captured catalog build counts the steps
+# of the catalog's build stage (its FROM, RUN, COPY, ADD and WORKDIR lines up to the next FROM;
+# the other instructions only set the image's config, and BuildKit does not count them). A
+# label with another total was named by another Dockerfile's build (see above): this engine's
+# build cache met plain-go's build before the catalog's. Prune the build cache (docker builder
+# prune) and capture again.
+BUILD_STEPS=$(awk '/^[[:space:]]*(#|$)/ { next } cont { cont = /\\$/; next } { cont = /\\$/ } /^FROM / && n { exit } /^(FROM|RUN|COPY|ADD|WORKDIR) / { n++ } END { print n }' "$SRC/Dockerfile")
+check_steps() {
+  local odd; odd=$(grep -oE '\[build [0-9]+/[0-9]+\]' "$1" | grep -v "/$BUILD_STEPS\\]\$" | sort -u | paste -sd' ' -)
+  [ -z "$odd" ] || die "$(basename "$1" .tmp): step labels $odd are another Dockerfile's names for the catalog's cached steps; prune this engine's build cache and capture again"
+}
 cd "$SRC" || die "no $SRC"
 
 # --- captures -----------------------------------------------------------------------------
@@ -299,6 +318,7 @@ if wanted cache-rebuild; then
   # The comment is new on every run, so the build cache of an earlier run cannot answer it.
   run "echo \"// edited at \$(date +%T)\" >> main.go"
   run "docker build --progress=plain -t bookstore/catalog:dev . 2>&1 | grep -E '^#[0-9]+ (\\[|CACHED)'"
+  check_steps "$F"
   done_cap
 fi
 
@@ -424,6 +444,7 @@ if wanted quiz-answers; then
   run "curl -s -m 2 \"http://\$(hostname -I | cut -d' ' -f1):8086/healthz\" || echo \"curl exit \$?\""
   run "touch main.go && docker build --progress=plain -t bookstore/catalog:dev . 2>&1 | grep -E '^#[0-9]+ (\\[|CACHED)'"
   run "docker rm -f q-busybox q-sigint q-init q-local >/dev/null; docker image rm catalog-sigint:dev >/dev/null"
+  check_steps "$F"
   done_cap
 fi
 

@@ -360,7 +360,10 @@
       selected = -1;
       if (q.length < 2) return close();
       if (!index) return void loadIndex();
-      var hits = index.search(q, { prefix: true, fuzzy: 0.2, boost: { heading: 2 } });
+      // Exact words and their prefixes first; spelling slips (fuzzy) only when those find nothing,
+      // or "cgroup" would also list every section that says "group".
+      var hits = index.search(q, { prefix: true, boost: { heading: 2 } });
+      if (!hits.length) hits = index.search(q, { prefix: true, fuzzy: 0.2, boost: { heading: 2 } });
       hits.slice(0, MAX_HITS).forEach(function (hit, i) {
         var a = document.createElement('a');
         a.href = base + hit.href;

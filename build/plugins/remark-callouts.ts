@@ -4,7 +4,12 @@ import { visitBlocks } from './walk';
 
 export const CALLOUTS: Record<string, string> = { note: 'Note', tip: 'Tip', warning: 'Warning', danger: 'Danger', production: 'In production' };
 
-/** `:::note[Optional title]` … `:::` becomes an <aside> with a visible label, for each kind in CALLOUTS. */
+/**
+ * `:::note[Optional title]` … `:::` becomes an <aside role="note"> with a visible label, for each kind in CALLOUTS.
+ * A named <aside> would be a complementary landmark, and a chapter has many callouts with one title
+ * ("In short" closes every section): landmarks must have unique names (axe's landmark-unique).
+ * role="note" is what a callout is, parenthetic to the text, and is not a landmark.
+ */
 export default function remarkCallouts() {
   return (tree: Root) => {
     visitBlocks<ContainerDirective>(tree, 'containerDirective', (node) => {
@@ -18,7 +23,7 @@ export default function remarkCallouts() {
       }
       node.data = {
         hName: 'aside',
-        hProperties: { className: ['callout', `callout-${node.name}`], 'aria-label': title },
+        hProperties: { className: ['callout', `callout-${node.name}`], role: 'note', 'aria-label': title },
       };
       node.children.unshift({
         type: 'paragraph',

@@ -17,7 +17,7 @@ const CHAPTER = '03-fleet.html';
 let browser: Browser;
 let origin: string;
 let site: string;
-let closeSite: (() => Promise<void>) | undefined;
+let closeSite: (() => Promise<string[]>) | undefined;
 const contexts = new Map<string, Promise<Page>>();
 const errors: string[] = [];
 
@@ -64,7 +64,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeSite?.();
+  // Closing removes the fixture site's drydock-e2e-* folder.
+  expect((await closeSite?.()) ?? []).toEqual([]);
 });
 
 describe('the chapters menu on phones and tablets', () => {

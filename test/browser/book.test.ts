@@ -1,14 +1,14 @@
 // The built fixture course opened in real Chromium (Debian's, through playwright-core).
-import { readFileSync, mkdtempSync, cpSync, rmSync, readdirSync } from 'node:fs';
+import { readFileSync, cpSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMermaid } from '../../build/preprocess/mermaid';
 import { buildBook } from '../../build/site/site';
-import { openBookSite } from '../support/book-site';
+import { openBookSite, siteRoot } from '../support/book-site';
 import { ROOT } from '../support/helpers';
+import { tempDirs } from '../support/temp';
 
 const require = createRequire(import.meta.url);
 let browser: Browser;
@@ -45,21 +45,26 @@ async function openAt(width: number, colorScheme: 'light' | 'dark'): Promise<Pag
   return page;
 }
 
-let closeSite: (() => Promise<void>) | undefined;
+let closeSite: (() => Promise<string[]>) | undefined;
+/** The folders the tests below make in /tmp (drydock-mermaid-*, drydock-nobrowser-*), removed in afterAll. */
+const temps = tempDirs();
 
 beforeAll(async () => {
   ({ site, origin, browser, close: closeSite } = await openBookSite());
 });
 
 afterAll(async () => {
-  await closeSite?.();
+  const root = site && siteRoot(site);
+  // Every folder made here is gone afterwards, the fixture site's drydock-e2e-* too.
+  expect([...((await closeSite?.()) ?? []), ...temps.remove()]).toEqual([]);
+  if (root) expect(existsSync(root), root).toBe(false);
 });
 
 describe('build-time Mermaid', () => {
   it('rendered the diagram into the cache folder, and rejects an invalid one with mermaid\'s message', async () => {
     // One drawing for light pages and one for dark pages.
     expect(readdirSync(join(site, '..', '.mermaid-cache')).filter((f) => f.endsWith('.svg'))).toHaveLength(2);
-    const cache = mkdtempSync(join(tmpdir(), 'drydock-mermaid-'));
+    const cache = temps.make('drydock-mermaid-');
     const r = await renderMermaid(['sequenceDiagram\n  A->>: missing target'], cache, () => {});
     expect([...r.values()][0].error).toMatch(/Parse error|Expecting/);
     expect(readdirSync(cache)).toEqual([]);
@@ -68,7 +73,7 @@ describe('build-time Mermaid', () => {
 
 describe('without a browser at build time', () => {
   it('warns, and renders the diagram in the reader\'s browser, loading mermaid only where needed', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'drydock-nobrowser-'));
+    const root = temps.make('drydock-nobrowser-');
     cpSync(join(ROOT, 'test/fixtures/course'), root, { recursive: true });
     rmSync(join(root, '.mermaid-cache'), { recursive: true, force: true });
     const warnings: string[] = [];

@@ -3,17 +3,22 @@
 // is the one bench/book.ts drives (issue 15), on a course with enough files that starting the
 // watchers takes a while.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { ROOT } from '../support/helpers';
+import { tempDirs } from '../support/temp';
 
 const CHAPTERS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The course folders made below (drydock-dev-*), removed once the server has exited. */
+const temps = tempDirs();
+afterAll(() => {
+  expect(temps.remove()).toEqual([]);
+});
 
 function smallCourse(): string {
-  const root = mkdtempSync(join(tmpdir(), 'drydock-dev-'));
+  const root = temps.make('drydock-dev-');
   mkdirSync(join(root, 'chapters'));
   for (let i = 1; i <= CHAPTERS; i++) {
     const id = String(i).padStart(3, '0');
@@ -85,6 +90,7 @@ it('drydock dev shows every edit: straight after start, in quick succession and 
     const last = await page();
     for (const marker of edits) expect(last).toContain(marker);
   } finally {
-    dev.kill('SIGINT');
+    // Waited for, so that afterAll does not remove the course under a server still writing its cache.
+    if (dev.exitCode === null && dev.signalCode === null) await new Promise((r) => (dev.once('exit', r), dev.kill('SIGINT')));
   }
 });

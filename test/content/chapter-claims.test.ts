@@ -185,6 +185,24 @@ const cachedSteps = (text: string) => {
   };
 };
 
+/**
+ * BuildKit's label for each step of a Dockerfile, `[<stage> i/n]` without brackets → the
+ * instruction as written. Stages are named by `AS` or `stage-<index>`. Only instructions that
+ * change the filesystem are steps (FROM, except FROM scratch, RUN, COPY, ADD, WORKDIR); USER,
+ * EXPOSE, ENTRYPOINT and the like only set the image's config. Comments, blank lines and
+ * continuations are not steps.
+ */
+const stepLabels = (dockerfile: string) => {
+  const stages: { name: string; steps: string[] }[] = [];
+  for (const line of dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim())) {
+    if (!line || line.startsWith('#')) continue;
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from) stages.push({ name: from[2] ?? `stage-${stages.length}`, steps: [] });
+    if (from ? from[1] !== 'scratch' : /^(RUN|COPY|ADD|WORKDIR)\s/i.test(line)) stages.at(-1)?.steps.push(line);
+  }
+  return new Map<string, string>(stages.flatMap((s) => s.steps.map((step, i) => [`${s.name} ${i + 1}/${s.steps.length}`, step] as const)));
+};
+
 describe('what the captured output shows, as the chapter says', () => {
   it('was captured on Docker 28 with the containerd store, BuildKit and cgroup v1, as the chapter says', () => {
     const t = captured('engine');
@@ -336,6 +354,28 @@ describe('what the captured output shows, as the chapter says', () => {
     for (const s of ['COPY . .', 'RUN CGO_ENABLED=0']) expect(cached(s), s).toBe(false);
   });
 
+  it('names each step of a captured catalog build as the chapter\'s Dockerfile does ([build i/6], no other Dockerfile\'s labels)', () => {
+    const dockerfile = /^```dockerfile title="Dockerfile"\n([\s\S]*?)^```$/m.exec(chapter)?.[1] ?? '';
+    const labels = stepLabels(dockerfile);
+    expect(labels.get('build 2/6')).toBe('WORKDIR /src');
+    for (const text of [captured('cache-rebuild'), outputOf(captured('quiz-answers'), 'touch main.go')]) {
+      const shown = [...text.matchAll(/^#\d+ \[((?:build|stage-\d+) \d+\/\d+)\] (.*)$/gm)];
+      expect(shown.length).toBeGreaterThanOrEqual(7);
+      for (const [, label, step] of shown) {
+        expect(labels.has(label!), `[${label}] is not a step of the chapter's Dockerfile`).toBe(true);
+        const want = labels.get(label!)!;
+        // BuildKit prints FROM with the image resolved to a digest.
+        if (want.startsWith('FROM ')) expect(step, label).toMatch(/^FROM docker\.io\/library\/golang:1\.26-alpine@sha256:/);
+        else expect(step, label).toBe(want);
+      }
+    }
+    expect(labels.get('stage-1 1/1')).toBe('COPY --from=build /out/catalog /catalog');
+    // The labels another Dockerfile would give the shared steps are told apart.
+    const plain = stepLabels('FROM golang:1.26-alpine AS build\nWORKDIR /src\nCOPY main.go .\nRUN go build\n\nFROM scratch\nCOPY --from=build /out/plain /plain\nUSER 65532:65532\nENTRYPOINT ["/plain"]\n');
+    expect([...plain.keys()]).toEqual(['build 1/4', 'build 2/4', 'build 3/4', 'build 4/4', 'stage-1 1/1']);
+    expect(labels.has('build 2/4')).toBe(false);
+  });
+
   it('the catalog runs under a host PID, as UID 65532, in namespaces of its own', () => {
     const t = captured('host-view');
     expect(t).toMatch(/65532\s+\d+\s+\d+\s+\/catalog/);
@@ -399,6 +439,28 @@ describe('the chapter as text', () => {
     }
   });
 
+  it('says beside the docker save loop that its blobs/sha256 layout needs Docker 25', () => {
+    // The chapter asks for Engine 23 or newer; docker save writes the OCI layout only from 25.
+    const at = chapter.indexOf('captured=secret-layer');
+    const loop = chapter.indexOf('saved/blobs/sha256/*', at);
+    expect(loop).toBeGreaterThan(at);
+    const before = chapter.slice(chapter.lastIndexOf('\n```', at - 1) - 600, at);
+    expect(before).toMatch(/Docker 25 or newer/);
+    expect(before).toMatch(/layer\.tar/); // and what to loop over on 23 and 24
+  });
+
+  it('states Kubernetes\' default pull policy as its defaulting does: by the tag, so :latest@sha256 is still Always', () => {
+    // pkg/apis/core/v1/defaults.go: Always when the parsed tag is "latest" (also when there is
+    // neither tag nor digest), otherwise IfNotPresent. A digest beside :latest changes nothing.
+    const para = chapter.slice(chapter.indexOf('**Pull policy.**'), chapter.indexOf('**Private registries.**'));
+    const sentences = para.replace(/\s+/g, ' ').split(/(?<=[.;:]) /);
+    const about = (ref: string) => sentences.filter((x) => x.includes(ref)).join(' ');
+    expect(about('`name:latest@sha256:…`')).toMatch(/gets `Always`/);
+    expect(about('`name@sha256:…`')).toMatch(/`IfNotPresent`/);
+    expect(about('`:latest`')).toMatch(/`Always`/);
+    expect(para).not.toMatch(/with or without a tag/);
+  });
+
   it('inlines every Dockerfile and program the capture script builds', () => {
     const script = readFileSync(join(ROOT, 'scripts/capture-chapter-outputs.sh'), 'utf8');
     const titles = [...script.matchAll(/^from_chapter (\S+) /gm)].map((m) => m[1]!);
@@ -419,6 +481,33 @@ describe('the chapter as text', () => {
     const sections = chapter.split(/^## /m).slice(1).filter((s) => /^(Build and run|The picture|Containers versus|Under the hood|Images:|Registries|Multi-stage|The Dockerfile in depth|In Kubernetes)/.test(s));
     expect(sections).toHaveLength(9);
     for (const s of sections) expect(s, s.split('\n')[0]).toContain(':::note[In short]');
+  });
+
+  it('says truly why the chapter\'s Dockerfile copied as it is fails the catalog lab', () => {
+    const lab = readFileSync(join(ROOT, 'labs/catalog-image/lab.yaml'), 'utf8');
+    const labPort = /^\s+port: (\d+)$/m.exec(lab)?.[1];
+    const dockerfile = /^```dockerfile title="Dockerfile"\n([\s\S]*?)^```$/m.exec(chapter)?.[1] ?? '';
+    const exposed = /^EXPOSE (\d+)$/m.exec(dockerfile)?.[1];
+    expect(labPort).toBeDefined();
+    expect(exposed).toBeDefined();
+    // The variant that is the chapter's Dockerfile, byte for byte, and the checks it fails.
+    const copy = join(ROOT, 'labs/catalog-image/variants/chapter-copy');
+    expect(readFileSync(join(copy, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    const fails = /^fails: \[([^\]]*)\]$/m.exec(readFileSync(join(copy, 'expect.yaml'), 'utf8'))![1]!.split(',').map((f) => f.trim());
+    // What the chapter says of the catalog lab: the words before its card (the reviews lab, after it, is on another port).
+    const labSection = chapter.slice(chapter.indexOf('## The lab'), chapter.indexOf('::lab{id=catalog-image}'));
+    if (labPort === exposed) expect(labSection, `the lab's port is the chapter's ${exposed}`).not.toMatch(/another port/);
+    expect(fails.length).toBeGreaterThan(0);
+    // It says the copy fails and sends the reader to the lab's requirements...
+    expect(labSection).toMatch(/copied as it is (fails|breaks)/);
+    expect(labSection).toMatch(/lab's requirements/);
+    // ...without giving away which requirement: no sentence of the chapter's prose that
+    // speaks of the lab names the check the copy fails.
+    const sentences = prose.replace(/\s+/g, ' ').split(/(?<=[.:;!?)]) /);
+    for (const f of fails) {
+      const giveaways = sentences.filter((x) => /\blab(s|'s)?\b/i.test(x) && x.toLowerCase().includes(f.replace(/-/g, ' ')));
+      expect(giveaways, `the chapter tells the lab's answer (${f})`).toEqual([]);
+    }
   });
 
   const seeds = '/work/shared/seeds';

@@ -1,11 +1,14 @@
 // The repository's own course: it builds cleanly, and the book and the grader say the same thing.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCourse } from '../../build/model/course';
 import { buildBook } from '../../build/site/site';
 import { CHECKS } from '../../graders/checks';
+import { excludeMatcher } from '../../graders/checks/dockerignore';
 import { loadLab } from '../../graders/lab/load';
+import { contextFiles } from '../../graders/submission/context';
 import { LAB_DIR, ROOT } from '../support/helpers';
 
 const chapter = readFileSync(join(ROOT, 'chapters/01-containers-and-images.md'), 'utf8');
@@ -118,3 +121,37 @@ describe('the handouts, as a student with the installed grader reads them', () =
   });
 });
 
+
+describe('the reviews lab\'s solution does what its handout asks of .dockerignore', () => {
+  const lab = loadLab(join(ROOT, 'labs/reviews-image'));
+  const exclude: string[] = (lab as { dockerignore?: { exclude: string[] } }).dockerignore?.exclude ?? [];
+
+  it('keeps out every file the dockerignore check names, wherever it is in the folder', () => {
+    // The handout: leave them out "wherever they are in the folder". The starter has them at the
+    // root only, so grading the solution there cannot tell a root-anchored `.env` from `**/.env`.
+    expect(exclude.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-reviews-ignore-'));
+    try {
+      cpSync(lab.starterDir!, dir, { recursive: true });
+      cpSync(lab.solutionDir!, dir, { recursive: true });
+      const planted = ['.env', 'config/.env', 'config/local.env', 'deploy/prod.env', '.git/HEAD', 'vendor/lib/.git/HEAD', '.venv/bin/python', 'tools/.venv/bin/python', '__pycache__/app.cpython-313.pyc', 'pkg/__pycache__/util.cpython-313.pyc'];
+      for (const f of planted) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        writeFileSync(join(dir, f), 'x\n');
+      }
+      const sent = contextFiles(dir);
+      expect(sent).toContain('app.py');
+      expect(sent.filter((f) => exclude.some((p) => excludeMatcher(p)(f)))).toEqual([]);
+      // Each planted file is one the check names: the test would see a leak.
+      for (const f of planted) expect(exclude.some((p) => excludeMatcher(p)(f)), f).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the handout lists the same names as lab.yaml', () => {
+    const row = /^\| \d+ \| (.*) \| `dockerignore` \| \d+ \|$/m.exec(readFileSync(join(ROOT, 'labs/reviews-image/README.md'), 'utf8'))?.[1] ?? '';
+    for (const p of exclude) expect(row, p).toContain(`\`${p}\``);
+    expect(row).toMatch(/wherever they are/);
+  });
+});

@@ -1,18 +1,21 @@
 // A fixture course built into a site, served over HTTP, and Debian's Chromium to read it: what the browser tests share.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../build/preprocess/mermaid';
 import { buildBook } from '../../build/site/site';
 import { ROOT } from './helpers';
+import { tempDirs, type TempDirs } from './temp';
 
-/** test/fixtures/course copied aside (plus extra chapters), built with its diagrams really rendered; the site's folder. */
-export async function buildFixtureSite(extraChapters: string[] = []): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
+/**
+ * test/fixtures/course copied aside (plus extra chapters), built with its diagrams really
+ * rendered; the site's folder, inside a drydock-e2e-* folder that `temps` makes (and removes).
+ */
+export async function buildFixtureSite(temps: TempDirs, extraChapters: string[] = []): Promise<string> {
+  const root = temps.make('drydock-e2e-');
   cpSync(join(ROOT, 'test/fixtures/course'), root, { recursive: true });
   for (const file of extraChapters) cpSync(file, join(root, 'chapters', file.split('/').pop()!));
   // No cached SVGs: the diagram must really be rendered by mermaid in Chromium.
@@ -41,10 +44,27 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS });
 }
 
-/** A built fixture site, served, and a browser to read it: what a browser test file opens in `beforeAll`. */
-export async function openBookSite(extraChapters: string[] = []): Promise<{ site: string; origin: string; browser: Browser; close: () => Promise<void> }> {
-  const site = await buildFixtureSite(extraChapters);
+/**
+ * A built fixture site, served, and a browser to read it: what a browser test file opens in
+ * `beforeAll`. `close` (its `afterAll`) stops both and removes the site's drydock-e2e-* folder;
+ * it returns the folders still there after (none, normally).
+ */
+export async function openBookSite(extraChapters: string[] = []): Promise<{ site: string; origin: string; browser: Browser; close: () => Promise<string[]> }> {
+  const temps = tempDirs();
+  const site = await buildFixtureSite(temps, extraChapters);
   const server = await serveSite(site);
   const browser = await launchChromium();
-  return { site, origin: server.origin, browser, close: async () => (await browser.close(), server.close()) };
+  return {
+    site,
+    origin: server.origin,
+    browser,
+    close: async () => {
+      await browser.close();
+      server.close();
+      return temps.remove();
+    },
+  };
 }
+
+/** The folder a fixture site was built in (the drydock-e2e-* folder). */
+export const siteRoot = (site: string) => dirname(site);

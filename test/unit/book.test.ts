@@ -122,7 +122,7 @@ describe('callouts', () => {
   it.each([
     ['note', 'Note'], ['tip', 'Tip'], ['warning', 'Warning'], ['danger', 'Danger'], ['production', 'In production'],
   ])(':::%s is labelled "%s"', (name, label) => {
-    expect(render(md(`:::${name}\nBody\n:::`)).html).toContain(`<aside class="callout callout-${name}" aria-label="${label}"><p class="callout-title"><strong>${label}</strong></p>`);
+    expect(render(md(`:::${name}\nBody\n:::`)).html).toContain(`<aside class="callout callout-${name}" role="note" aria-label="${label}"><p class="callout-title"><strong>${label}</strong></p>`);
   });
   it('takes an optional title', () => {
     expect(render(md(':::warning[Hot]\nBody\n:::')).html).toContain('<strong>Warning: Hot</strong>');
