@@ -37,7 +37,8 @@ export default defineConfig({
     // Tests run the CLI as users do, from dist/: bundled once here, never by the bin.
     globalSetup: ['test/support/bundle-once.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['test/unit/**/*.test.ts'] } },
+      // Unit test files share their workers (no fresh process per file): a fork per file cost more than the tests.
+      { extends: true, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['test/unit/**/*.test.ts'], isolate: false } },
       { extends: true, test: { name: 'content', sequence: { groupOrder: 1 }, include: ['test/content/**/*.test.ts'], ...slow } },
       { extends: true, test: { name: 'reference', sequence: { groupOrder: 2 }, include: ['test/reference/**/*.test.ts'], ...slow } },
       { extends: true, test: { name: 'browser', sequence: { groupOrder: 3 }, include: ['test/browser/**/*.test.ts'], ...slow } },
