@@ -22,3 +22,16 @@ let version: string | undefined;
 export function packageVersion(): string {
   return (version ??= JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string);
 }
+
+/**
+ * A link's path as files are named: its percent-escapes decoded, or the text as
+ * written when it is not valid percent-encoding (`50%off.md`), which browsers and
+ * mdBook also keep as it is. Author input must never throw here.
+ */
+export function decodePath(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}

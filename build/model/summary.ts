@@ -3,6 +3,7 @@ import { toString } from 'mdast-util-to-string';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { SourceProblem } from '../../lib/yaml-schema';
+import { decodePath } from '../../lib/paths';
 
 /** One entry of an mdBook SUMMARY.md, in order. */
 export interface SummaryEntry {
@@ -39,7 +40,7 @@ export function parseSummary(text: string, file: string): Summary {
   const problem = (node: { position?: { start: { line: number; column: number } } }, message: string) =>
     problems.push({ file, line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1, message });
   const add = (link: Link, depth: number, inPart: string | undefined) => {
-    const url = decodeURI(link.url.split('#')[0]);
+    const url = decodePath(link.url.split('#')[0]);
     entries.push({ title: textOf(link.children).trim(), path: url === '' ? undefined : url.replace(/^\.\//, ''), part: inPart, depth, line: link.position?.start.line ?? 1 });
   };
   const walkList = (list: List, depth: number) => {

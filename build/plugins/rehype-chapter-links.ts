@@ -4,6 +4,7 @@ import type { Element, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
 import { allPages, publishedAssetPath, relativeHref, resolveLink, type Course, type SourcePage } from '../model/course';
 import { authorError } from './problems';
+import { decodePath } from '../../lib/paths';
 
 export interface ChapterLinksOptions {
   course: Course;
@@ -39,7 +40,7 @@ export function resolveHref(course: Course, page: SourcePage, href: string): Res
   if (path === '') return { kind: 'skip' };
   let pages = pagesByPath.get(course);
   if (!pages) pagesByPath.set(course, (pages = new Map(allPages(course).map((p) => [p.path, p]))));
-  const decoded = decodeURI(path);
+  const decoded = decodePath(path);
   const rooted = decoded.startsWith('/');
   const toPage = (target: SourcePage): Resolved => ({ kind: 'page', target, href: relativeHref(page.href, target.href) + anchor });
   if (!rooted && /^(\.\.\/)*labs\/[^/.]+\/?$/.test(decoded)) {

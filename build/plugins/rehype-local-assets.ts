@@ -5,6 +5,7 @@ import type { VFile } from 'vfile';
 import { publishedAssetPath, relativeHref } from '../model/course';
 import { authorError } from './problems';
 import { visitElements } from './walk';
+import { decodePath } from '../../lib/paths';
 
 export interface LocalAssetsOptions {
   /** The course folder; sources are resolved against it. */
@@ -29,7 +30,7 @@ export default function rehypeLocalAssets(options: LocalAssetsOptions) {
       // A link the link plugin resolved (to a page, or to a file it records for copying).
       if ((node.data as { linked?: boolean } | undefined)?.linked) return;
       if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) return;
-      const path = decodeURI(url.split('#')[0].split('?')[0]);
+      const path = decodePath(url.split('#')[0].split('?')[0]);
       // Links to pages are the link checker's business; pages are built, not copied.
       if (node.tagName === 'a' && (/\.(md|html)$/i.test(path) || /^(\.\.\/)*labs\/[^/.]+\/?$/.test(path) || !/\.\w+$/.test(path))) return;
       const source = posix.normalize(posix.join(posix.dirname(page.path), path));

@@ -293,6 +293,13 @@ describe('VitePress, GitHub and mdBook conventions an audit found missing', () =
     expect(b.problems.map((p) => `${p.line}:${p.column} ${p.message.split(' (')[0]}`)).toEqual(['3:1 broken link: ./nope', '3:17 broken link: /nope/', '5:13 broken link: ../b.md', '5:37 broken link: c.md#k']);
   });
 
+  it('reads a link that is not valid percent-encoding as written: a page found, or a problem at file:line, never a crash', async () => {
+    const copy = join(work, 'percent');
+    writeTree(copy, { 'index.md': '# Home\n', 'a.md': '# A\n\n[x](50%off.md) ![i](100%.png)\n\n<a href="a%zz.md">y</a>\n', '50%off.md': '# Off\n' });
+    const b = await build(copy, join(copy, 'site'));
+    expect(b.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message.split(' (')[0]}`).sort()).toEqual(['a.md:3:16 missing file: 100%25.png', 'a.md:5:10 broken link: a%zz.md']);
+  });
+
   it('makes nested folders parts, not children of the page before them, and titles a page without a heading by its file name', () => {
     const html = readFileSync(join(site, 'advanced.html'), 'utf8');
     const nav = sidebarOf(html);
