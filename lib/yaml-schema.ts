@@ -41,7 +41,15 @@ export function parseYamlWith<S extends z.ZodType>(
   if (doc.errors.length) {
     return { ok: false, problems: doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: e.message.split('\n')[0] })) };
   }
-  const result = schema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (err) {
+    // The yaml library refuses an alias that expands past its limit (a "billion laughs"
+    // document) by throwing; to the author it is a problem in their file, not a crash.
+    return { ok: false, problems: [{ file, ...at(0), message: `${(err as Error).message}: write the values out instead of expanding aliases (*name) this far` }] };
+  }
+  const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   const problems = result.error.issues.map((issue) => {
     // Point at the deepest node that exists on the issue's path.

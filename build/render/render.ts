@@ -41,6 +41,7 @@ import remarkFrontMatterData from '../plugins/remark-front-matter-data';
 import remarkGithubAlerts from '../plugins/remark-github-alerts';
 import remarkLabCard from '../plugins/remark-lab-card';
 import remarkMermaid from '../plugins/remark-mermaid';
+import remarkNestingLimit from '../plugins/remark-nesting-limit';
 import remarkMdbookIncludes from '../plugins/remark-mdbook-includes';
 import remarkMdbookTitle from '../plugins/remark-mdbook-title';
 import remarkHeadingAttributes from '../plugins/remark-heading-attributes';
@@ -96,6 +97,7 @@ function makeProcessor(ctx: RenderContext) {
     .use(remarkFrontMatterData, { required: false })
     .use(remarkGfmCore)
     .use(remarkMdbookIncludes, { root: ctx.course.root })
+    .use(remarkNestingLimit)
     .use(remarkMdbookTitle)
     .use(remarkHeadingAttributes)
     .use(remarkDirective)

@@ -300,6 +300,17 @@ describe('VitePress, GitHub and mdBook conventions an audit found missing', () =
     expect(b.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message.split(' (')[0]}`).sort()).toEqual(['a.md:3:16 missing file: 100%25.png', 'a.md:5:10 broken link: a%zz.md']);
   });
 
+  it('hostile pages are problems at file:line, not crashes: quotes nested 2 000 deep, a YAML alias bomb in front matter', async () => {
+    const copy = join(work, 'hostile-pages');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`), 'g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]'];
+    writeTree(copy, { 'index.md': '# Home\n', 'deep.md': `# Deep\n\n${'>'.repeat(2000)} x\n`, 'bomb.md': `---\n${bomb.join('\n')}\n---\n# Bomb\n`, 'fine.md': `# Fine\n\n${'>'.repeat(50)} x\n` });
+    const b = await build(copy, join(copy, 'site'));
+    expect(b.problems.map((p) => `${p.file}:${p.line} ${p.message.split(';')[0].split(':')[0]}`).sort()).toEqual([
+      'bomb.md:2 Excessive alias count indicates a resource exhaustion attack',
+      'deep.md:3 this content is nested more than 1000 levels deep (quotes or lists inside each other)',
+    ]);
+  });
+
   it('makes nested folders parts, not children of the page before them, and titles a page without a heading by its file name', () => {
     const html = readFileSync(join(site, 'advanced.html'), 'utf8');
     const nav = sidebarOf(html);
