@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Element, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
@@ -65,10 +65,11 @@ export function resolveHref(course: Course, page: SourcePage, href: string): Res
   const inBook = !base.startsWith('..') && base !== '..';
   if (ext === 'md') return { kind: 'broken', reason: `broken link: ${href} (no such page in the book)` };
   if (ext === 'html') return { kind: 'skip' };
-  if (inBook && existsSync(abs) && statSync(abs).isFile()) return { kind: 'file', source: base, href: relativeHref(page.href, publishedAssetPath(base)) + anchor };
+  const st = inBook ? statSync(abs, { throwIfNoEntry: false }) : undefined;
+  if (st?.isFile()) return { kind: 'file', source: base, href: relativeHref(page.href, publishedAssetPath(base)) + anchor };
   // A missing file with another extension is the asset plugin's to report (a root-relative one, VitePress's public/, is left alone).
   if (ext !== undefined) return { kind: 'skip' };
-  if (inBook && existsSync(abs) && statSync(abs).isDirectory()) return { kind: 'broken', reason: `broken link: ${href} (the folder ${base}/ has no index.md or README.md page)` };
+  if (st?.isDirectory()) return { kind: 'broken', reason: `broken link: ${href} (the folder ${base}/ has no index.md or README.md page)` };
   return { kind: 'broken', reason: `broken link: ${href} (no such page or file in the book)` };
 }
 

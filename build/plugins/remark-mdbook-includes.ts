@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import type { Code, Paragraph, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
 import type { Processor } from 'unified';
@@ -60,7 +60,7 @@ function readIncluded(baseDir: string, arg: string, root: string | undefined): {
   const abs = join(baseDir, path);
   const spec = rest.join(':') || undefined;
   if (root && (relative(root, abs).startsWith('..') || isAbsolute(relative(root, abs)))) return { abs, path, spec, why: `${path} is outside the book's folder` };
-  if (!existsSync(abs) || !statSync(abs).isFile()) return { abs, path, spec, why: `${path} does not exist` };
+  if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) return { abs, path, spec, why: `${path} does not exist` };
   const text = selectLines(readFileSync(abs, 'utf8'), spec);
   return text === undefined ? { abs, path, spec, why: `no anchor "${spec}" in ${path}` } : { abs, path, spec, text };
 }

@@ -52,4 +52,11 @@ export class Budget {
   }
 }
 
+/** A submitted file the grader's user may not read: the student's to fix, never an infrastructure error. */
+export const unreadable = (shown: string) => new SubmissionError(`the grader may not read ${shown}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+
+/** A submitted file that changed while the grader read or copied it (a race by whoever can write the folder). */
+export const changedWhile = (shown: string, how: string, doing: 'read' | 'copied') =>
+  new SubmissionError(`${shown} ${how} while the grader ${doing} it`, 'Submit again without changing the files during grading.');
+
 export const PACK_ONLY_FILES = 'Pack only regular files, folders and symlinks that point inside your project: `tar -czf submission.tar.gz -C my-lab .`.';

@@ -1,10 +1,10 @@
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, symlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import yauzl from 'yauzl';
-import { Budget, PACK_ONLY_FILES, SubmissionError } from './error';
-import { isInside } from './inside';
+import { Budget, changedWhile, PACK_ONLY_FILES, SubmissionError, unreadable } from './error';
+import { isInside, readAtMost } from './inside';
 
 /**
  * Writing a submission into the grader's private folder. Nothing here is
@@ -319,8 +319,6 @@ export function copyFolder(source: string, root: string, budget: Budget): void {
   walk([]);
 }
 
-const CHANGED = (shown: string, how: string) => new SubmissionError(`${shown} ${how} while the grader copied it`, 'Submit again without changing the files during grading.');
-
 /**
  * Copies one file of a live folder: exactly the `size` bytes counted against
  * the budget. A file that grows after that check (another process truncating
@@ -333,15 +331,15 @@ function copyFile(src: string, dest: string, source: string, shown: string, size
     fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES') throw new SubmissionError(`the grader may not read ${shown}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
-    if (code === 'ELOOP') throw CHANGED(shown, 'changed into a symlink');
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw CHANGED(shown, 'disappeared');
+    if (code === 'EACCES') throw unreadable(shown);
+    if (code === 'ELOOP') throw changedWhile(shown, 'changed into a symlink', 'copied');
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw changedWhile(shown, 'disappeared', 'copied');
     throw err;
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw SPECIAL(shown, 'special file');
-    if (st.size !== size) throw CHANGED(shown, `changed size (${size} bytes, then ${st.size})`);
+    if (st.size !== size) throw changedWhile(shown, `changed size (${size} bytes, then ${st.size})`, 'copied');
     let opened: string | undefined;
     try {
       opened = readlinkSync(`/proc/self/fd/${fd}`);
@@ -349,13 +347,9 @@ function copyFile(src: string, dest: string, source: string, shown: string, size
       opened = undefined;
     }
     if (opened !== undefined && !isInside(source, opened)) {
-      throw new SubmissionError(`${shown} changed into a link to ${opened} while the grader copied it`, 'Submit again without changing the files during grading.');
+      throw changedWhile(shown, `changed into a link to ${opened}`, 'copied');
     }
-    createFile(dest, (out) => {
-      const buf = Buffer.alloc(64 * 1024);
-      let left = size;
-      for (let n; left > 0 && (n = readSync(fd, buf, 0, Math.min(buf.length, left), null)) > 0; left -= n) writeSync(out, buf, 0, n);
-    }, readableMode(st.mode), shown);
+    createFile(dest, (out) => readAtMost(fd, size, 64 * 1024, (chunk) => writeSync(out, chunk)), readableMode(st.mode), shown);
   } finally {
     closeSync(fd);
   }

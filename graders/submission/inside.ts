@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { SubmissionError } from './error';
+import { changedWhile, SubmissionError, unreadable } from './error';
 
 /**
  * Reading a submission as it stands on disk. A link's target text says
@@ -103,8 +103,8 @@ export function readInside(root: string, rel: string): Buffer {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new SubmissionError(`${rel} changed into a symlink while the grader read it`, 'Submit again without changing the files during grading.');
-    if (code === 'EACCES') throw new SubmissionError(`the grader may not read ${rel}`, 'Make every file and folder of the submission readable (`chmod -R a+rX my-lab`).');
+    if (code === 'ELOOP') throw changedWhile(rel, 'changed into a symlink', 'read');
+    if (code === 'EACCES') throw unreadable(rel);
     throw err;
   }
   try {
@@ -123,4 +123,14 @@ function readlinkSafe(p: string): string {
   } catch {
     return '(a link on the way)';
   }
+}
+
+/**
+ * Reads an open file in chunks of `chunkBytes`, handing each to `use`, and never
+ * more than `size` bytes (what was counted or fstat said): a file that grows
+ * while it is read, or a device swapped in, cannot keep the grader reading.
+ */
+export function readAtMost(fd: number, size: number, chunkBytes: number, use: (chunk: Buffer) => void): void {
+  const buf = Buffer.alloc(Math.min(chunkBytes, Math.max(size, 1)));
+  for (let left = size, n; left > 0 && (n = readSync(fd, buf, 0, Math.min(buf.length, left), null)) > 0; left -= n) use(buf.subarray(0, n));
 }

@@ -1,11 +1,11 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, cpSync, closeSync, openSync, constants, fstatSync, readSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, cpSync, closeSync, openSync, constants, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
 import { createHash, type Hash } from 'node:crypto';
 import { auditTree } from './audit';
 import { Budget, MAX_FILES, SubmissionError } from './error';
 import { copyFolder, extractTar, extractZip } from './extract';
-import { existsInside, readInside } from './inside';
+import { existsInside, readAtMost, readInside } from './inside';
 import { readDockerignore } from './context';
 
 export { SubmissionError } from './error';
@@ -31,16 +31,9 @@ export interface OpenOptions {
   starterDir?: string;
 }
 
-/**
- * Feeds a file's bytes to the hash in chunks: never the whole file in memory,
- * and never more than `size` bytes (what fstat said of the open file), so a
- * file that grows while it is read, or a device swapped in, cannot keep the
- * grader reading.
- */
+/** Feeds at most `size` bytes of a file to the hash in chunks: never the whole file in memory (see readAtMost). */
 function hashContent(h: Hash, fd: number, size: number): void {
-  const buf = Buffer.alloc(1024 * 1024);
-  let left = size;
-  for (let n; left > 0 && (n = readSync(fd, buf, 0, Math.min(buf.length, left), null)) > 0; left -= n) h.update(buf.subarray(0, n));
+  readAtMost(fd, size, 1024 * 1024, (chunk) => h.update(chunk));
 }
 
 /**
